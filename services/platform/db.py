@@ -1,0 +1,63 @@
+"""PostgreSQL access: async SQLAlchemy 2 Core over psycopg 3, one schema per service.
+
+Every service schema carries the same two tables: `outbox` (events written in the same
+transaction as the state change, relayed to Kafka) and `inbox` (event ids already applied
+by a consumer, written in the same transaction as the effect).
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size,
+                               pool_pre_ping=True)
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "outbox", metadata,
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.Text, nullable=False, unique=True),
+        sa.Column("topic", sa.Text, nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("occurred_at_unix_ms", sa.BigInteger, nullable=False),
+        sa.Column("published_at_unix_ms", sa.BigInteger, nullable=True),
+    )
+
+
+def inbox_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "inbox", metadata,
+        sa.Column("consumer", sa.Text, primary_key=True),
+        sa.Column("event_id", sa.Text, primary_key=True),
+        sa.Column("applied_at_unix_ms", sa.BigInteger, nullable=False),
+    )
+
+
+def create_outbox_and_inbox(op, schema: str) -> None:
+    """For a service's first Alembic migration."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.BigInteger, sa.Identity(), primary_key=True),
+        sa.Column("event_id", sa.Text, nullable=False, unique=True),
+        sa.Column("topic", sa.Text, nullable=False),
+        sa.Column("key", sa.Text, nullable=False),
+        sa.Column("event_type", sa.Text, nullable=False),
+        sa.Column("payload", sa.LargeBinary, nullable=False),
+        sa.Column("occurred_at_unix_ms", sa.BigInteger, nullable=False),
+        sa.Column("published_at_unix_ms", sa.BigInteger, nullable=True),
+        schema=schema,
+    )
+    op.create_index("outbox_unpublished", "outbox", ["id"], schema=schema,
+                    postgresql_where=sa.text("published_at_unix_ms IS NULL"))
+    op.create_table(
+        "inbox",
+        sa.Column("consumer", sa.Text, primary_key=True),
+        sa.Column("event_id", sa.Text, primary_key=True),
+        sa.Column("applied_at_unix_ms", sa.BigInteger, nullable=False),
+        schema=schema,
+    )

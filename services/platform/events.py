@@ -1,0 +1,52 @@
+"""Kafka record <-> protobuf event, with the headers every TradeX topic carries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from google.protobuf.message import Message
+
+HEADER_EVENT_ID = "event_id"
+HEADER_EVENT_TYPE = "event_type"
+HEADER_OCCURRED_AT = "occurred_at_unix_ms"
+
+
+def event_headers(event_id: str, event_type: str, occurred_at_unix_ms: int) -> list[tuple[str, bytes]]:
+    return [
+        (HEADER_EVENT_ID, event_id.encode()),
+        (HEADER_EVENT_TYPE, event_type.encode()),
+        (HEADER_OCCURRED_AT, str(occurred_at_unix_ms).encode()),
+    ]
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    topic: str
+    partition: int
+    offset: int
+    key: str
+    event_id: str
+    event_type: str
+    occurred_at_unix_ms: int
+    payload: bytes
+
+    def decode(self, message_class: type[Message]) -> Message:
+        return message_class.FromString(self.payload)
+
+
+class MalformedEvent(ValueError):
+    pass
+
+
+def from_kafka(record) -> ReceivedEvent:
+    headers = {key: value.decode() for key, value in (record.headers() or [])}
+    missing = [h for h in (HEADER_EVENT_ID, HEADER_EVENT_TYPE) if h not in headers]
+    if missing:
+        raise MalformedEvent(f"record {record.topic()}/{record.partition()}@{record.offset()} "
+                             f"lacks headers {missing}")
+    return ReceivedEvent(
+        topic=record.topic(), partition=record.partition(), offset=record.offset(),
+        key=(record.key() or b"").decode(), event_id=headers[HEADER_EVENT_ID],
+        event_type=headers[HEADER_EVENT_TYPE],
+        occurred_at_unix_ms=int(headers.get(HEADER_OCCURRED_AT, "0")),
+        payload=record.value() or b"",
+    )

@@ -1,0 +1,133 @@
+"""The gRPC server every service runs: grpc.aio, health, reflection, and one wrapper around
+each handler that authorizes the caller and maps domain errors to status codes."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from services.platform import errors
+from services.platform.auth import TokenVerifier, access_rule_for, authorize, set_principal
+
+_STATUS = {
+    errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
+    errors.NotFound: grpc.StatusCode.NOT_FOUND,
+    errors.AlreadyExists: grpc.StatusCode.ALREADY_EXISTS,
+    errors.FailedPrecondition: grpc.StatusCode.FAILED_PRECONDITION,
+    errors.Unauthenticated: grpc.StatusCode.UNAUTHENTICATED,
+    errors.PermissionDenied: grpc.StatusCode.PERMISSION_DENIED,
+    errors.ResourceExhausted: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    errors.Aborted: grpc.StatusCode.ABORTED,
+}
+
+log = logging.getLogger(__name__)
+
+
+def _abort_code(exc: BaseException) -> tuple[grpc.StatusCode, str]:
+    if isinstance(exc, errors.DomainError):
+        for cls in type(exc).__mro__:
+            if cls in _STATUS:
+                return _STATUS[cls], exc.message
+        return grpc.StatusCode.UNKNOWN, exc.message
+    return grpc.StatusCode.INTERNAL, "internal error"
+
+
+class _GuardInterceptor(grpc.aio.ServerInterceptor):
+    """Wraps every method handler: access rule check, principal in a contextvar, error mapping."""
+
+    def __init__(self, verifier: TokenVerifier | None) -> None:
+        self._verifier = verifier
+
+    async def intercept_service(self, continuation, handler_call_details):
+        handler = await continuation(handler_call_details)
+        method = handler_call_details.method
+        if handler is None or not method.startswith("/tradex."):
+            return handler
+        rule = access_rule_for(method)
+        verifier = self._verifier
+
+        def guard(context) -> None:
+            principal = authorize(rule, context.invocation_metadata(), verifier)
+            set_principal(principal)
+
+        async def fail(context, exc: BaseException) -> None:
+            code, message = _abort_code(exc)
+            if code == grpc.StatusCode.INTERNAL:
+                log.exception("unhandled error in %s", method)
+            await context.abort(code, message)
+
+        if handler.unary_unary:
+            inner = handler.unary_unary
+
+            async def unary_unary(request, context):
+                try:
+                    guard(context)
+                    return await inner(request, context)
+                except Exception as exc:
+                    if isinstance(exc, asyncio.CancelledError):
+                        raise
+                    if _is_abort(exc):
+                        raise
+                    await fail(context, exc)
+
+            return grpc.unary_unary_rpc_method_handler(
+                unary_unary, handler.request_deserializer, handler.response_serializer)
+        if handler.unary_stream:
+            inner_stream = handler.unary_stream
+
+            async def unary_stream(request, context):
+                try:
+                    guard(context)
+                    async for item in inner_stream(request, context):
+                        yield item
+                except Exception as exc:
+                    if _is_abort(exc):
+                        raise
+                    await fail(context, exc)
+
+            return grpc.unary_stream_rpc_method_handler(
+                unary_stream, handler.request_deserializer, handler.response_serializer)
+        return handler
+
+
+def _is_abort(exc: BaseException) -> bool:
+    # context.abort() raises an internal exception type; let it through untouched.
+    return type(exc).__name__ == "AbortError"
+
+
+async def start_server(
+    *,
+    port: int,
+    register: Iterable[Callable[[grpc.aio.Server], None]],
+    service_names: Iterable[str],
+    verifier: TokenVerifier | None,
+    host: str = "127.0.0.1",
+) -> tuple[grpc.aio.Server, int, health.HealthServicer]:
+    """Starts a server; returns it, the bound port (useful with port 0) and the health servicer."""
+    server = grpc.aio.server(
+        interceptors=[_GuardInterceptor(verifier)],
+        options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
+    )
+    for add in register:
+        add(server)
+    health_servicer = health.aio.HealthServicer() if hasattr(health, "aio") else health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    names = list(service_names)
+    reflection.enable_server_reflection(
+        names + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        server)
+    bound = server.add_insecure_port(f"{host}:{port}")
+    await server.start()
+    for name in names + [""]:
+        await _set_serving(health_servicer, name)
+    return server, bound, health_servicer
+
+
+async def _set_serving(servicer, name: str) -> None:
+    result = servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+    if asyncio.iscoroutine(result):
+        await result

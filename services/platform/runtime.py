@@ -1,0 +1,83 @@
+"""The main() of every service process: migrate, serve gRPC, run background loops, stop on
+SIGTERM/SIGINT with a grace period."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import grpc
+
+from services.platform import migrations
+from services.platform.auth import TokenVerifier
+from services.platform.config import CommonSettings
+from services.platform.grpc_server import start_server
+from services.platform.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ServiceSpec:
+    settings: CommonSettings
+    schema: str | None = None
+    migrations_dir: Path | None = None
+    register: list[Callable[[grpc.aio.Server], None]] = field(default_factory=list)
+    service_names: list[str] = field(default_factory=list)
+    background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+def load_verifier(settings: CommonSettings) -> TokenVerifier:
+    return TokenVerifier.from_file(settings.jwks_file, settings.jwt_issuer, settings.jwt_audience)
+
+
+async def serve(spec: ServiceSpec, verifier: TokenVerifier | None) -> None:
+    settings = spec.settings
+    if spec.schema and spec.migrations_dir:
+        await asyncio.to_thread(migrations.upgrade, settings.database_url, spec.schema, spec.migrations_dir)
+    server, port, _health = await start_server(
+        port=settings.grpc_port, register=spec.register, service_names=spec.service_names,
+        verifier=verifier)
+    log.info("serving gRPC", extra={"port": port, "services": ",".join(spec.service_names)})
+    tasks = [asyncio.create_task(_guarded(job), name=getattr(job, "__qualname__", "job"))
+             for job in spec.background]
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("stopping")
+    await server.stop(grace=2)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    for hook in spec.on_stop:
+        await hook()
+
+
+async def _guarded(job: Callable[[], Awaitable[None]]) -> None:
+    """A background loop that dies is a bug, but it must not kill the process silently."""
+    while True:
+        try:
+            await job()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("background job crashed; restarting in 1 s")
+            await asyncio.sleep(1)
+
+
+def main(build: Callable[[], Awaitable[tuple[ServiceSpec, TokenVerifier | None]]], service: str) -> None:
+    configure_logging(service)
+
+    async def _run() -> None:
+        spec, verifier = await build()
+        await serve(spec, verifier)
+
+    asyncio.run(_run())
+

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Generates every client/server stub and the descriptor set under OUT (default: the repo root).
+# `make gen` writes into the tree; `make gen-check` writes into a temp dir and diffs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-.}"
+export PATH="$PWD/tools/node/node_modules/.bin:$PATH"
+buf generate protos --output "$out"
+pkg="$out/gen/python/src/tradex_proto"
+mkdir -p "$pkg"
+buf build protos --as-file-descriptor-set -o "$pkg/descriptor_set.binpb"
+cp tools/templates/tradex_proto_init.py "$pkg/__init__.py"
