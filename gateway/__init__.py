@@ -1,0 +1,1 @@
+"""Edge pieces that are not Envoy itself: the Envoy config generator (`gateway.envoy_config`)."""

@@ -1,0 +1,57 @@
+"""python -m services.auth: the Auth service process."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradex.auth.v1 import auth_pb2, auth_pb2_grpc
+
+from services.auth.adapters.keys import load_or_create_private_key, public_jwk
+from services.auth.adapters.rate_limit import RateLimiter
+from services.auth.adapters.tables import SCHEMA, outbox
+from services.auth.adapters.tokens import TokenMinter
+from services.auth.api.servicer import AuthServicer
+from services.auth.app.accounts import AuthUseCases
+from services.platform.cache import make_redis
+from services.platform.config import CommonSettings, env_int, env_str
+from services.platform.db import make_engine
+from services.platform.kafka import make_producer
+from services.platform.outbox import OutboxRelay
+from services.platform.runtime import ServiceSpec, load_verifier, main
+
+SERVICE_NAME = auth_pb2.DESCRIPTOR.services_by_name["AuthService"].full_name
+
+
+async def build():
+    settings = CommonSettings.from_env("auth", default_port=50050)
+    key = load_or_create_private_key(Path(env_str("TRADEX_JWT_PRIVATE_KEY_FILE")))
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url)
+    relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
+    window = env_int("AUTH_RATE_LIMIT_WINDOW_S", 60)
+    use_cases = AuthUseCases(
+        engine=engine,
+        minter=TokenMinter(key, settings.jwt_issuer, settings.jwt_audience),
+        signup_limiter=RateLimiter(redis, env_int("AUTH_SIGNUP_LIMIT", 20), window, "signup"),
+        login_limiter=RateLimiter(redis, env_int("AUTH_LOGIN_LIMIT", 30), window, "login"),
+        on_events_committed=relay.wake,
+        bcrypt_cost=env_int("AUTH_BCRYPT_COST", 12),
+    )
+    servicer = AuthServicer(use_cases, {"keys": [public_jwk(key)]})
+
+    async def close() -> None:
+        await redis.aclose()
+        await engine.dispose()
+
+    spec = ServiceSpec(
+        settings=settings, schema=SCHEMA,
+        migrations_dir=Path(__file__).parent / "adapters" / "migrations",
+        register=[lambda server: auth_pb2_grpc.add_AuthServiceServicer_to_server(servicer, server)],
+        service_names=[SERVICE_NAME],
+        background=[relay.run],
+        on_stop=[close],
+    )
+    return spec, load_verifier(settings)
+
+
+if __name__ == "__main__":
+    main(build, "auth")
