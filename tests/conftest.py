@@ -1,0 +1,39 @@
+"""Session fixtures: the real exchange (PostgreSQL, Kafka, Valkey, every service, Envoy), started
+once by the same code as `tradex up`, in a temp directory, and stopped at the end."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from mesh.exchange import Exchange
+
+
+@pytest.fixture(scope="session")
+def exchange():
+    root = Path(tempfile.mkdtemp(prefix="tradex-test-"))
+    # Cheaper bcrypt in tests only: production cost is asserted in the auth tests.
+    mesh = Exchange(root, http_port=0, extra_env={"AUTH_BCRYPT_COST": "4", "AUTH_LOGIN_LIMIT": "1000",
+                                                  "AUTH_SIGNUP_LIMIT": "1000"})
+    mesh.start()
+    try:
+        yield mesh
+    finally:
+        mesh.stop()
+        if not os.environ.get("TRADEX_KEEP_TEST_DATA"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def admins(exchange):
+    """A maker and a checker created by the admin CLI, logged in through Envoy."""
+    from mesh.seed import ensure_admins, login
+
+    creds = ensure_admins(exchange.stack.database_url, exchange.root)
+    return {
+        role: {**creds[role], "token": login(exchange.http_url, creds[role]["email"], creds[role]["password"])}
+        for role in ("maker", "checker")
+    }
