@@ -19,7 +19,7 @@ from tradex.common.v1 import access_pb2
 from services.platform.errors import PermissionDenied, Unauthenticated
 
 ALLOWED_ALGORITHMS = ("RS256",)
-ACCESS_TOKEN_USE = "access"
+ACCESS_TOKEN_TYPE = "access"
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ class TokenVerifier:
             raise Unauthenticated("access token expired") from None
         except jwt.PyJWTError as exc:
             raise Unauthenticated(f"access token rejected: {exc}") from None
-        if claims.get("token_use") != ACCESS_TOKEN_USE:
+        if claims.get("typ") != ACCESS_TOKEN_TYPE:
             raise Unauthenticated("not an access token")
         roles = claims.get("roles") or []
         if not isinstance(roles, list):
