@@ -10,12 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tradex_proto import DESCRIPTOR_SET_PATH
+
 from gateway.envoy_config import JwtSettings, build_bootstrap, write_bootstrap
 from mesh.servers.kafka import create_topics
 from mesh.stack import Stack
 from mesh.topics import all_topics
 from services.auth.adapters.keys import ensure_keys
-from tradex_proto import DESCRIPTOR_SET_PATH
 
 log = logging.getLogger(__name__)
 

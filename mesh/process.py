@@ -188,21 +188,39 @@ class Supervisor:
 
     def wait_healthy(self, process: ManagedProcess, check: HealthCheck, timeout: float) -> float:
         """Poll `check` until it returns True; returns the seconds since the child started."""
+        return self.wait_all_healthy([(process, check)], timeout)[process.name]
+
+    def wait_all_healthy(
+        self, checks: Sequence[tuple[ManagedProcess, HealthCheck]], timeout: float
+    ) -> dict[str, float]:
+        """Poll several children side by side; returns each one's seconds from start to healthy.
+
+        Side by side, so each time is its own, and a child that dies is reported at once rather than
+        after the slowest of the others is up.
+        """
         deadline = time.monotonic() + timeout
         delay = 0.02
-        last_error: BaseException | None = None
+        pending = list(checks)
+        ready: dict[str, float] = {}
+        last_errors: dict[str, BaseException] = {}
         while True:
-            if not process.is_alive():
-                raise ProcessStartError(process.describe_failure(f"exited with code {process.popen.returncode}"))
-            try:
-                if check():
-                    elapsed = time.monotonic() - process.started_at
-                    log.info("%s is healthy after %.2f s", process.name, elapsed)
-                    return elapsed
-            except Exception as error:  # the check's failure is the expected state while the child boots
-                last_error = error
+            for process, check in list(pending):
+                if not process.is_alive():
+                    raise ProcessStartError(process.describe_failure(f"exited with code {process.popen.returncode}"))
+                try:
+                    healthy = check()
+                except Exception as error:  # the check's failure is the expected state while the child boots
+                    healthy, last_errors[process.name] = False, error
+                if healthy:
+                    ready[process.name] = time.monotonic() - process.started_at
+                    log.info("%s is healthy after %.2f s", process.name, ready[process.name])
+                    pending.remove((process, check))
+            if not pending:
+                return ready
             if time.monotonic() >= deadline:
-                detail = f"; last check error: {last_error!r}" if last_error else ""
+                process = pending[0][0]
+                error = last_errors.get(process.name)
+                detail = f"; last check error: {error!r}" if error else ""
                 raise ProcessStartError(process.describe_failure(f"not healthy after {timeout:.0f} s{detail}"))
             time.sleep(delay)
             delay = min(delay * 1.5, 0.25)

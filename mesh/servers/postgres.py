@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg
 from psycopg import errors, sql
 
-from mesh.process import ManagedProcess, Supervisor, free_port
+from mesh.process import HealthCheck, ManagedProcess, Supervisor, free_port
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +63,16 @@ class RunningPostgres:
         """For psycopg.connect, psql and other libpq clients."""
         return f"postgresql://{SUPERUSER}@{self.host}:{self.port}/{self.database}"
 
-    def wait_ready(self, supervisor: Supervisor, timeout: float = 30.0) -> None:
-        supervisor.wait_healthy(self.process, lambda: _answers(self.host, self.port), timeout)
+    def health_check(self) -> HealthCheck:
+        return lambda: _answers(self.host, self.port)
+
+    def create_database(self) -> None:
         ensure_database(_libpq_url(self.host, self.port, "postgres"), self.database)
+
+    def wait_ready(self, supervisor: Supervisor, timeout: float = 30.0) -> None:
+        """Wait until it answers, then create the database if missing."""
+        supervisor.wait_healthy(self.process, self.health_check(), timeout)
+        self.create_database()
 
 
 def launch_postgres(

