@@ -4,8 +4,8 @@ process — applies it to its instrument cache; REST and gRPC both return it."""
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 import uuid
+from decimal import Decimal
 
 import grpc
 import psycopg
@@ -41,7 +41,7 @@ def wait_for(predicate, timeout=20.0, interval=0.1):
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError("condition not met within %.0f s" % timeout)
+    raise AssertionError(f"condition not met within {timeout:.0f} s")
 
 
 def test_maker_checker_flow_reaches_the_risk_cache(exchange, admins):

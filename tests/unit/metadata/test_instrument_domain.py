@@ -4,7 +4,14 @@ from decimal import Decimal
 import pytest
 
 from services.metadata.domain.instrument import (
-    IndexSource, InstrumentSpec, InstrumentStatus, Review, propose, review, validate_spec)
+    IndexSource,
+    InstrumentSpec,
+    InstrumentStatus,
+    Review,
+    propose,
+    review,
+    validate_spec,
+)
 from services.platform.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 
 SPEC = InstrumentSpec(
