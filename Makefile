@@ -7,10 +7,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := tools/node/node_modules/.installed
+GO_PLUGINS := tools/go/bin/protoc-gen-go tools/go/bin/protoc-gen-go-grpc
 
 .PHONY: install up test test-unit test-integration lint gen gen-check bench clean
 
-install: $(STAMP) $(NODE_STAMP)
+install: $(STAMP) $(NODE_STAMP) $(GO_PLUGINS)
 
 $(STAMP): pyproject.toml gen/python/pyproject.toml sdk/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +22,12 @@ $(STAMP): pyproject.toml gen/python/pyproject.toml sdk/pyproject.toml
 $(NODE_STAMP): tools/node/package.json
 	cd tools/node && npm install --silent --no-audit --no-fund
 	touch $@
+
+tools/go/bin/protoc-gen-go:
+	GOBIN=$$PWD/tools/go/bin go install google.golang.org/protobuf/cmd/protoc-gen-go@v1.36.10
+
+tools/go/bin/protoc-gen-go-grpc:
+	GOBIN=$$PWD/tools/go/bin go install google.golang.org/grpc/cmd/protoc-gen-go-grpc@v1.5.1
 
 up: install
 	$(VENV)/bin/tradex up

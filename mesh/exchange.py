@@ -36,6 +36,7 @@ SERVICES: tuple[ServiceDef, ...] = (
     ServiceDef("auth", "services.auth", ("tradex.auth.v1.AuthService",)),
     ServiceDef("metadata", "services.metadata", ("tradex.metadata.v1.MetadataService",)),
     ServiceDef("risk", "services.risk", ()),
+    ServiceDef("user", "services.user", ("tradex.user.v1.UserService",)),
 )
 
 

@@ -24,13 +24,14 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etradex/common/v1/trading.proto\x12\x10tradex.common.v1*9\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0c\n\x08SIDE_BUY\x10\x01\x12\r\n\tSIDE_SELL\x10\x02*T\n\tOrderType\x12\x1a\n\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10ORDER_TYPE_LIMIT\x10\x01\x12\x15\n\x11ORDER_TYPE_MARKET\x10\x02*\x8e\x01\n\x0bTimeInForce\x12\x1d\n\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n\x11TIME_IN_FORCE_GTC\x10\x01\x12\x15\n\x11TIME_IN_FORCE_IOC\x10\x02\x12\x15\n\x11TIME_IN_FORCE_FOK\x10\x03\x12\x1b\n\x17TIME_IN_FORCE_POST_ONLY\x10\x04*c\n\rLiquidityRole\x12\x1e\n\x1aLIQUIDITY_ROLE_UNSPECIFIED\x10\x00\x12\x18\n\x14LIQUIDITY_ROLE_MAKER\x10\x01\x12\x18\n\x14LIQUIDITY_ROLE_TAKER\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1etradex/common/v1/trading.proto\x12\x10tradex.common.v1*9\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0c\n\x08SIDE_BUY\x10\x01\x12\r\n\tSIDE_SELL\x10\x02*T\n\tOrderType\x12\x1a\n\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x14\n\x10ORDER_TYPE_LIMIT\x10\x01\x12\x15\n\x11ORDER_TYPE_MARKET\x10\x02*\x8e\x01\n\x0bTimeInForce\x12\x1d\n\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n\x11TIME_IN_FORCE_GTC\x10\x01\x12\x15\n\x11TIME_IN_FORCE_IOC\x10\x02\x12\x15\n\x11TIME_IN_FORCE_FOK\x10\x03\x12\x1b\n\x17TIME_IN_FORCE_POST_ONLY\x10\x04*c\n\rLiquidityRole\x12\x1e\n\x1aLIQUIDITY_ROLE_UNSPECIFIED\x10\x00\x12\x18\n\x14LIQUIDITY_ROLE_MAKER\x10\x01\x12\x18\n\x14LIQUIDITY_ROLE_TAKER\x10\x02\x42\xca\x01\n\x14\x63om.tradex.common.v1B\x0cTradingProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\xa2\x02\x03TCX\xaa\x02\x10Tradex.Common.V1\xca\x02\x10Tradex\\Common\\V1\xe2\x02\x1cTradex\\Common\\V1\\GPBMetadata\xea\x02\x12Tradex::Common::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tradex.common.v1.trading_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\024com.tradex.common.v1B\014TradingProtoP\001ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\242\002\003TCX\252\002\020Tradex.Common.V1\312\002\020Tradex\\Common\\V1\342\002\034Tradex\\Common\\V1\\GPBMetadata\352\002\022Tradex::Common::V1'
   _globals['_SIDE']._serialized_start=52
   _globals['_SIDE']._serialized_end=109
   _globals['_ORDERTYPE']._serialized_start=111

@@ -25,13 +25,14 @@ _sym_db = _symbol_database.Default()
 from tradex.metadata.v1 import metadata_pb2 as tradex_dot_metadata_dot_v1_dot_metadata__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftradex/metadata/v1/events.proto\x12\x12tradex.metadata.v1\x1a!tradex/metadata/v1/metadata.proto\"T\n\x12InstrumentProposed\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrument\"S\n\x11InstrumentCreated\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrument\"T\n\x12InstrumentRejected\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrumentb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1ftradex/metadata/v1/events.proto\x12\x12tradex.metadata.v1\x1a!tradex/metadata/v1/metadata.proto\"T\n\x12InstrumentProposed\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrument\"S\n\x11InstrumentCreated\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrument\"T\n\x12InstrumentRejected\x12>\n\ninstrument\x18\x01 \x01(\x0b\x32\x1e.tradex.metadata.v1.InstrumentR\ninstrumentB\xd7\x01\n\x16\x63om.tradex.metadata.v1B\x0b\x45ventsProtoP\x01ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/metadata/v1;metadatav1\xa2\x02\x03TMX\xaa\x02\x12Tradex.Metadata.V1\xca\x02\x12Tradex\\Metadata\\V1\xe2\x02\x1eTradex\\Metadata\\V1\\GPBMetadata\xea\x02\x14Tradex::Metadata::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'tradex.metadata.v1.events_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
-  DESCRIPTOR._loaded_options = None
+  _globals['DESCRIPTOR']._loaded_options = None
+  _globals['DESCRIPTOR']._serialized_options = b'\n\026com.tradex.metadata.v1B\013EventsProtoP\001ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/metadata/v1;metadatav1\242\002\003TMX\252\002\022Tradex.Metadata.V1\312\002\022Tradex\\Metadata\\V1\342\002\036Tradex\\Metadata\\V1\\GPBMetadata\352\002\024Tradex::Metadata::V1'
   _globals['_INSTRUMENTPROPOSED']._serialized_start=90
   _globals['_INSTRUMENTPROPOSED']._serialized_end=174
   _globals['_INSTRUMENTCREATED']._serialized_start=176

@@ -1,0 +1,155 @@
+from google.api import annotations_pb2 as _annotations_pb2
+from google.api import field_behavior_pb2 as _field_behavior_pb2
+from tradex.common.v1 import access_pb2 as _access_pb2
+from tradex.common.v1 import positions_pb2 as _positions_pb2
+from tradex.common.v1 import trading_pb2 as _trading_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class SettlementRecordStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SETTLEMENT_RECORD_STATUS_UNSPECIFIED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_INITIATED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_ORDER_SUBMITTED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_FILLED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_ADL_TRIGGERED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_COMPLETED: _ClassVar[SettlementRecordStatus]
+    SETTLEMENT_RECORD_STATUS_FAILED: _ClassVar[SettlementRecordStatus]
+
+class SettlementResolution(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SETTLEMENT_RESOLUTION_UNSPECIFIED: _ClassVar[SettlementResolution]
+    SETTLEMENT_RESOLUTION_NO_SHORTFALL: _ClassVar[SettlementResolution]
+    SETTLEMENT_RESOLUTION_INSURANCE_FUND: _ClassVar[SettlementResolution]
+    SETTLEMENT_RESOLUTION_ADL: _ClassVar[SettlementResolution]
+SETTLEMENT_RECORD_STATUS_UNSPECIFIED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_INITIATED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_ORDER_SUBMITTED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_FILLED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_ADL_TRIGGERED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_COMPLETED: SettlementRecordStatus
+SETTLEMENT_RECORD_STATUS_FAILED: SettlementRecordStatus
+SETTLEMENT_RESOLUTION_UNSPECIFIED: SettlementResolution
+SETTLEMENT_RESOLUTION_NO_SHORTFALL: SettlementResolution
+SETTLEMENT_RESOLUTION_INSURANCE_FUND: SettlementResolution
+SETTLEMENT_RESOLUTION_ADL: SettlementResolution
+
+class SettlementRecord(_message.Message):
+    __slots__ = ("record_id", "liquidation_id", "user_id", "symbol", "asset", "position_side", "close_side", "quantity", "entry_price", "mark_price", "position_margin", "bankruptcy_price", "liquidation_order_id", "order_price", "filled_quantity", "average_fill_price", "unfilled_quantity", "shortfall", "surplus", "insurance_fund_used", "adl_id", "adl_quantity", "status", "resolution", "failure_reason", "created_at_unix_ms", "updated_at_unix_ms", "completed_at_unix_ms")
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    LIQUIDATION_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_MARGIN_FIELD_NUMBER: _ClassVar[int]
+    BANKRUPTCY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    LIQUIDATION_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    FILLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    AVERAGE_FILL_PRICE_FIELD_NUMBER: _ClassVar[int]
+    UNFILLED_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_FIELD_NUMBER: _ClassVar[int]
+    SURPLUS_FIELD_NUMBER: _ClassVar[int]
+    INSURANCE_FUND_USED_FIELD_NUMBER: _ClassVar[int]
+    ADL_ID_FIELD_NUMBER: _ClassVar[int]
+    ADL_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    FAILURE_REASON_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    COMPLETED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    liquidation_id: str
+    user_id: str
+    symbol: str
+    asset: str
+    position_side: _positions_pb2.PositionSide
+    close_side: _trading_pb2.Side
+    quantity: str
+    entry_price: str
+    mark_price: str
+    position_margin: str
+    bankruptcy_price: str
+    liquidation_order_id: str
+    order_price: str
+    filled_quantity: str
+    average_fill_price: str
+    unfilled_quantity: str
+    shortfall: str
+    surplus: str
+    insurance_fund_used: str
+    adl_id: str
+    adl_quantity: str
+    status: SettlementRecordStatus
+    resolution: SettlementResolution
+    failure_reason: str
+    created_at_unix_ms: int
+    updated_at_unix_ms: int
+    completed_at_unix_ms: int
+    def __init__(self, record_id: _Optional[str] = ..., liquidation_id: _Optional[str] = ..., user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., position_side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., close_side: _Optional[_Union[_trading_pb2.Side, str]] = ..., quantity: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., position_margin: _Optional[str] = ..., bankruptcy_price: _Optional[str] = ..., liquidation_order_id: _Optional[str] = ..., order_price: _Optional[str] = ..., filled_quantity: _Optional[str] = ..., average_fill_price: _Optional[str] = ..., unfilled_quantity: _Optional[str] = ..., shortfall: _Optional[str] = ..., surplus: _Optional[str] = ..., insurance_fund_used: _Optional[str] = ..., adl_id: _Optional[str] = ..., adl_quantity: _Optional[str] = ..., status: _Optional[_Union[SettlementRecordStatus, str]] = ..., resolution: _Optional[_Union[SettlementResolution, str]] = ..., failure_reason: _Optional[str] = ..., created_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., completed_at_unix_ms: _Optional[int] = ...) -> None: ...
+
+class InsuranceFundBalance(_message.Message):
+    __slots__ = ("asset", "balance", "updated_at_unix_ms")
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    asset: str
+    balance: str
+    updated_at_unix_ms: int
+    def __init__(self, asset: _Optional[str] = ..., balance: _Optional[str] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
+
+class GetSettlementRecordRequest(_message.Message):
+    __slots__ = ("record_id",)
+    RECORD_ID_FIELD_NUMBER: _ClassVar[int]
+    record_id: str
+    def __init__(self, record_id: _Optional[str] = ...) -> None: ...
+
+class GetSettlementRecordResponse(_message.Message):
+    __slots__ = ("record",)
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    record: SettlementRecord
+    def __init__(self, record: _Optional[_Union[SettlementRecord, _Mapping]] = ...) -> None: ...
+
+class ListSettlementRecordsRequest(_message.Message):
+    __slots__ = ("user_id", "symbol", "status", "page_size", "page_token")
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    user_id: str
+    symbol: str
+    status: SettlementRecordStatus
+    page_size: int
+    page_token: str
+    def __init__(self, user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., status: _Optional[_Union[SettlementRecordStatus, str]] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
+
+class ListSettlementRecordsResponse(_message.Message):
+    __slots__ = ("records", "next_page_token")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[SettlementRecord]
+    next_page_token: str
+    def __init__(self, records: _Optional[_Iterable[_Union[SettlementRecord, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+
+class GetInsuranceFundRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetInsuranceFundResponse(_message.Message):
+    __slots__ = ("balances",)
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    balances: _containers.RepeatedCompositeFieldContainer[InsuranceFundBalance]
+    def __init__(self, balances: _Optional[_Iterable[_Union[InsuranceFundBalance, _Mapping]]] = ...) -> None: ...
