@@ -44,7 +44,7 @@ lint: install
 		echo "buf breaking against main"; \
 		PATH="$$PWD/tools/node/node_modules/.bin:$$PATH" buf breaking protos --against '.git#branch=main,subdir=protos'; \
 	else echo "buf breaking: main has no protos yet, nothing to compare"; fi
-	$(VENV)/bin/ruff check services gateway mesh sdk tests bench
+	$(VENV)/bin/ruff check .
 
 gen: install
 	bash tools/gen.sh
