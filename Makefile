@@ -8,10 +8,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := tools/node/node_modules/.installed
 GO_PLUGINS := tools/go/bin/protoc-gen-go tools/go/bin/protoc-gen-go-grpc
+TS_EXAMPLE_STAMP := examples/ts/node_modules/.installed
 
 .PHONY: install up test test-unit test-integration lint gen gen-check bench clean
 
-install: $(STAMP) $(NODE_STAMP) $(GO_PLUGINS)
+install: $(STAMP) $(NODE_STAMP) $(GO_PLUGINS) $(TS_EXAMPLE_STAMP)
 
 $(STAMP): pyproject.toml gen/python/pyproject.toml sdk/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +22,10 @@ $(STAMP): pyproject.toml gen/python/pyproject.toml sdk/pyproject.toml
 
 $(NODE_STAMP): tools/node/package.json
 	cd tools/node && npm install --silent --no-audit --no-fund
+	touch $@
+
+$(TS_EXAMPLE_STAMP): examples/ts/package.json
+	cd examples/ts && npm install --silent --no-audit --no-fund
 	touch $@
 
 tools/go/bin/protoc-gen-go:

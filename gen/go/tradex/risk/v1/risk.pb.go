@@ -90,7 +90,10 @@ const (
 	// The position in this symbol would exceed the tier's max_position_notional.
 	RejectReason_REJECT_REASON_POSITION_LIMIT_EXCEEDED RejectReason = 4
 	// The account's total exposure in this asset (positions plus open orders) would exceed its
-	// limit.
+	// limit. Exposure sums, per symbol, the larger of the long leg and the short leg (position at
+	// mark plus working orders at their prices); the limit is a Risk setting times the tier's
+	// max_position_notional (RISK_ACCOUNT_EXPOSURE_MULTIPLE, default 3), because the tier table
+	// has no account-wide figure.
 	RejectReason_REJECT_REASON_EXPOSURE_LIMIT_EXCEEDED RejectReason = 5
 	// The limit price is further from the reference (mark, else index) price than the
 	// instrument's price_band_rate allows.
@@ -532,7 +535,7 @@ type AccountRisk struct {
 	// Sum of the positions' maintenance margins.
 	MaintenanceMargin string `protobuf:"bytes,7,opt,name=maintenance_margin,json=maintenanceMargin,proto3" json:"maintenance_margin,omitempty"`
 	// maintenance_margin / equity, as on Binance: liquidation starts at 1 (or when equity <= 0).
-	// Empty when there is no open position.
+	// Empty when there is no open position, or when equity <= 0 (no ratio; liquidatable).
 	MarginRatio string `protobuf:"bytes,8,opt,name=margin_ratio,json=marginRatio,proto3" json:"margin_ratio,omitempty"`
 	// What a new order could still lock: available balance, less any unrealized loss.
 	AvailableMargin string          `protobuf:"bytes,9,opt,name=available_margin,json=availableMargin,proto3" json:"available_margin,omitempty"`

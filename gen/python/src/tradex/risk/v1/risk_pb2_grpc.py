@@ -71,7 +71,13 @@ class RiskServiceServicer:
         reserves the order's exposure under order_id until the engine closes the order (or, if the
         order never reaches the engine, until a short timeout); checking the same order_id again
         replaces that reservation, which serves both retries and amends. A rejection is a normal
-        response (decision REJECTED), not a gRPC error: the caller turns it into one.
+        response (decision REJECTED), not a gRPC error: the caller turns it into one. Reduce-only
+        orders are held only to the instrument, account, price and reduce-only rules (not to
+        leverage, suspension, notional or margin limits): they can only shrink a position and lock
+        nothing. Malformed input is INVALID_ARGUMENT; UNAVAILABLE while Risk loads its state.
+
+        Risk's state follows the other services' events and may lag them: the Wallet's LockFunds
+        remains the final authority on funds (FAILED_PRECONDITION INSUFFICIENT_FUNDS).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
