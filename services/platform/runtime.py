@@ -13,7 +13,7 @@ import grpc
 
 from services.platform import migrations
 from services.platform.auth import TokenVerifier
-from services.platform.config import CommonSettings
+from services.platform.config import CommonSettings, ConfigError
 from services.platform.grpc_server import start_server
 from services.platform.logs import configure_logging
 
@@ -79,5 +79,10 @@ def main(build: Callable[[], Awaitable[tuple[ServiceSpec, TokenVerifier | None]]
         spec, verifier = await build()
         await serve(spec, verifier)
 
-    asyncio.run(_run())
+    try:
+        asyncio.run(_run())
+    except ConfigError as problem:
+        # A clear one-line reason instead of a traceback: the operator fixes the environment.
+        log.error("cannot start %s: %s", service, problem)
+        raise SystemExit(2) from None
 
