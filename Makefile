@@ -56,7 +56,7 @@ gen: install
 
 gen-check: install
 	@tmp=$$(mktemp -d); bash tools/gen.sh "$$tmp" >/dev/null; \
-	if diff -r -q -x pyproject.toml -x '*.egg-info' -x node_modules -x package.json -x package-lock.json -x tsconfig.json -x README.md "$$tmp/gen" gen; then echo "gen/ is fresh"; \
+	if diff -r -q -x __pycache__ -x pyproject.toml -x '*.egg-info' -x node_modules -x package.json -x package-lock.json -x tsconfig.json -x README.md "$$tmp/gen" gen; then echo "gen/ is fresh"; \
 	else echo "gen/ is stale: run make gen and commit"; rm -rf "$$tmp"; exit 1; fi; rm -rf "$$tmp"
 
 bench: install

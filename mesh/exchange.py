@@ -6,6 +6,9 @@ developer runs.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,8 @@ from pathlib import Path
 from tradex_proto import DESCRIPTOR_SET_PATH
 
 from gateway.envoy_config import JwtSettings, build_bootstrap, write_bootstrap
+from mesh.paths import PROJECT_ROOT
+from mesh.process import free_port, port_is_open
 from mesh.servers.kafka import create_topics
 from mesh.stack import Stack
 from mesh.topics import all_topics
@@ -31,12 +36,18 @@ class ServiceDef:
     grpc_services: tuple[str, ...]
 
 
+ENGINE_SNAPSHOT_TOPIC = {"cleanup.policy": "compact", "max.message.bytes": str(16 * 1024 * 1024)}
+
 # Start order matters only for readiness of the edge: Envoy starts after all of them.
 SERVICES: tuple[ServiceDef, ...] = (
     ServiceDef("auth", "services.auth", ("tradex.auth.v1.AuthService",)),
     ServiceDef("metadata", "services.metadata", ("tradex.metadata.v1.MetadataService",)),
-    ServiceDef("risk", "services.risk", ()),
+    ServiceDef("risk", "services.risk", ("tradex.risk.v1.RiskService",)),
     ServiceDef("user", "services.user", ("tradex.user.v1.UserService",)),
+    ServiceDef("wallet", "services.wallet", ("tradex.wallet.v1.WalletService", "tradex.wallet.v1.WalletInternalService")),
+    ServiceDef("engine", "services.engine", ("tradex.engine.v1.EngineService",)),
+    # After the services it calls (metadata, risk, wallet): it is given their <NAME>_ADDR.
+    ServiceDef("order", "services.order", ("tradex.order.v1.OrderService", "tradex.order.v1.OrderInternalService")),
 )
 
 
@@ -49,6 +60,9 @@ class Exchange:
         self.extra_env = dict(extra_env or {})
         self.stack = Stack(self.root)
         self.private_key_path, self.jwks_path = ensure_keys(self.root / "keys")
+        # The deposit rail simulator (see start_rail_sim): its port is picked in start().
+        self.rail_port = 0
+        self.rail_hmac_secret = os.environ.get("TRADEX_RAIL_HMAC_SECRET") or secrets.token_hex(32)
 
     def service_env(self) -> dict[str, str]:
         return {
@@ -57,6 +71,12 @@ class Exchange:
             "TRADEX_JWT_PRIVATE_KEY_FILE": str(self.private_key_path),
             "TRADEX_JWT_ISSUER": JWT_ISSUER,
             "TRADEX_JWT_AUDIENCE": JWT_AUDIENCE,
+            "TRADEX_RAIL_URL": self.rail_url,
+            "TRADEX_RAIL_HMAC_SECRET": self.rail_hmac_secret,
+            # Where every service started so far listens (METADATA_ADDR=127.0.0.1:<port>, ...), for
+            # services that call others over gRPC; so list a service after those it calls.
+            **{f"{name.upper().replace('-', '_')}_ADDR": running.address
+               for name, running in self.stack.services.items()},
             **self.extra_env,
         }
 
@@ -64,10 +84,15 @@ class Exchange:
         started = time.monotonic()
         try:
             self.stack.start_infra()
+            # Before the rest, so it is created with its own config: only the latest snapshot per
+            # symbol matters (recovery reads the whole topic) and a deep book's snapshot is large.
+            create_topics(self.stack.kafka_bootstrap, ["engine.snapshot.v1"], config=ENGINE_SNAPSHOT_TOPIC)
             create_topics(self.stack.kafka_bootstrap, all_topics())
+            self.rail_port = free_port()
             for service in self.service_defs:
                 self.start_service(service)
             self.start_edge()
+            self.start_rail_sim()
         except BaseException:
             self.stop()
             raise
@@ -89,6 +114,22 @@ class Exchange:
         envoy = self.stack.start_envoy(path)
         if self.http_port == 0:
             self.http_port = next(iter(envoy.listener_ports().values()))
+
+    @property
+    def rail_url(self) -> str:
+        return f"http://127.0.0.1:{self.rail_port}" if self.rail_port else ""
+
+    def start_rail_sim(self) -> None:
+        """The external deposit rail's simulator (a plain HTTP process, not a gRPC service). It calls
+        the Wallet's webhook through Envoy, so it starts after the edge, on the port the Wallet was
+        already given in TRADEX_RAIL_URL."""
+        if not any(service.name == "wallet" for service in self.service_defs):
+            return
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "RAIL_SIM_PORT": str(self.rail_port),
+               "TRADEX_RAIL_HMAC_SECRET": self.rail_hmac_secret,
+               "TRADEX_RAIL_WEBHOOK_URL": f"{self.http_url}/v1/wallet/rail/webhook", **self.extra_env}
+        self.stack.supervisor.start("rail_sim", [sys.executable, "-m", "services.rail_sim"], env=env,
+                                    cwd=PROJECT_ROOT, health=lambda: port_is_open("127.0.0.1", self.rail_port))
 
     @property
     def http_url(self) -> str:

@@ -45,3 +45,8 @@ class ResourceExhausted(DomainError):
 
 class Aborted(DomainError):
     """A concurrent writer won (optimistic lock); the caller may retry."""
+
+
+class Unavailable(DomainError):
+    """A service this call depends on did not answer in time; the outcome is unknown and the
+    caller may retry (idempotency keys make that safe)."""

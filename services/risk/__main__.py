@@ -1,41 +1,78 @@
 """python -m services.risk: the Risk service process.
 
-Today it keeps the local instrument cache from md.instrument.created.v1 (the state
-PreTradeCheck will read); the RiskService RPCs arrive with the trading-core issue.
+RiskService (PreTradeCheck for the Order service, GetAccountRisk for traders) answers from an
+in-memory state that four consumer groups keep from other services' events, each event applied
+to the risk schema and to memory in one transaction with its inbox row:
+
+  risk.instruments  md.instrument.created.v1                            instrument limits
+  risk.accounts     user.*, wallet.balance.updated.v1, risk.exposure.v2  tiers, statuses, balances, positions
+  risk.prices       md.mark.v1, md.index.v1                              reference prices
+  risk.orders       engine.event.v1                                      working orders
+
+Separate groups, so that a burst of prices or engine events never delays a suspension or a
+balance. At start-up the schema is loaded into memory first; until then checks are UNAVAILABLE.
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
+
+from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from services.platform.config import CommonSettings
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer
 from services.platform.runtime import ServiceSpec, load_verifier, main
-from services.risk.adapters import instrument_store
 from services.risk.adapters.tables import SCHEMA, inbox
+from services.risk.api.account_events import ACCOUNT_TOPICS, AccountEvents
 from services.risk.api.consumers import INSTRUMENT_TOPICS, InstrumentCacheUpdater
-from services.risk.domain.instruments import InstrumentCache
+from services.risk.api.engine_events import ORDER_TOPICS, EngineEvents
+from services.risk.api.market_events import PRICE_TOPICS, MarketEvents
+from services.risk.api.servicer import RiskServicer
+from services.risk.app.pretrade import RiskUseCases
+from services.risk.app.warmup import warm_up
+from services.risk.config import RiskSettings
+from services.risk.domain.state import RiskState
+
+SERVICE_NAME = risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name
 
 
 async def build():
     settings = CommonSettings.from_env("risk", default_port=50054)
+    risk = RiskSettings.from_env()
     engine = make_engine(settings.database_url)
-    cache = InstrumentCache()
-    updater = InstrumentCacheUpdater(cache)
-    consumer = EventConsumer(name="risk.instruments", bootstrap=settings.kafka_bootstrap,
-                             topics=INSTRUMENT_TOPICS, engine=engine, inbox=inbox,
-                             handlers=updater.handlers())
+    state = RiskState()
+    for tier in risk.default_tiers:
+        state.put_tier(tier)
+    groups = [
+        ("risk.instruments", INSTRUMENT_TOPICS, InstrumentCacheUpdater(state.instruments).handlers()),
+        ("risk.accounts", ACCOUNT_TOPICS, AccountEvents(state).handlers()),
+        ("risk.prices", PRICE_TOPICS, MarketEvents(state).handlers()),
+        ("risk.orders", ORDER_TOPICS, EngineEvents(state).handlers()),
+    ]
+    consumers = [EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
+                               inbox=inbox, handlers=handlers) for name, topics, handlers in groups]
+    warmed = asyncio.Event()
 
-    async def warm_then_consume() -> None:
-        async with engine.connect() as conn:
-            for limits in await instrument_store.load_all(conn):
-                cache.put(limits)
-        await consumer.run()
+    async def load_state() -> None:
+        await warm_up(engine, state)
+        warmed.set()
 
+    def after_warm_up(consumer: EventConsumer):
+        # Events apply on top of the loaded state, never under it.
+        async def run() -> None:
+            await warmed.wait()
+            await consumer.run()
+        run.__qualname__ = f"consume:{consumer.name}"
+        return run
+
+    servicer = RiskServicer(RiskUseCases(state, risk))
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
-        background=[warm_then_consume],
+        register=[lambda server: risk_pb2_grpc.add_RiskServiceServicer_to_server(servicer, server)],
+        service_names=[SERVICE_NAME],
+        background=[load_state, *(after_warm_up(c) for c in consumers)],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

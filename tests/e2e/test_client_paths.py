@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from tradex_proto import DESCRIPTOR_SET_PATH
+from tradex_sdk import Client, NotFoundError
 
 from mesh.rest import call
 from tests.e2e.test_configuration_flow import new_spec
-from tradex_sdk import Client, NotFoundError
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

@@ -670,6 +670,43 @@ class MatchingEngine:
         self._seq = seq
         return out
 
+    # ------------------------------------------------------------- additive helpers for the service
+
+    def level_count(self, side: Side, price_ticks: int) -> int:
+        """Live orders resting at one price level (0 if none)."""
+        book = self._bids if side is _BUY or side == "BUY" else self._asks
+        lvl = book.levels.get(book.sign * price_ticks)
+        return lvl.count if lvl is not None else 0
+
+    def reject_new_order(self, command_id: str, order_id: str, user_id: str, reason: RejectReason) -> list:
+        """Reject a new order for a reason only the caller can see (e.g. INSTRUMENT_MISMATCH), with
+        the same dedup and sequencing as any command: one ``OrderRejected``, book unchanged."""
+        if self._dedup(command_id):
+            return []
+        return self._reject(command_id, order_id, user_id, RejectReason(reason))
+
+    def cancel_all(self, command_id: str, user_id: str) -> list:
+        """Cancel every resting order of ``user_id`` as one command (deduplicated once).
+
+        Orders go in book priority order (bids best first, then asks), each as an
+        ``OrderCancelled`` (USER_REQUESTED) followed by its level's ``BookDelta``, exactly what a
+        stream of single cancels would emit. No resting order: no event (the id is still remembered).
+        """
+        if self._dedup(command_id):
+            return []
+        victims = [o for book in (self._bids, self._asks) for o in book.iter_orders() if o.user_id == user_id]
+        out = []
+        sym = self._symbol
+        seq = self._seq
+        for o in victims:
+            q = o.qty
+            lvl = self._unlink(o)
+            out.append(OrderCancelled(sym, seq + 1, command_id, o.order_id, user_id, _R_USER, q))
+            out.append(BookDelta(sym, seq + 2, command_id, o.side, lvl.price, lvl.total))
+            seq += 2
+        self._seq = seq
+        return out
+
     # ----------------------------------------------------------------------------- snapshot / hash
 
     def snapshot(self) -> dict:

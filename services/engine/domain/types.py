@@ -68,6 +68,9 @@ class RejectReason(StrEnum):
     NO_LIQUIDITY = "NO_LIQUIDITY"  # market order against an empty opposite side
     UNKNOWN_ORDER = "UNKNOWN_ORDER"  # cancel/amend of an order that is not resting (never was, or done)
     NOT_ORDER_OWNER = "NOT_ORDER_OWNER"
+    # Set only through MatchingEngine.reject_new_order: the caller (which converts decimals to
+    # ticks/lots) found the order's tick/lot size differs from the book's.
+    INSTRUMENT_MISMATCH = "INSTRUMENT_MISMATCH"
 
 
 class CancelReason(StrEnum):

@@ -1,0 +1,80 @@
+"""python -m services.order: the Order service process (OrderService + OrderInternalService,
+the outbox relay, the engine-event and user-status consumers, the wallet-call drainer, the
+placement reconciler and the order.updated.v1 tail behind StreamOrderUpdates)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tradex.order.v1 import order_pb2, order_pb2_grpc
+
+from services.order.adapters.instruments import InstrumentDirectory
+from services.order.adapters.risk_client import RiskClient
+from services.order.adapters.tables import SCHEMA, inbox, outbox
+from services.order.adapters.wallet_client import WalletClient
+from services.order.api import consumers
+from services.order.api.internal_servicer import OrderInternalServicer
+from services.order.api.servicer import OrderServicer
+from services.order.app.commands import OrderCommands
+from services.order.app.liquidation import LiquidationUseCases
+from services.order.app.placement import PlacementUseCases
+from services.order.app.queries import OrderQueries
+from services.order.app.reconciler import PlacementReconciler
+from services.order.app.stream import UpdateHub, UpdateTail
+from services.order.app.wallet_calls import WalletCallDrainer
+from services.order.config import OrderSettings
+from services.platform.config import CommonSettings
+from services.platform.db import make_engine
+from services.platform.kafka import EventConsumer, make_producer
+from services.platform.outbox import OutboxRelay
+from services.platform.runtime import ServiceSpec, load_verifier, main
+
+SERVICE_NAMES = [order_pb2.DESCRIPTOR.services_by_name[name].full_name
+                 for name in ("OrderService", "OrderInternalService")]
+
+
+async def build():
+    settings = CommonSettings.from_env("order", default_port=50055)
+    order = OrderSettings.from_env()
+    engine = make_engine(settings.database_url, pool_size=20)
+    relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
+    instruments = InstrumentDirectory(order.metadata_addr, ttl_s=order.instrument_ttl_s,
+                                      timeout_s=order.rpc_timeout_s)
+    risk = RiskClient(order.risk_addr, timeout_s=order.rpc_timeout_s)
+    wallet = WalletClient(order.wallet_addr, timeout_s=order.rpc_timeout_s)
+    drainer = WalletCallDrainer(engine, wallet.send)
+
+    def after_engine_event() -> None:
+        relay.wake()
+        drainer.wake()
+
+    placement = PlacementUseCases(engine, instruments, risk, wallet, on_events_committed=relay.wake)
+    commands = OrderCommands(engine, instruments, risk, wallet, on_events_committed=relay.wake)
+    updates = UpdateHub()
+    public = OrderServicer(placement, commands, OrderQueries(engine), updates)
+    internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=relay.wake),
+                                     commands)
+    engine_events = consumers.WakingConsumer(
+        name=consumers.ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap, topics=consumers.ENGINE_TOPICS,
+        engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
+        on_committed=after_engine_event)
+    # Withdrawn orders' cancel commands are picked up by the relay's idle poll (20 ms).
+    user_status = EventConsumer(name=consumers.USER_CONSUMER, bootstrap=settings.kafka_bootstrap,
+                                topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,
+                                handlers=consumers.USER_HANDLERS)
+    reconciler = PlacementReconciler(engine, wallet, abandon_after_s=order.placement_abandon_after_s,
+                                     interval_s=order.reconcile_interval_s)
+    spec = ServiceSpec(
+        settings=settings, schema=SCHEMA,
+        migrations_dir=Path(__file__).parent / "adapters" / "migrations",
+        register=[lambda server: order_pb2_grpc.add_OrderServiceServicer_to_server(public, server),
+                  lambda server: order_pb2_grpc.add_OrderInternalServiceServicer_to_server(internal, server)],
+        service_names=SERVICE_NAMES,
+        background=[relay.run, engine_events.run, user_status.run, drainer.run, reconciler.run,
+                    UpdateTail(settings.kafka_bootstrap, updates).run],
+        on_stop=[engine.dispose],
+    )
+    return spec, load_verifier(settings)
+
+
+if __name__ == "__main__":
+    main(build, "order")

@@ -1,0 +1,65 @@
+"""Kafka consumers of the Order service.
+
+- engine.event.v1 -> order status, fills and the wallet calls they owe (app/engine_events.py).
+- user.status_changed.v1 -> a suspended account's open orders are withdrawn (reason
+  ACCOUNT_SUSPENDED), as Risk refuses its new non-reduce-only orders.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from google.protobuf.message import DecodeError
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tradex.engine.v1 import events_pb2 as engine_pb
+from tradex.user.v1 import events_pb2 as user_events
+from tradex.user.v1 import user_pb2
+
+from services.order.app.commands import cancel_open_orders
+from services.order.app.engine_events import RELEVANT, EngineEventApplier
+from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
+from services.platform.kafka import EventConsumer
+
+ENGINE_TOPICS = ["engine.event.v1"]
+ENGINE_CONSUMER = "order.engine-events"
+USER_TOPICS = ["user.status_changed.v1"]
+USER_CONSUMER = "order.user-status"
+
+
+class WakingConsumer(EventConsumer):
+    """An EventConsumer that skips, without touching the database, the records its `relevant`
+    filter rejects (most of engine.event.v1 is book deltas), and calls `on_committed` after each
+    applied event, so the outbox relay and the wallet-call drainer start at once."""
+
+    def __init__(self, *, relevant: Callable[[ReceivedEvent], bool] = lambda _: True,
+                 on_committed: Callable[[], None] = lambda: None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._relevant = relevant
+        self._on_committed = on_committed
+
+    async def process(self, record) -> bool:
+        if not self._relevant(from_kafka(record)):
+            return False
+        applied = await super().process(record)
+        if applied:
+            self._on_committed()
+        return applied
+
+
+def is_order_event(received: ReceivedEvent) -> bool:
+    if received.event_type != engine_pb.EngineEvent.DESCRIPTOR.full_name:
+        return False
+    try:
+        event = engine_pb.EngineEvent.FromString(received.payload)
+    except DecodeError as exc:
+        raise MalformedEvent(f"engine event {received.event_id} does not parse: {exc}") from exc
+    return event.WhichOneof("event") in RELEVANT
+
+
+async def on_user_status_changed(conn: AsyncConnection, event: user_events.UserStatusChanged,
+                                 received: ReceivedEvent) -> None:
+    if event.to_status == user_pb2.ACCOUNT_STATUS_SUSPENDED:
+        await cancel_open_orders(conn, user_id=event.user_id, symbol="", reason="ACCOUNT_SUSPENDED")
+
+
+ENGINE_HANDLERS = {engine_pb.EngineEvent: EngineEventApplier()}
+USER_HANDLERS = {user_events.UserStatusChanged: on_user_status_changed}

@@ -1,0 +1,131 @@
+"""Cancel, cancel-all and amend: requests to the engine. Each stores the request on the order and
+writes the engine command in one transaction; the order changes when the engine confirms
+(app/engine_events.py). Another user's order is NOT_FOUND, never PERMISSION_DENIED, so order ids
+cannot be probed."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.order.adapters import order_store, publisher
+from services.order.adapters.instruments import InstrumentDirectory
+from services.order.adapters.risk_client import RiskClient
+from services.order.adapters.wallet_client import WalletClient
+from services.order.domain import lifecycle, money
+from services.order.domain.model import Order, OrderType
+from services.order.domain.validation import parse_amend
+from services.platform.decimals import format_decimal
+from services.platform.errors import Aborted, FailedPrecondition, NotFound
+from services.platform.ids import new_id, now_ms
+
+USER_REQUESTED = "USER_REQUESTED"
+CANCEL_ALL = "CANCEL_ALL"
+
+
+def _own(order: Order | None, user_id: str, order_id: str) -> Order:
+    if order is None or order.user_id != user_id:
+        raise NotFound(f"order {order_id} does not exist")
+    return order
+
+
+async def cancel_open_orders(conn: AsyncConnection, *, user_id: str, symbol: str, reason: str) -> list[str]:
+    """One CancelAllOrders command per symbol the user has open orders in (commands are keyed by
+    symbol), and the request recorded on each open order. Runs in the caller's transaction."""
+    open_orders = await order_store.open_orders_for_update(conn, user_id, symbol)
+    now = now_ms()
+    request_id = new_id()
+    for book in sorted({o.symbol for o in open_orders}):
+        await publisher.cancel_all(conn, request_id=request_id, user_id=user_id, symbol=book, reason=reason,
+                                   issued_at_unix_ms=now)
+    for order in open_orders:
+        if not order.cancel_requested_at_unix_ms:
+            requested = lifecycle.request_cancel(order, now)
+            await order_store.update(conn, requested)
+            await publisher.order_updated(conn, requested)
+    return [o.order_id for o in open_orders]
+
+
+@dataclass
+class OrderCommands:
+    engine: AsyncEngine
+    instruments: InstrumentDirectory
+    risk: RiskClient
+    wallet: WalletClient
+    on_events_committed: Callable[[], None] = lambda: None
+
+    async def cancel(self, user_id: str, order_id: str) -> Order:
+        async with self.engine.begin() as conn:
+            order = _own(await order_store.get(conn, order_id, for_update=True), user_id, order_id)
+            if order.open and order.cancel_requested_at_unix_ms:
+                return order  # already requested: repeating it is harmless
+            requested = lifecycle.request_cancel(order, now_ms())
+            await order_store.update(conn, requested)
+            await publisher.cancel_order(conn, requested, USER_REQUESTED)
+            await publisher.order_updated(conn, requested)
+        self.on_events_committed()
+        return requested
+
+    async def cancel_all(self, user_id: str, symbol: str, reason: str = CANCEL_ALL) -> list[str]:
+        async with self.engine.begin() as conn:
+            order_ids = await cancel_open_orders(conn, user_id=user_id, symbol=symbol, reason=reason)
+        if order_ids:
+            self.on_events_committed()
+        return order_ids
+
+    async def amend(self, user_id: str, order_id: str, price: str, quantity: str) -> Order:
+        async with self.engine.connect() as conn:
+            order = _own(await order_store.get(conn, order_id), user_id, order_id)
+        if not order.open:
+            raise FailedPrecondition(f"order {order_id} is {order.status.value} and can no longer be amended",
+                                     reason="ORDER_CLOSED")
+        if order.order_type is not OrderType.LIMIT or order.is_liquidation:
+            raise FailedPrecondition(f"order {order_id} is not a resting limit order; only those can be amended",
+                                     reason="ORDER_NOT_AMENDABLE")
+        instrument = await self.instruments.get(order.symbol)
+        # The book keeps the tick and lot it was built with: the order's own figures rule.
+        rules = replace(instrument, tick_size=order.tick_size, lot_size=order.lot_size)
+        target = parse_amend(price=price, quantity=quantity, current_price=order.price,
+                             current_quantity=order.quantity, filled_quantity=order.filled_quantity,
+                             instrument=rules)
+        if target.price == order.price and target.quantity == order.quantity:
+            return order  # the values it already has: harmless, nothing to send
+        top_up = await self._lock_more_if_needed(order, target.price, target.quantity)
+        async with self.engine.begin() as conn:
+            current = await order_store.get(conn, order_id, for_update=True)
+            if current is None or current.version != order.version:
+                # Filled or changed meanwhile; any top-up stays attributed to the order and is
+                # returned with its final release.
+                raise Aborted(f"order {order_id} changed while being amended; retry")
+            requested = lifecycle.request_amend(current, now_ms(), top_up)
+            await order_store.update(conn, requested)
+            await publisher.amend_order(conn, requested, target.price if target.price != order.price else None,
+                                        target.quantity if target.quantity != order.quantity else None)
+            await publisher.order_updated(conn, requested)
+        self.on_events_committed()
+        return requested
+
+    async def _lock_more_if_needed(self, order: Order, price: Decimal, quantity: Decimal) -> Decimal:
+        """A change that needs more margin is checked by Risk and the difference locked first;
+        margin a change frees is released only once the engine confirmed it."""
+        remaining = quantity - order.filled_quantity
+        needed = money.required_lock(price, remaining, order.leverage, reduce_only=order.reduce_only,
+                                     taker_fee_rate=order.taker_fee_rate)
+        if needed <= order.margin_locked:
+            return money.ZERO
+        approval = await self.risk.pre_trade_check(
+            order_id=order.order_id, user_id=order.user_id, symbol=order.symbol, side=order.side,
+            order_type=order.order_type, price=price, quantity=remaining, leverage=order.leverage,
+            reduce_only=order.reduce_only)
+        top_up = approval.lock_amount - order.margin_locked
+        if top_up <= 0:
+            return money.ZERO
+        # Keyed by the amend's target, so a retried amend re-locks nothing, and stable across a
+        # crash before the commit (that lock then waits for the order's final release).
+        await self.wallet.lock_funds(
+            lock_id=f"{order.order_id}:amend:{order.amend_count + 1}:{format_decimal(price)}:"
+                    f"{format_decimal(quantity)}",
+            order_id=order.order_id, user_id=order.user_id, asset=order.margin_asset, amount=top_up)
+        return top_up

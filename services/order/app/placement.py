@@ -1,0 +1,169 @@
+"""PlaceOrder: validation, Risk, the margin lock, and the order with its engine command.
+
+Crash safety of a placement (Risk and the Wallet are other processes, so "lock funds, then
+commit the order" cannot be one transaction):
+
+1. A `placements` row (user, client_order_id) -> order_id is committed FIRST, before any other
+   service is called. A retry with the same client_order_id therefore always finds the same
+   order_id (time-ordered ULIDs stay; no need to derive ids from the key), and every attempt
+   bumps the row's `attempts`.
+2. The attempt then runs in a second transaction that holds the row locked (SELECT ... FOR
+   UPDATE) across PreTradeCheck and LockFunds, and commits the order, its engine command
+   (outbox) and the deletion of the row together. A concurrent request with the same key waits
+   on the lock and then returns the placed order.
+3. If the process dies in between, PostgreSQL aborts that transaction and frees the row lock;
+   the row stays. Two things can then find it:
+   - a client retry (attempts > 1): it first returns whatever an earlier attempt may have
+     locked (ReleaseFunds all_remaining, NOT_FOUND = nothing), then locks afresh under a lock_id
+     of its own (`<order_id>:retry<n>`), so funds are never locked twice for one order, even
+     when Risk's lock amount changed between attempts (MARKET orders);
+   - the reconciler (app/reconciler.py): rows nobody holds and nobody touched for
+     `abandon_after_s` are released the same way and deleted, so a lock whose order never got
+     committed goes back to the user. A later retry then starts afresh under a new order_id.
+   The row lock makes the two exclusive: the reconciler skips locked rows (SKIP LOCKED) and a
+   request waits for the reconciler, then finds no row and starts over.
+A refused order (Risk rejection, insufficient funds, a rule checked at Risk's reference price)
+deletes its row in the same transaction: nothing is stored, locked or published, and the client
+may retry with the same client_order_id.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.order.adapters import order_store, placement_store, publisher
+from services.order.adapters.instruments import InstrumentDirectory
+from services.order.adapters.risk_client import RiskClient
+from services.order.adapters.wallet_client import WalletClient
+from services.order.domain import money
+from services.order.domain.model import InstrumentRules, Order, OrderType
+from services.order.domain.validation import (
+    NewOrderRequest,
+    check_instrument_rules,
+    check_min_notional,
+)
+from services.platform.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument
+from services.platform.ids import new_id, now_ms
+
+log = logging.getLogger(__name__)
+
+_REFUSALS = (FailedPrecondition, InvalidArgument)
+_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
+
+
+def _replay(order: Order, fingerprint: str) -> Order:
+    if order.request_fingerprint != fingerprint:
+        raise AlreadyExists(f"client_order_id {order.client_order_id} was already used for a different order "
+                            f"({order.order_id})")
+    return order
+
+
+def _lock_id(order_id: str, attempt: int) -> str:
+    return order_id if attempt == 1 else f"{order_id}:retry{attempt}"
+
+
+@dataclass
+class PlacementUseCases:
+    engine: AsyncEngine
+    instruments: InstrumentDirectory
+    risk: RiskClient
+    wallet: WalletClient
+    on_events_committed: Callable[[], None] = lambda: None
+    lock_timeout_ms: int = 10_000
+
+    async def place(self, user_id: str, request: NewOrderRequest) -> Order:
+        fingerprint = request.fingerprint()
+        async with self.engine.connect() as conn:
+            existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+        if existing is not None:
+            return _replay(existing, fingerprint)
+        instrument = await self.instruments.get(request.symbol)
+        check_instrument_rules(request, instrument)
+        # A row removed by the reconciler (or a refusal) between our claim and our lock: claim again.
+        for _ in range(3):
+            async with self.engine.begin() as conn:
+                claimed = await placement_store.claim(
+                    conn, user_id=user_id, client_order_id=request.client_order_id, order_id=new_id(),
+                    fingerprint=fingerprint, now_ms=now_ms())
+            if claimed.request_fingerprint != fingerprint:
+                raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
+                                    "order being placed")
+            placed = await self._attempt(user_id, request, instrument, fingerprint)
+            if placed is not None:
+                return placed
+        raise Aborted(f"placement of client_order_id {request.client_order_id} kept being interrupted; retry")
+
+    async def _attempt(self, user_id: str, request: NewOrderRequest, instrument: InstrumentRules,
+                       fingerprint: str) -> Order | None:
+        refusal: Exception | None = None
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_ms)}ms'"))
+                placement = await placement_store.lock(conn, user_id, request.client_order_id)
+                if placement is None:
+                    existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+                    return _replay(existing, fingerprint) if existing is not None else None
+                if placement.request_fingerprint != fingerprint:
+                    raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
+                                        "order being placed")
+                if placement.attempts > 1:
+                    # An earlier attempt may have died after LockFunds: give that back before
+                    # anything else (outside the refusal handling below, so a failure here keeps
+                    # the row and with it the duty to release).
+                    await self.wallet.release_all(release_id=f"{placement.order_id}:retry{placement.attempts}:release",
+                                                  order_id=placement.order_id, user_id=user_id)
+                try:
+                    order = await self._reserve(placement, request, instrument)
+                except _REFUSALS as exc:
+                    # Nothing of a refused order is kept; the same key may be used again.
+                    await placement_store.delete(conn, user_id, request.client_order_id)
+                    refusal = exc
+                else:
+                    if not await order_store.insert(conn, order):
+                        raise Aborted(f"order {order.order_id} was stored concurrently; retry")
+                    await publisher.new_order(conn, order)
+                    await publisher.order_updated(conn, order)
+                    await placement_store.delete(conn, user_id, request.client_order_id)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                raise Aborted(f"another request with client_order_id {request.client_order_id} is still "
+                              "being placed; retry") from None
+            raise
+        if refusal is not None:
+            raise refusal
+        self.on_events_committed()
+        return order
+
+    async def _reserve(self, placement: placement_store.Placement, request: NewOrderRequest,
+                       instrument: InstrumentRules) -> Order:
+        """Risk, then the lock; returns the order to store. Runs while the placement is held."""
+        order_id, attempt = placement.order_id, placement.attempts
+        approval = await self.risk.pre_trade_check(
+            order_id=order_id, user_id=placement.user_id, symbol=request.symbol,
+            side=request.side, order_type=request.order_type, price=request.price,
+            quantity=request.quantity, leverage=request.leverage, reduce_only=request.reduce_only)
+        price = request.price
+        if request.order_type is OrderType.MARKET:
+            price = approval.protection_price
+            reference = approval.reference_price or approval.protection_price
+            if reference is not None:
+                check_min_notional(reference, request.quantity, instrument)
+        if approval.lock_amount > 0:
+            await self.wallet.lock_funds(lock_id=_lock_id(order_id, attempt), order_id=order_id,
+                                         user_id=placement.user_id, asset=instrument.quote_asset,
+                                         amount=approval.lock_amount)
+        now = now_ms()
+        return Order(
+            order_id=order_id, client_order_id=request.client_order_id, user_id=placement.user_id,
+            symbol=request.symbol, side=request.side, order_type=request.order_type,
+            time_in_force=request.time_in_force, price=price, quantity=request.quantity, leverage=request.leverage,
+            reduce_only=request.reduce_only, self_trade_prevention=request.self_trade_prevention,
+            margin_asset=instrument.quote_asset, tick_size=instrument.tick_size, lot_size=instrument.lot_size,
+            maker_fee_rate=instrument.maker_fee_rate, taker_fee_rate=instrument.taker_fee_rate,
+            request_fingerprint=placement.request_fingerprint, created_at_unix_ms=now, updated_at_unix_ms=now,
+            margin_locked=max(approval.lock_amount, money.ZERO))

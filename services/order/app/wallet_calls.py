@@ -1,0 +1,141 @@
+"""Reliable wallet postings after an engine event: the "wallet outbox".
+
+A fill or a close is committed together with the SettleTrade / ReleaseFunds it owes (a row in
+`wallet_calls`, keyed by the wallet's own idempotency key). `WalletCallDrainer` sends them after
+the commit and marks them done only when the wallet answered, so a crash anywhere re-sends a
+call, which the wallet turns into a replay. Each order's calls go in the order they were
+written: a final ReleaseFunds(all_remaining) must never overtake a SettleTrade of the same order,
+or it would hand back the margin the fill was to move into the position.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+import grpc
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from tradex.wallet.v1 import wallet_pb2
+
+from services.order.adapters import wallet_call_store
+from services.order.adapters.downstream import RETRYABLE
+from services.order.adapters.wallet_client import RELEASE_FUNDS, SETTLE_TRADE
+from services.order.api.mappers import role_to_pb
+from services.order.domain.model import Fill, Order
+from services.platform.decimals import format_decimal
+from services.platform.ids import now_ms
+
+log = logging.getLogger(__name__)
+
+_TRY_LOCK = sa.text("SELECT pg_try_advisory_xact_lock(hashtext(:k))")
+MAX_BACKOFF_MS = 60_000
+# A refusal (not an outage) will not heal by itself quickly; it is retried slowly and logged as
+# an error each time, never dropped: a settlement must not be lost.
+REFUSED_BACKOFF_MS = 300_000
+
+
+async def owe_settlement(conn: AsyncConnection, fill: Fill) -> None:
+    request = wallet_pb2.SettleTradeRequest(
+        trade_id=fill.trade_id, order_id=fill.order_id, user_id=fill.user_id, symbol=fill.symbol,
+        asset=fill.fee_asset, liquidity_role=role_to_pb(fill.liquidity_role), price=format_decimal(fill.price),
+        quantity=format_decimal(fill.quantity), margin=format_decimal(fill.margin), fee=format_decimal(fill.fee))
+    await wallet_call_store.enqueue(conn, call_key=f"trade:{fill.trade_id}:{fill.order_id}", order_id=fill.order_id,
+                                    kind=SETTLE_TRADE, payload=request.SerializeToString(), now_ms=now_ms())
+
+
+async def owe_release(conn: AsyncConnection, order: Order, release_id: str, amount: Decimal | None) -> None:
+    """`amount` None releases everything the order still has locked."""
+    request = wallet_pb2.ReleaseFundsRequest(release_id=release_id, order_id=order.order_id, user_id=order.user_id)
+    if amount is None:
+        request.all_remaining = True
+    else:
+        request.amount = format_decimal(amount)
+    await wallet_call_store.enqueue(conn, call_key=f"release:{release_id}", order_id=order.order_id,
+                                    kind=RELEASE_FUNDS, payload=request.SerializeToString(), now_ms=now_ms())
+
+
+def final_release_id(order_id: str) -> str:
+    return f"{order_id}:final"
+
+
+_DONE, _REFUSED, _OUTAGE = "done", "refused", "outage"
+
+Send = Callable[[str, bytes], Awaitable[None]]
+
+
+class WalletCallDrainer:
+    def __init__(self, engine: AsyncEngine, send: Send, *, batch_size: int = 200,
+                 idle_sleep_s: float = 0.05) -> None:
+        self._engine = engine
+        self._send = send
+        self._batch_size = batch_size
+        self._idle_sleep_s = idle_sleep_s
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                sent = await self.drain_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("wallet-call drain failed; retrying")
+                sent = 0
+            if sent == 0:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(self._idle_sleep_s, 0.01) * 20)
+                except TimeoutError:
+                    pass
+
+    async def drain_once(self) -> int:
+        """Sends one batch; returns how many calls completed."""
+        async with self._engine.begin() as conn:
+            # One drainer per schema at a time (replicas): per-order order holds across them.
+            got = await conn.scalar(_TRY_LOCK, {"k": "order-wallet-calls"})
+            if not got:
+                return 0
+            calls = await wallet_call_store.pending(conn, self._batch_size)
+            blocked: set[str] = set()
+            done = 0
+            now = now_ms()
+            for call in calls:
+                if call.order_id in blocked:
+                    continue
+                if call.next_attempt_at_unix_ms > now:
+                    blocked.add(call.order_id)
+                    continue
+                outcome = await self._attempt(conn, call)
+                if outcome == _DONE:
+                    done += 1
+                elif outcome == _OUTAGE:
+                    break  # the wallet is not answering: do not wait out a timeout per call
+                else:
+                    blocked.add(call.order_id)
+            return done
+
+    async def _attempt(self, conn: AsyncConnection, call: wallet_call_store.WalletCall) -> str:
+        try:
+            await self._send(call.kind, call.payload)
+        except grpc.aio.AioRpcError as error:
+            code = error.code()
+            if call.kind == RELEASE_FUNDS and code == grpc.StatusCode.NOT_FOUND:
+                # The wallet holds nothing for the order (it never locked any): nothing to return.
+                await wallet_call_store.mark_done(conn, call.id, now_ms(), note="nothing locked")
+                return _DONE
+            refused = code not in RETRYABLE and code != grpc.StatusCode.UNIMPLEMENTED
+            backoff = min(200 * 2 ** min(call.attempts, 12), REFUSED_BACKOFF_MS if refused else MAX_BACKOFF_MS)
+            (log.error if refused else log.warning)(
+                "wallet call failed", extra={"call_key": call.call_key, "code": code.name,
+                                             "details": error.details(), "attempts": call.attempts + 1})
+            await wallet_call_store.mark_failed(conn, call.id, next_attempt_at_unix_ms=now_ms() + backoff,
+                                                error=f"{code.name}: {error.details()}")
+            return _REFUSED if refused else _OUTAGE
+        await wallet_call_store.mark_done(conn, call.id, now_ms())
+        return _DONE
+

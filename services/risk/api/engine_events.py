@@ -1,0 +1,101 @@
+"""Consumer of engine.event.v1: the orders that may still fill (exposure of open orders, and
+the other reduce-only orders a reduce-only check must count).
+
+Only the order lifecycle matters here; book deltas and trades' prices are Market Data's.
+Every update writes absolute values from the event (the open quantity after a trade, not the
+traded amount), so a redelivered event changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tradex.engine.v1 import events_pb2 as engine_events
+
+from services.platform.events import ReceivedEvent
+from services.risk.adapters import order_store
+from services.risk.api.event_parsing import EventReader
+from services.risk.domain.orders import WorkingOrder
+from services.risk.domain.state import RiskState
+
+ORDER_TOPICS = ["engine.event.v1"]
+ZERO = Decimal(0)
+
+
+class EngineEvents:
+    def __init__(self, state: RiskState) -> None:
+        self.state = state
+
+    async def on_event(self, conn: AsyncConnection, event: engine_events.EngineEvent, received: ReceivedEvent) -> None:
+        kind = event.WhichOneof("event")
+        handler = getattr(self, f"_{kind}", None) if kind else None
+        if handler is not None:
+            await handler(conn, event, EventReader(received))
+
+    async def _order_accepted(self, conn, event, reader: EventReader) -> None:
+        a = event.order_accepted
+        order = WorkingOrder(
+            order_id=reader.required("order_id", a.order_id), user_id=reader.required("user_id", a.user_id),
+            symbol=reader.required("symbol", event.symbol or reader.received.key), side=reader.side("side", a.side),
+            # A MARKET order may carry no protection price: valued at the mark when checked.
+            price=reader.decimal("price", a.price, positive=True) if a.price else None,
+            remaining=reader.decimal("quantity", a.quantity, positive=True),
+            leverage=reader.decimal("leverage", a.leverage, default=Decimal(1), positive=True),
+            reduce_only=a.reduce_only)
+        await order_store.put(conn, order, reader.received.event_id)
+        self.state.put_open_order(order)
+        self.state.engine_saw(order.order_id)
+
+    async def _order_rejected(self, conn, event, reader: EventReader) -> None:
+        order_id = reader.required("order_id", event.order_rejected.order_id)
+        await self._close(conn, order_id)
+        self.state.engine_saw(order_id)
+
+    async def _trade_executed(self, conn, event, reader: EventReader) -> None:
+        t = event.trade_executed
+        for order_id, remaining in ((t.maker_order_id, t.maker_remaining_quantity),
+                                    (t.taker_order_id, t.taker_remaining_quantity)):
+            left = reader.decimal("remaining_quantity", remaining, default=ZERO, non_negative=True)
+            if left == 0:
+                await self._close(conn, order_id)
+            else:
+                await self._update(conn, order_id, reader, remaining=left)
+
+    async def _order_cancelled(self, conn, event, reader: EventReader) -> None:
+        await self._close(conn, reader.required("order_id", event.order_cancelled.order_id))
+
+    async def _order_expired(self, conn, event, reader: EventReader) -> None:
+        await self._close(conn, reader.required("order_id", event.order_expired.order_id))
+
+    async def _order_amended(self, conn, event, reader: EventReader) -> None:
+        a = event.order_amended
+        order_id = reader.required("order_id", a.order_id)
+        await self._update(conn, order_id, reader,
+                           remaining=reader.decimal("remaining_quantity", a.remaining_quantity, non_negative=True),
+                           price=reader.decimal("price", a.price, positive=True) if a.price else None)
+        self.state.engine_saw(order_id)
+
+    async def _command_rejected(self, conn, event, reader: EventReader) -> None:
+        rejected = event.command_rejected
+        if rejected.command_type == engine_events.COMMAND_TYPE_AMEND_ORDER and rejected.order_id:
+            # The amend Risk approved will never apply: its reservation has nothing to wait for.
+            self.state.engine_saw(rejected.order_id)
+
+    async def _close(self, conn: AsyncConnection, order_id: str) -> None:
+        await order_store.remove(conn, order_id)
+        self.state.remove_open_order(order_id)
+
+    async def _update(self, conn: AsyncConnection, order_id: str, reader: EventReader, *, remaining: Decimal,
+                      price: Decimal | None = None) -> None:
+        if remaining == 0:
+            await self._close(conn, order_id)
+            return
+        await order_store.update(conn, order_id, reader.received.event_id, remaining=remaining, price=price)
+        current = self.state.open_orders.get(order_id)
+        if current is not None:
+            self.state.put_open_order(replace(current, remaining=remaining,
+                                              price=price if price is not None else current.price))
+
+    def handlers(self) -> dict:
+        return {engine_events.EngineEvent: self.on_event}

@@ -1,0 +1,45 @@
+"""Use cases of RiskService: a pre-trade check (and the reservation an approval leaves), and
+the account view. Both read only the in-memory state: no database or network on the order path."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from services.platform.ids import now_ms
+from services.risk.config import RiskSettings
+from services.risk.domain.account_risk import AccountFigures
+from services.risk.domain.orders import OrderIntent, Reservation, WorkingOrder
+from services.risk.domain.pretrade import Decision, evaluate
+from services.risk.domain.state import RiskState
+from services.risk.domain.views import account_assets, account_view, pretrade_view
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class RiskUseCases:
+    state: RiskState
+    settings: RiskSettings
+    clock: Callable[[], int] = now_ms
+
+    def check(self, intent: OrderIntent) -> Decision:
+        now = self.clock()
+        self.state.expire_reservations(now, self.settings.reservation_ttl_ms)
+        view = pretrade_view(self.state, intent, now, self.settings.price_max_age_ms)
+        decision = evaluate(intent, view, self.settings.policy)
+        if decision.approved:
+            # What the wallet must still lock beyond what this order id already holds (an amend
+            # that adds quantity needs only the difference; a retry replaces the old approval).
+            extra = max(decision.lock_amount - view.own_lock, ZERO)
+            self.state.reserve(Reservation(
+                order=WorkingOrder(order_id=intent.order_id, user_id=intent.user_id, symbol=intent.symbol,
+                                   side=intent.side, price=decision.price, remaining=intent.quantity,
+                                   leverage=intent.leverage, reduce_only=intent.reduce_only),
+                asset=decision.asset, lock_amount=extra, created_at_unix_ms=now, wallet_locked=extra == 0))
+        return decision
+
+    def account(self, user_id: str, asset: str = "") -> list[AccountFigures]:
+        self.state.expire_reservations(self.clock(), self.settings.reservation_ttl_ms)
+        assets = [asset] if asset else account_assets(self.state, user_id)
+        return [account_view(self.state, user_id, a) for a in assets]

@@ -1,0 +1,1 @@
+"""The Wallet service: balances, deposits through an external rail, and the double-entry ledger."""

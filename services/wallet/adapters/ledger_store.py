@@ -1,0 +1,219 @@
+"""Balances, journal entries and postings in PostgreSQL. Every function runs in the caller's
+transaction.
+
+Concurrency: a user's balance row is written with an optimistic-lock check (`version` must be
+the one the decision was based on; otherwise StaleBalance and the use case retries from the
+start). System accounts (FEES, CLEARING, EXTERNAL, INSURANCE_FUND per asset) are hot rows
+shared by every user; they are written as atomic increments (`balance = balance + delta`)
+under the row lock instead, because an optimistic check there would make every concurrent
+deposit or fill retry. Lock order is always: the user's balance row, then system rows sorted,
+so two transactions cannot deadlock.
+"""
+from __future__ import annotations
+
+import contextvars
+from collections import defaultdict
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.wallet.adapters.tables import balances, journal_entries, operations, postings, system_balances
+from services.wallet.domain.balances import Applied, Balance, InsufficientFunds, SystemBalance, apply_to_users
+from services.wallet.domain.ledger import (
+    ASSETS,
+    NON_NEGATIVE_SYSTEM_KINDS,
+    Account,
+    AccountKind,
+    Direction,
+    EntryKind,
+    JournalEntry,
+    Posting,
+)
+
+
+class StaleBalance(Exception):
+    """Another transaction changed the row since it was read: retry the use case."""
+
+
+# Set by the retry loop (app/tx.py) once a use case has lost a race: its next attempt reads the
+# balance with FOR UPDATE, so a hot account (20 orders locking at once) converges in one retry
+# instead of every loser re-running and losing again. The version check stays the guard.
+lock_on_read: contextvars.ContextVar[bool] = contextvars.ContextVar("wallet_lock_on_read", default=False)
+
+
+def _balance(row) -> Balance:
+    return Balance(user_id=row.user_id, asset=row.asset, available=row.available, locked=row.locked,
+                   position_margin=row.position_margin, version=row.version,
+                   updated_at_unix_ms=row.updated_at_unix_ms)
+
+
+async def open_balances(conn: AsyncConnection, user_id: str, now_ms: int) -> int:
+    """Zero balances of every asset; returns how many were new (0 on a replay)."""
+    result = await conn.execute(
+        insert(balances).values([dict(user_id=user_id, asset=asset, available=0, locked=0, position_margin=0,
+                                      version=0, updated_at_unix_ms=now_ms) for asset in ASSETS])
+        .on_conflict_do_nothing().returning(balances.c.asset))
+    return len(result.all())
+
+
+async def get_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance | None:
+    query = sa.select(balances).where(balances.c.user_id == user_id, balances.c.asset == asset)
+    if lock_on_read.get():
+        query = query.with_for_update()
+    row = (await conn.execute(query)).first()
+    return _balance(row) if row else None
+
+
+async def list_balances(conn: AsyncConnection, user_id: str, asset: str = "") -> list[Balance]:
+    query = sa.select(balances).where(balances.c.user_id == user_id)
+    if asset:
+        query = query.where(balances.c.asset == asset)
+    return [_balance(r) for r in (await conn.execute(query.order_by(balances.c.asset))).all()]
+
+
+async def list_system_balances(conn: AsyncConnection, kind: AccountKind | None = None,
+                               asset: str = "") -> list[SystemBalance]:
+    query = sa.select(system_balances)
+    if kind is not None:
+        query = query.where(system_balances.c.account_kind == kind.value)
+    if asset:
+        query = query.where(system_balances.c.asset == asset)
+    rows = (await conn.execute(query.order_by(system_balances.c.account_kind, system_balances.c.asset))).all()
+    return [SystemBalance(AccountKind(r.account_kind), r.asset, r.balance, r.version, r.updated_at_unix_ms)
+            for r in rows]
+
+
+async def _save_balance(conn: AsyncConnection, before: Balance, after: Balance) -> None:
+    result = await conn.execute(
+        balances.update()
+        .where(balances.c.user_id == before.user_id, balances.c.asset == before.asset,
+               balances.c.version == before.version)
+        .values(available=after.available, locked=after.locked, position_margin=after.position_margin,
+                version=after.version, updated_at_unix_ms=after.updated_at_unix_ms))
+    if result.rowcount != 1:
+        raise StaleBalance(f"balance {before.user_id}/{before.asset} changed since version {before.version}")
+
+
+async def _add_to_system(conn: AsyncConnection, kind: AccountKind, asset: str, delta: Decimal,
+                         now_ms: int) -> SystemBalance:
+    query = (system_balances.update()
+             .where(system_balances.c.account_kind == kind.value, system_balances.c.asset == asset)
+             .values(balance=system_balances.c.balance + delta, version=system_balances.c.version + 1,
+                     updated_at_unix_ms=now_ms)
+             .returning(system_balances.c.balance, system_balances.c.version))
+    if kind in NON_NEGATIVE_SYSTEM_KINDS and delta < 0:
+        # Checked under the row lock, so concurrent draws cannot both pass; the CHECK constraint
+        # would refuse it too, but this names the rule instead of raising a SQL error.
+        query = query.where(system_balances.c.balance + delta >= 0)
+    row = (await conn.execute(query)).first()
+    if row is None:
+        raise InsufficientFunds(f"the {kind.value.lower()} of {asset} holds less than {-delta.normalize():f}")
+    return SystemBalance(kind, asset, row.balance, row.version, now_ms)
+
+
+class Posted:
+    """A journal entry as written: the entry, the user balances after it, the system balances
+    after it, and each posting's balance_after."""
+
+    def __init__(self, entry: JournalEntry, users: dict[tuple[str, str], Balance],
+                 systems: dict[tuple[AccountKind, str], SystemBalance], balance_after: tuple[Decimal, ...]) -> None:
+        self.entry = entry
+        self.users = users
+        self.systems = systems
+        self.balance_after = balance_after
+
+
+async def post(conn: AsyncConnection, entry: JournalEntry, loaded: dict[tuple[str, str], Balance],
+               now_ms: int) -> Posted:
+    """Writes one balanced entry and its effect on balances.
+
+    `loaded` holds the user balances the entry was computed from; they are written back only
+    if still at the version read (StaleBalance otherwise), so a decision can never be based on
+    a balance that changed underneath it.
+    """
+    applied: Applied = apply_to_users(loaded, entry.postings, now_ms)
+    for key in sorted(applied.balances):
+        await _save_balance(conn, loaded[key], applied.balances[key])
+    deltas: dict[tuple[AccountKind, str], Decimal] = defaultdict(Decimal)
+    for posting in entry.postings:
+        if not posting.account.kind.is_user:
+            deltas[(posting.account.kind, posting.account.asset)] += posting.signed
+    systems = {}
+    for kind, asset in sorted(deltas, key=lambda k: (k[0].value, k[1])):
+        systems[(kind, asset)] = await _add_to_system(conn, kind, asset, deltas[(kind, asset)], now_ms)
+    after = _system_balance_after(entry.postings, applied.balance_after, systems)
+    await conn.execute(journal_entries.insert().values(
+        journal_entry_id=entry.journal_entry_id, kind=entry.kind.value, idempotency_key=entry.idempotency_key,
+        reference_id=entry.reference_id, created_at_unix_ms=entry.created_at_unix_ms))
+    await conn.execute(postings.insert(), [
+        dict(journal_entry_id=entry.journal_entry_id, seq=seq, account_kind=p.account.kind.value,
+             user_id=p.account.user_id, asset=p.account.asset, direction=p.direction.value, amount=p.amount,
+             balance_after=after[seq], created_at_unix_ms=entry.created_at_unix_ms)
+        for seq, p in enumerate(entry.postings)])
+    return Posted(entry, applied.balances, systems, after)
+
+
+def _system_balance_after(entry_postings, user_after, systems) -> tuple[Decimal, ...]:
+    """A system posting's balance_after: the account's final balance minus what later postings
+    of the same entry added to it."""
+    after = list(user_after)
+    running = {key: value.balance for key, value in systems.items()}
+    for index in range(len(entry_postings) - 1, -1, -1):
+        posting = entry_postings[index]
+        if posting.account.kind.is_user:
+            continue
+        key = (posting.account.kind, posting.account.asset)
+        after[index] = running[key]
+        running[key] -= posting.signed
+    return tuple(after)
+
+
+async def get_entry(conn: AsyncConnection, journal_entry_id: str) -> JournalEntry | None:
+    head = (await conn.execute(sa.select(journal_entries).where(
+        journal_entries.c.journal_entry_id == journal_entry_id))).first()
+    if head is None:
+        return None
+    rows = (await conn.execute(sa.select(postings).where(postings.c.journal_entry_id == journal_entry_id)
+                               .order_by(postings.c.seq))).all()
+    return JournalEntry(
+        journal_entry_id=head.journal_entry_id, kind=EntryKind(head.kind), idempotency_key=head.idempotency_key,
+        reference_id=head.reference_id, created_at_unix_ms=head.created_at_unix_ms,
+        postings=tuple(Posting(Account(AccountKind(r.account_kind), r.asset, r.user_id), Direction(r.direction),
+                               r.amount) for r in rows))
+
+
+# --- idempotency records ------------------------------------------------------------------------
+
+async def get_operation(conn: AsyncConnection, key: str):
+    return (await conn.execute(sa.select(operations).where(operations.c.idempotency_key == key))).first()
+
+
+async def record_operation(conn: AsyncConnection, key: str, fingerprint: str, journal_entry_id: str | None,
+                           amount: Decimal | None, now_ms: int) -> None:
+    """A plain INSERT: a concurrent twin of the same key fails on the primary key at its commit
+    and its use case retries, then finds this row and returns it as a replay."""
+    await conn.execute(operations.insert().values(
+        idempotency_key=key, fingerprint=fingerprint, journal_entry_id=journal_entry_id, amount=amount,
+        created_at_unix_ms=now_ms))
+
+
+# --- the caller's ledger lines ---------------------------------------------------------------------
+
+async def list_user_postings(conn: AsyncConnection, user_id: str, *, asset: str, kind: EntryKind | None,
+                             start_ms: int, end_ms: int, before_posting_id: int | None, limit: int):
+    query = (sa.select(postings, journal_entries.c.kind, journal_entries.c.reference_id)
+             .join(journal_entries, journal_entries.c.journal_entry_id == postings.c.journal_entry_id)
+             .where(postings.c.user_id == user_id))
+    if asset:
+        query = query.where(postings.c.asset == asset)
+    if kind is not None:
+        query = query.where(journal_entries.c.kind == kind.value)
+    if start_ms:
+        query = query.where(postings.c.created_at_unix_ms >= start_ms)
+    if end_ms:
+        query = query.where(postings.c.created_at_unix_ms < end_ms)
+    if before_posting_id is not None:
+        query = query.where(postings.c.posting_id < before_posting_id)
+    return (await conn.execute(query.order_by(postings.c.posting_id.desc()).limit(limit))).all()

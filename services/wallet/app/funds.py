@@ -1,0 +1,162 @@
+"""The trading path's wallet operations (WalletInternalService): LockFunds, ReleaseFunds,
+SettleTrade. Each is one transaction, idempotent by its key: the first call records the key
+with a fingerprint of the request in `operations` together with its journal entry; a replay
+returns what the first call did; the same key with another request is ALREADY_EXISTS."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.platform.errors import FailedPrecondition, NotFound
+from services.platform.ids import new_id, now_ms
+from services.wallet.adapters import ledger_store, order_funds_store, publisher
+from services.wallet.app.tx import run_tx
+from services.wallet.domain import order_funds as funds_domain
+from services.wallet.domain.balances import Balance
+from services.wallet.domain.idempotency import check_replay, fingerprint, lock_key, release_key, trade_key
+from services.wallet.domain.ledger import EntryKind, JournalEntry, Posting
+from services.wallet.domain.order_funds import OrderFunds
+
+
+@dataclass(frozen=True)
+class FundsResult:
+    order_funds: OrderFunds
+    balance: Balance
+    entry: JournalEntry | None = None
+    amount: Decimal | None = None  # what the operation moved (ReleaseFunds' "released")
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class TradeFill:
+    trade_id: str
+    order_id: str
+    user_id: str
+    symbol: str
+    asset: str
+    liquidity_role: str
+    price: Decimal
+    quantity: Decimal
+    margin: Decimal
+    fee: Decimal
+
+
+async def require_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance:
+    balance = await ledger_store.get_balance(conn, user_id, asset)
+    if balance is None:
+        raise FailedPrecondition(f"user {user_id} has no {asset} wallet", reason="WALLET_NOT_OPEN")
+    return balance
+
+
+async def post_entry(conn: AsyncConnection, kind: EntryKind, key: str, reference_id: str,
+                     postings: tuple[Posting, ...], balance: Balance, now: int) -> tuple[JournalEntry, Balance]:
+    entry = JournalEntry(journal_entry_id=new_id(), kind=kind, idempotency_key=key, reference_id=reference_id,
+                         postings=postings, created_at_unix_ms=now)
+    posted = await ledger_store.post(conn, entry, {(balance.user_id, balance.asset): balance}, now)
+    await publisher.balance_updates(conn, posted)
+    return entry, posted.users.get((balance.user_id, balance.asset), balance)
+
+
+@dataclass
+class FundsUseCases:
+    engine: AsyncEngine
+    on_events_committed: Callable[[], None] = lambda: None
+
+    async def _replay(self, conn: AsyncConnection, op, order_id: str, user_id: str, asset: str) -> FundsResult:
+        funds = await order_funds_store.get(conn, order_id)
+        balance = await require_balance(conn, user_id, asset)
+        entry = await ledger_store.get_entry(conn, op.journal_entry_id) if op.journal_entry_id else None
+        return FundsResult(funds, balance, entry, op.amount, replayed=True)
+
+    async def _run(self, work) -> FundsResult:
+        result = await run_tx(self.engine, work)
+        if not result.replayed and result.entry is not None:
+            self.on_events_committed()
+        return result
+
+    async def lock(self, *, lock_id: str, order_id: str, user_id: str, asset: str, amount: Decimal) -> FundsResult:
+        key = lock_key(lock_id or order_id)
+        request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
+
+        async def work(conn: AsyncConnection) -> FundsResult:
+            op = await ledger_store.get_operation(conn, key)
+            if op is not None:
+                check_replay(key, op.fingerprint, request)
+                return await self._replay(conn, op, order_id, user_id, asset)
+            now = now_ms()
+            balance = await require_balance(conn, user_id, asset)
+            funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
+            funds_domain.check_owner(funds, user_id, asset)
+            postings, updated = funds_domain.lock(balance, funds, amount)
+            entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now)
+            updated = await order_funds_store.save(conn, funds, updated, now)
+            await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
+            return FundsResult(updated, balance, entry, amount)
+
+        return await self._run(work)
+
+    async def release(self, *, release_id: str, order_id: str, user_id: str,
+                      amount: Decimal | None) -> FundsResult:
+        """`amount` None: everything the order still has locked (possibly nothing)."""
+        key = release_key(release_id)
+        request = fingerprint(order_id=order_id, user_id=user_id,
+                              amount=amount if amount is not None else "all_remaining")
+
+        async def work(conn: AsyncConnection) -> FundsResult:
+            funds = await order_funds_store.get(conn, order_id)
+            if funds is None:
+                raise NotFound(f"order {order_id} has no funds locked in the wallet")
+            funds_domain.check_owner(funds, user_id, funds.asset)
+            op = await ledger_store.get_operation(conn, key)
+            if op is not None:
+                check_replay(key, op.fingerprint, request)
+                return await self._replay(conn, op, order_id, user_id, funds.asset)
+            now = now_ms()
+            balance = await require_balance(conn, user_id, funds.asset)
+            postings, updated, released = funds_domain.release(balance, funds, amount)
+            entry = None
+            if postings:
+                entry, balance = await post_entry(conn, EntryKind.FUNDS_RELEASED, key, order_id, postings,
+                                                  balance, now)
+                updated = await order_funds_store.save(conn, funds, updated, now)
+            await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
+                                                released, now)
+            return FundsResult(updated, balance, entry, released)
+
+        return await self._run(work)
+
+    async def settle_trade(self, fill: TradeFill) -> FundsResult:
+        key = trade_key(fill.trade_id, fill.order_id)
+        request = fingerprint(user_id=fill.user_id, symbol=fill.symbol, asset=fill.asset,
+                              liquidity_role=fill.liquidity_role, price=fill.price, quantity=fill.quantity,
+                              margin=fill.margin, fee=fill.fee)
+
+        async def work(conn: AsyncConnection) -> FundsResult:
+            op = await ledger_store.get_operation(conn, key)
+            if op is not None:
+                check_replay(key, op.fingerprint, request)
+                return await self._replay(conn, op, fill.order_id, fill.user_id, fill.asset)
+            now = now_ms()
+            balance = await require_balance(conn, fill.user_id, fill.asset)
+            funds = await order_funds_store.get(conn, fill.order_id)
+            if funds is None:
+                if fill.margin > 0:
+                    raise FailedPrecondition(f"order {fill.order_id} has no locked funds to take margin from",
+                                             reason="MARGIN_EXCEEDS_LOCKED")
+                # Reduce-only and liquidation orders lock nothing; their fees still need a record.
+                funds = OrderFunds(fill.order_id, fill.user_id, fill.asset)
+            funds_domain.check_owner(funds, fill.user_id, fill.asset)
+            postings, updated = funds_domain.settle_trade(balance, funds, fill.margin, fill.fee)
+            entry = None
+            if postings:
+                entry, balance = await post_entry(conn, EntryKind.TRADE_SETTLED, key, fill.trade_id, postings,
+                                                  balance, now)
+            updated = await order_funds_store.save(conn, funds, updated, now)
+            await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
+                                                fill.margin, now)
+            return FundsResult(updated, balance, entry, fill.margin)
+
+        return await self._run(work)

@@ -1,0 +1,97 @@
+"""What the wallet tracks per order, and the postings of the trading path. Pure.
+
+An order's lock lives in the user's USER_LOCKED account; `OrderFunds` attributes part of that
+account to the order, so a release or a fill can never take another order's margin.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from services.platform.errors import FailedPrecondition, InvalidArgument
+from services.wallet.domain.balances import ZERO, Balance, InsufficientFunds
+from services.wallet.domain.ledger import Account, AccountKind, Posting, move
+
+
+@dataclass(frozen=True)
+class OrderFunds:
+    order_id: str
+    user_id: str
+    asset: str
+    locked: Decimal = ZERO
+    total_locked: Decimal = ZERO
+    settled_margin: Decimal = ZERO
+    fees: Decimal = ZERO  # signed: net of rebates
+    released: Decimal = ZERO
+    version: int = 0  # 0: not stored yet
+
+
+def _user(kind: AccountKind, balance: Balance) -> Account:
+    return Account.user(kind, balance.user_id, balance.asset)
+
+
+def check_owner(funds: OrderFunds, user_id: str, asset: str) -> None:
+    if funds.user_id != user_id:
+        raise InvalidArgument(f"order {funds.order_id} belongs to another user than user_id {user_id!r}")
+    if funds.asset != asset:
+        raise InvalidArgument(f"order {funds.order_id} is funded in {funds.asset}, not asset {asset!r}")
+
+
+def lock(balance: Balance, funds: OrderFunds, amount: Decimal) -> tuple[tuple[Posting, ...], OrderFunds]:
+    """USER_AVAILABLE -> USER_LOCKED, attributed to the order."""
+    if balance.available < amount:
+        raise InsufficientFunds(
+            f"available {balance.available.normalize():f} {balance.asset} is less than {amount.normalize():f} "
+            "to lock")
+    postings = move(_user(AccountKind.USER_AVAILABLE, balance), _user(AccountKind.USER_LOCKED, balance), amount)
+    return postings, replace(funds, locked=funds.locked + amount, total_locked=funds.total_locked + amount)
+
+
+def release(balance: Balance, funds: OrderFunds, amount: Decimal | None) -> tuple[tuple[Posting, ...], OrderFunds, Decimal]:
+    """USER_LOCKED -> USER_AVAILABLE; `amount` None means all the order still has locked.
+    Returns no postings when there is nothing to release."""
+    if amount is None:
+        amount = funds.locked
+    elif amount > funds.locked:
+        raise FailedPrecondition(
+            f"order {funds.order_id} has only {funds.locked.normalize():f} {funds.asset} locked, cannot release "
+            f"{amount.normalize():f}", reason="RELEASE_EXCEEDS_LOCKED")
+    if amount == 0:
+        return (), funds, ZERO
+    postings = move(_user(AccountKind.USER_LOCKED, balance), _user(AccountKind.USER_AVAILABLE, balance), amount)
+    return postings, replace(funds, locked=funds.locked - amount, released=funds.released + amount), amount
+
+
+def settle_trade(balance: Balance, funds: OrderFunds, margin: Decimal,
+                 fee: Decimal) -> tuple[tuple[Posting, ...], OrderFunds]:
+    """One fill's order-side posting: margin from the order's lock to USER_POSITION_MARGIN; a fee
+    from what is left of the lock, then from available, to FEES; a rebate (fee < 0) from FEES to
+    available."""
+    if margin > funds.locked:
+        raise FailedPrecondition(
+            f"order {funds.order_id} has only {funds.locked.normalize():f} {funds.asset} locked, less than the "
+            f"fill's margin {margin.normalize():f}", reason="MARGIN_EXCEEDS_LOCKED")
+    postings: list[Posting] = []
+    locked_left = funds.locked
+    if margin > 0:
+        postings += move(_user(AccountKind.USER_LOCKED, balance),
+                         _user(AccountKind.USER_POSITION_MARGIN, balance), margin)
+        locked_left -= margin
+    fees_account = Account.system(AccountKind.FEES, balance.asset)
+    if fee > 0:
+        from_lock = min(fee, locked_left)
+        from_available = fee - from_lock
+        if from_available > balance.available:
+            raise InsufficientFunds(
+                f"the fee {fee.normalize():f} {balance.asset} is not covered by the order's lock and available "
+                "balance")
+        if from_lock > 0:
+            postings += move(_user(AccountKind.USER_LOCKED, balance), fees_account, from_lock)
+        if from_available > 0:
+            postings += move(_user(AccountKind.USER_AVAILABLE, balance), fees_account, from_available)
+        locked_left -= from_lock
+    elif fee < 0:
+        postings += move(fees_account, _user(AccountKind.USER_AVAILABLE, balance), -fee)
+    updated = replace(funds, locked=locked_left, settled_margin=funds.settled_margin + margin,
+                      fees=funds.fees + fee)
+    return tuple(postings), updated
