@@ -14,6 +14,7 @@ from google.protobuf import json_format
 from tradex.common.v1 import trading_pb2
 from tradex.order.v1 import order_pb2, order_pb2_grpc
 
+from tests.e2e.engine_support import engine_stub, get_hash, get_snapshot, recompute_hash
 from tests.e2e.order_support import (
     all_wallet_calls_done,
     approved_instrument,
@@ -63,6 +64,14 @@ def test_a_crossing_order_fills_both_sides_which_are_settled_and_released(exchan
     assert (taker_done["filled_quantity"], taker_done["average_fill_price"], taker_done["fees"]) == ("0.5", "100", "0.02")
     maker_now = wait_for_status(exchange, seller_token, maker["order_id"], "ORDER_STATUS_PARTIALLY_FILLED")
     assert (maker_now["filled_quantity"], maker_now["remaining_quantity"], maker_now["fees"]) == ("0.5", "1.5", "0.005")
+
+    # The engine's book hash matches one recomputed, independently, from its snapshot, and the
+    # snapshot holds the maker's remainder (1.5 at lot 0.1 = 15 lots, 100.00 at tick 0.01).
+    channel, engine = engine_stub(exchange)
+    with channel:
+        snapshot, book_hash = get_snapshot(engine, symbol), get_hash(engine, symbol)
+    assert book_hash.engine_seq == snapshot.engine_seq and book_hash.hash == recompute_hash(snapshot)
+    assert [(o.order_id, o.price_ticks, o.quantity_lots) for o in snapshot.asks] == [(maker["order_id"], 10000, 15)]
 
     [seller_fill] = fills(exchange, seller_token)
     [buyer_fill] = fills(exchange, buyer_token)

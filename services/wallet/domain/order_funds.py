@@ -66,22 +66,31 @@ def settle_trade(balance: Balance, funds: OrderFunds, margin: Decimal,
                  fee: Decimal) -> tuple[tuple[Posting, ...], OrderFunds]:
     """One fill's order-side posting: margin from the order's lock to USER_POSITION_MARGIN; a fee
     from what is left of the lock, then from available, to FEES; a rebate (fee < 0) from FEES to
-    available."""
-    if margin > funds.locked:
-        raise FailedPrecondition(
-            f"order {funds.order_id} has only {funds.locked.normalize():f} {funds.asset} locked, less than the "
-            f"fill's margin {margin.normalize():f}", reason="MARGIN_EXCEEDS_LOCKED")
+    available.
+
+    A fill can need more margin than its order locked: a sell filled above its limit (or a MARKET
+    sell, locked at its protection price) has a larger notional. The trade has already happened on
+    the engine, so refusing it would only block settlement forever; the excess is taken from
+    available, as far as it goes. If available cannot cover it, the position starts with less margin
+    than its leverage asks and Risk's maintenance check is what protects the exchange."""
+    from_lock = min(margin, funds.locked)
+    top_up = min(margin - from_lock, balance.available)
     postings: list[Posting] = []
     locked_left = funds.locked
-    if margin > 0:
+    if from_lock > 0:
         postings += move(_user(AccountKind.USER_LOCKED, balance),
-                         _user(AccountKind.USER_POSITION_MARGIN, balance), margin)
-        locked_left -= margin
+                         _user(AccountKind.USER_POSITION_MARGIN, balance), from_lock)
+        locked_left -= from_lock
+    if top_up > 0:
+        postings += move(_user(AccountKind.USER_AVAILABLE, balance),
+                         _user(AccountKind.USER_POSITION_MARGIN, balance), top_up)
+    margin = from_lock + top_up
+    available_left = balance.available - top_up
     fees_account = Account.system(AccountKind.FEES, balance.asset)
     if fee > 0:
         from_lock = min(fee, locked_left)
         from_available = fee - from_lock
-        if from_available > balance.available:
+        if from_available > available_left:
             raise InsufficientFunds(
                 f"the fee {fee.normalize():f} {balance.asset} is not covered by the order's lock and available "
                 "balance")

@@ -116,10 +116,29 @@ def test_settle_trade_pays_a_maker_rebate_from_fees_and_refuses_what_nothing_cov
     funds = of.OrderFunds("o1", U, "USDT", locked=D(2), total_locked=D(2))
     postings, _ = of.settle_trade(start, funds, D("2"), D("-0.1"))
     assert applied(postings, start).available == D("0.1")
-    with pytest.raises(FailedPrecondition):
-        of.settle_trade(start, funds, D("2.1"), D(0))
     with pytest.raises(InsufficientFunds):
         of.settle_trade(start, funds, D("2"), D("0.01"))
+
+
+def test_a_fill_needing_more_margin_than_locked_takes_the_excess_from_available():
+    # SELL 1 @ 100 at 10x locked 10.04; a bid at 110 filled it, so the position needs 11.
+    start = balance(available="5", locked="10.04")
+    funds = of.OrderFunds("o1", U, "USDT", locked=D("10.04"), total_locked=D("10.04"))
+    postings, funds = of.settle_trade(start, funds, D("11"), D("0.044"))
+    after = applied(postings, start)
+    assert after.position_margin == D("11") and after.locked == D(0)
+    assert after.available == D("5") - D("0.96") - D("0.044")
+    assert funds.settled_margin == D("11") and funds.locked == D(0)
+    assert sum(p.signed for p in postings) == 0
+
+
+def test_a_fill_beyond_lock_and_available_moves_what_there_is():
+    start = balance(available="0.5", locked="10")
+    funds = of.OrderFunds("o1", U, "USDT", locked=D("10"), total_locked=D("10"))
+    postings, funds = of.settle_trade(start, funds, D("11"), D(0))
+    after = applied(postings, start)
+    assert (after.available, after.locked, after.position_margin) == (D(0), D(0), D("10.5"))
+    assert funds.settled_margin == D("10.5")
 
 
 def test_order_funds_belong_to_one_user_and_asset():
