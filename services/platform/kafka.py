@@ -87,7 +87,10 @@ class EventConsumer:
         while True:
             try:
                 await self.process(record)
-                await asyncio.to_thread(self._consumer.commit, message=record, asynchronous=False)
+                # Asynchronous: the effect is already committed with its inbox row, so a lost offset
+                # commit only means a redelivery the inbox drops; waiting for the broker here would
+                # add a round trip to every event.
+                self._consumer.commit(message=record, asynchronous=True)
                 return
             except asyncio.CancelledError:
                 raise
