@@ -95,7 +95,7 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="tradex-bench-"))
     started = time.monotonic()
-    with Exchange(root, http_port=0, extra_env={"AUTH_SIGNUP_LIMIT": "100000", "AUTH_LOGIN_LIMIT": "100000",
+    with Exchange(root, http_port=0, extra_env={"AUTH_SIGNUP_LIMIT_PER_IP": "100000", "AUTH_LOGIN_LIMIT_PER_IP": "100000",
                                                 "AUTH_BCRYPT_COST": "4"}) as exchange:
         exchange.start()
         base = exchange.http_url

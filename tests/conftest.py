@@ -16,8 +16,10 @@ from mesh.exchange import Exchange
 def exchange():
     root = Path(tempfile.mkdtemp(prefix="tradex-test-"))
     # Cheaper bcrypt in tests only: production cost is asserted in the auth tests.
-    mesh = Exchange(root, http_port=0, extra_env={"AUTH_BCRYPT_COST": "4", "AUTH_LOGIN_LIMIT": "1000",
-                                                  "AUTH_SIGNUP_LIMIT": "1000"})
+    # Every test client shares 127.0.0.1, so the per-address limits are lifted; the per-email ones
+    # stay at their defaults and are what the auth tests exercise.
+    mesh = Exchange(root, http_port=0, extra_env={"AUTH_BCRYPT_COST": "4", "AUTH_LOGIN_LIMIT_PER_IP": "100000",
+                                                  "AUTH_SIGNUP_LIMIT_PER_IP": "100000"})
     mesh.start()
     try:
         yield mesh

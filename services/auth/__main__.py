@@ -31,8 +31,12 @@ async def build():
     use_cases = AuthUseCases(
         engine=engine,
         minter=TokenMinter(key, settings.jwt_issuer, settings.jwt_audience),
-        signup_limiter=RateLimiter(redis, env_int("AUTH_SIGNUP_LIMIT", 20), window, "signup"),
-        login_limiter=RateLimiter(redis, env_int("AUTH_LOGIN_LIMIT", 30), window, "login"),
+        signup_limiter=RateLimiter(redis, per_ip=env_int("AUTH_SIGNUP_LIMIT_PER_IP", 20),
+                                   per_email=env_int("AUTH_SIGNUP_LIMIT_PER_EMAIL", 5), window_s=window,
+                                   prefix="signup"),
+        login_limiter=RateLimiter(redis, per_ip=env_int("AUTH_LOGIN_LIMIT_PER_IP", 100),
+                                  per_email=env_int("AUTH_LOGIN_LIMIT_PER_EMAIL", 10), window_s=window,
+                                  prefix="login"),
         on_events_committed=relay.wake,
         bcrypt_cost=env_int("AUTH_BCRYPT_COST", 12),
     )

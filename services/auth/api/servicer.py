@@ -19,9 +19,11 @@ def _tokens(tokens: Tokens, now_ms: int) -> pb.TokenPair:
 
 
 def client_info(context) -> ClientInfo:
-    """The caller's address as Envoy saw it (first x-forwarded-for hop), else the peer."""
+    """The caller's address as Envoy saw it, else the gRPC peer."""
     metadata = dict(context.invocation_metadata() or ())
-    ip = metadata.get("x-forwarded-for", "").split(",")[0].strip()
+    # Envoy (use_remote_address) appends the address it saw to x-forwarded-for: the LAST hop is
+    # the one a client cannot forge; earlier hops are whatever the client sent.
+    ip = metadata.get("x-forwarded-for", "").split(",")[-1].strip()
     if not ip:
         # grpc peers look like "ipv4:127.0.0.1:5555" or "ipv6:[::1]:5555"
         ip = (context.peer() or "unknown").split(":", 1)[-1].rsplit(":", 1)[0]
