@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,26 @@ def test_generated_typescript_types_over_rest(exchange, active_symbol):
     assert result.returncode == 0, result.stderr
     # protobuf-es drops the enum prefix: InstrumentStatus.ACTIVE
     assert f"{active_symbol} ACTIVE tick=0.01 lot=0.1" in result.stdout.splitlines()
+
+
+def test_python_sdk_trading_session(exchange, active_symbol):
+    from tradex_sdk import FailedPreconditionError, InvalidArgumentError, UnauthenticatedError
+
+    address = f"sdk-{uuid.uuid4().hex[:8]}@example.com"
+    with Client(exchange.grpc_target) as client:
+        with pytest.raises(UnauthenticatedError):
+            client.place_order(active_symbol, "BUY", "1", price="10")
+        tokens = client.signup(address, "a-long-secret-42")
+        assert tokens.roles == ["trader"]
+        old_refresh = tokens.refresh_token
+        assert client.refresh().refresh_token != old_refresh
+        with pytest.raises(InvalidArgumentError, match="float"):
+            client.place_order(active_symbol, "BUY", 1.0, price="10")
+        with pytest.raises(InvalidArgumentError, match="side"):
+            client.place_order(active_symbol, "HOLD", "1", price="10")
+        # No deposit yet: refused by the pre-trade check (or by funds), with the reason in the message.
+        with pytest.raises(FailedPreconditionError):
+            client.place_order(active_symbol, "BUY", "1", price="10", leverage="2")
+        with pytest.raises(NotFoundError):
+            client.get_order("01NOTANORDER0000000000000")
+        assert client.list_fills() == []
