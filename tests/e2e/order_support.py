@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import grpc
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.order.v1 import order_pb2_grpc
 from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from mesh.rest import call
+from tests.e2e.kafka_support import all_records
 from tests.e2e.test_configuration_flow import new_spec, sql, wait_for
 from tests.e2e.test_user_onboarding import kafka_records
 from tests.e2e.wallet_support import create_deposit, open_wallet, rail, token_for
@@ -105,26 +106,10 @@ def redeliver(exchange, event_id: str, topic: str = "engine.event.v1") -> None:
 
 def trades_of(exchange, order_id: str) -> list[engine_pb.TradeExecuted]:
     """The matching engine's trades of an order, read from engine.event.v1 (one partition)."""
-    consumer = Consumer({"bootstrap.servers": exchange.stack.kafka_bootstrap, "group.id": "probe-" + uuid.uuid4().hex,
-                         "enable.auto.commit": False})
-    try:
-        low, high = consumer.get_watermark_offsets(TopicPartition("engine.event.v1", 0), timeout=10)
-        consumer.assign([TopicPartition("engine.event.v1", 0, low)])
-        trades, seen = [], 0
-        while seen < high - low:
-            record = consumer.poll(5)
-            if record is None:
-                break
-            if record.error():
-                continue
-            seen += 1
-            event = engine_pb.EngineEvent.FromString(record.value())
-            if event.HasField("trade_executed") and order_id in (event.trade_executed.maker_order_id,
-                                                                 event.trade_executed.taker_order_id):
-                trades.append(event.trade_executed)
-        return trades
-    finally:
-        consumer.close()
+    events = (engine_pb.EngineEvent.FromString(r.value())
+              for r in all_records(exchange.stack.kafka_bootstrap, "engine.event.v1"))
+    return [e.trade_executed for e in events if e.HasField("trade_executed")
+            and order_id in (e.trade_executed.maker_order_id, e.trade_executed.taker_order_id)]
 
 
 def placed(exchange, token: str, body: dict) -> dict:

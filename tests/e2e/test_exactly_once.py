@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import os
 import signal
-import uuid
 
 import pytest
-from confluent_kafka import Consumer, TopicPartition
 
 from mesh.exchange import SERVICES
 from mesh.rest import call
+from tests.e2e.kafka_support import records_with_event_id
 from tests.e2e.test_configuration_flow import new_spec, sql, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -34,26 +33,6 @@ def propose_and_approve(exchange, admins) -> str:
     assert approved.status == 200, approved.body
     return spec["symbol"]
 
-
-def records_with_event_id(bootstrap: str, topic: str, event_id: str) -> int:
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "probe-" + uuid.uuid4().hex,
-                         "enable.auto.commit": False})
-    try:
-        low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-        consumer.assign([TopicPartition(topic, 0, low)])
-        count, seen = 0, 0
-        while seen < high - low:
-            record = consumer.poll(5)
-            if record is None:
-                break
-            if record.error():
-                continue
-            seen += 1
-            if dict(record.headers() or []).get("event_id") == event_id.encode():
-                count += 1
-        return count
-    finally:
-        consumer.close()
 
 
 def test_consumer_killed_while_events_arrive_applies_each_once(exchange, admins):
@@ -80,8 +59,8 @@ def test_relay_republishing_an_event_does_not_apply_it_twice(exchange, admins):
     kill_and_restart(exchange, "metadata", before_restart=forget_publication)
     wait_for(lambda: sql(exchange, "select 1 from metadata.outbox where event_id = %s "
                                    "and published_at_unix_ms is not null", event_id))
-    wait_for(lambda: records_with_event_id(exchange.stack.kafka_bootstrap, "md.instrument.created.v1",
-                                           event_id) == 2)
+    wait_for(lambda: len(records_with_event_id(exchange.stack.kafka_bootstrap, "md.instrument.created.v1",
+                                               event_id)) == 2)
     # A later event proves the consumer has moved past the duplicate, which it skipped.
     later = propose_and_approve(exchange, admins)
     wait_for(lambda: sql(exchange, "select 1 from risk.instruments where symbol = %s", later))

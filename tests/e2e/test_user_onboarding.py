@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Producer
 from tradex.auth.v1 import events_pb2 as auth_events
 from tradex.user.v1 import events_pb2 as user_events
 
 from mesh.rest import call
 from services.platform.events import event_headers
+from tests.e2e.kafka_support import records_with_event_id
 from tests.e2e.test_configuration_flow import sql, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -44,24 +45,7 @@ def onboarded(exchange) -> dict:
 
 def kafka_records(bootstrap: str, topic: str, event_id: str) -> list:
     """Every record of `topic` (one partition) whose event_id header is `event_id`."""
-    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "probe-" + uuid.uuid4().hex,
-                         "enable.auto.commit": False})
-    try:
-        low, high = consumer.get_watermark_offsets(TopicPartition(topic, 0), timeout=10)
-        consumer.assign([TopicPartition(topic, 0, low)])
-        found, seen = [], 0
-        while seen < high - low:
-            record = consumer.poll(5)
-            if record is None:
-                break
-            if record.error():
-                continue
-            seen += 1
-            if dict(record.headers() or []).get("event_id") == event_id.encode():
-                found.append(record)
-        return found
-    finally:
-        consumer.close()
+    return records_with_event_id(bootstrap, topic, event_id)
 
 
 def produce(bootstrap: str, topic: str, key: str, event, event_id: str, occurred_at_unix_ms: int) -> None:
