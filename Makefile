@@ -1,5 +1,5 @@
 # TradeX — two commands on a fresh machine: `make up` (run the exchange) and `make test`.
-# Prerequisites: Python 3.11+, Java 17+, Maven, Node.js/npm (for buf). Everything else is
+# Prerequisites: Python 3.11+, Java 17+, Maven, Node.js/npm (buf), Go (protoc-gen-go). Everything else is
 # installed by these targets into .venv/ and tools/node/node_modules/.
 SHELL := /bin/bash
 PYTHON ?= python3
