@@ -15,7 +15,8 @@ from tradex.user.v1 import user_pb2
 
 from mesh.rest import call
 from services.platform.ids import now_ms
-from tests.e2e.test_exactly_once import kill_and_restart, records_with_event_id
+from tests.e2e.kafka_support import records_with_event_id
+from tests.e2e.test_exactly_once import kill_and_restart
 from tests.e2e.wallet_support import (
     available,
     create_deposit,
@@ -82,7 +83,7 @@ def test_a_deposit_is_opened_at_the_rail_confirmed_by_its_webhook_and_credited(e
     event_id = f"deposit-confirmed:{deposit['deposit_id']}"
     wait_for(lambda: sql(exchange, "select 1 from wallet.outbox where event_id = %s and published_at_unix_ms "
                                    "is not null", event_id))
-    assert records_with_event_id(exchange.stack.kafka_bootstrap, "wallet.deposit_confirmed.v1", event_id) == 1
+    assert len(records_with_event_id(exchange.stack.kafka_bootstrap, "wallet.deposit_confirmed.v1", event_id)) == 1
 
     # Another user cannot see it (NOT_FOUND, not PERMISSION_DENIED); the owner lists it.
     other = token_for(exchange, "someone-else")
