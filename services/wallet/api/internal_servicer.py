@@ -9,7 +9,6 @@ from tradex.wallet.v1 import wallet_pb2_grpc
 
 from services.platform.decimals import format_decimal, parse_decimal
 from services.platform.errors import InvalidArgument
-from services.wallet.api.errors import rpc
 from services.wallet.api.mappers import (
     account_kind_from_pb,
     balance_to_pb,
@@ -35,7 +34,6 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
         self._insurance = insurance
         self._queries = queries
 
-    @rpc(internal=True)
     async def LockFunds(self, request: pb.LockFundsRequest, context) -> pb.LockFundsResponse:
         result = await self._funds.lock(
             lock_id=request.lock_id, order_id=_required("order_id", request.order_id),
@@ -44,7 +42,6 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
         return pb.LockFundsResponse(order_funds=order_funds_to_pb(result.order_funds),
                                     balance=balance_to_pb(result.balance))
 
-    @rpc(internal=True)
     async def ReleaseFunds(self, request: pb.ReleaseFundsRequest, context) -> pb.ReleaseFundsResponse:
         which = request.WhichOneof("release")
         if which is None:
@@ -58,7 +55,6 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
         return pb.ReleaseFundsResponse(released=_format(result.amount), order_funds=order_funds_to_pb(result.order_funds),
                                        balance=balance_to_pb(result.balance))
 
-    @rpc(internal=True)
     async def SettleTrade(self, request: pb.SettleTradeRequest, context) -> pb.SettleTradeResponse:
         if request.liquidity_role == trading_pb2.LIQUIDITY_ROLE_UNSPECIFIED:
             raise InvalidArgument("liquidity_role is required (MAKER or TAKER)")
@@ -79,14 +75,12 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
             journal_entry=entry_to_pb(result.entry) if result.entry else None,
             order_funds=order_funds_to_pb(result.order_funds), balance=balance_to_pb(result.balance))
 
-    @rpc(internal=True)
     async def GetAccountBalances(self, request: pb.GetAccountBalancesRequest,
                                  context) -> pb.GetAccountBalancesResponse:
         balances = await self._queries.balances(_required("user_id", request.user_id), request.asset,
                                                 must_exist=True)
         return pb.GetAccountBalancesResponse(balances=[balance_to_pb(b) for b in balances])
 
-    @rpc(internal=True)
     async def DrawInsuranceFund(self, request: pb.DrawInsuranceFundRequest, context) -> pb.DrawInsuranceFundResponse:
         result = await self._insurance.draw(
             transfer_id=_required("transfer_id", request.transfer_id),
@@ -97,7 +91,6 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
                                             insurance_fund=system_balance_to_pb(result.insurance_fund),
                                             clearing=system_balance_to_pb(result.clearing))
 
-    @rpc(internal=True)
     async def ContributeInsuranceFund(self, request: pb.ContributeInsuranceFundRequest,
                                       context) -> pb.ContributeInsuranceFundResponse:
         result = await self._insurance.contribute(
@@ -109,7 +102,6 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
                                                   balance=balance_to_pb(result.balance),
                                                   insurance_fund=system_balance_to_pb(result.insurance_fund))
 
-    @rpc(internal=True)
     async def GetSystemBalances(self, request: pb.GetSystemBalancesRequest, context) -> pb.GetSystemBalancesResponse:
         try:
             kind = account_kind_from_pb(request.account_kind)

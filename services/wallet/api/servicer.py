@@ -9,7 +9,6 @@ from tradex.wallet.v1 import wallet_pb2_grpc
 from services.platform.auth import require_principal
 from services.platform.errors import InvalidArgument
 from services.platform.ids import now_ms
-from services.wallet.api.errors import rpc
 from services.wallet.api.mappers import (
     balance_to_pb,
     deposit_status_from_pb,
@@ -33,20 +32,17 @@ class WalletServicer(wallet_pb2_grpc.WalletServiceServicer):
         self._deposits = deposits
         self._queries = queries
 
-    @rpc()
     async def CreateDeposit(self, request: pb.CreateDepositRequest, context) -> pb.CreateDepositResponse:
         caller = require_principal()
         deposit = await self._deposits.create(caller.subject, request.asset, request.amount,
                                               request.client_request_id)
         return pb.CreateDepositResponse(deposit=deposit_to_pb(deposit, now_ms()))
 
-    @rpc()
     async def GetDeposit(self, request: pb.GetDepositRequest, context) -> pb.GetDepositResponse:
         caller = require_principal()
         deposit = await self._deposits.get(caller.subject, request.deposit_id)
         return pb.GetDepositResponse(deposit=deposit_to_pb(deposit, now_ms()))
 
-    @rpc()
     async def ListDeposits(self, request: pb.ListDepositsRequest, context) -> pb.ListDepositsResponse:
         caller = require_principal()
         status = _enum("status", deposit_status_from_pb, request.status)
@@ -55,12 +51,10 @@ class WalletServicer(wallet_pb2_grpc.WalletServiceServicer):
         now = now_ms()
         return pb.ListDepositsResponse(deposits=[deposit_to_pb(d, now) for d in page], next_page_token=token)
 
-    @rpc()
     async def ListBalances(self, request: pb.ListBalancesRequest, context) -> pb.ListBalancesResponse:
         caller = require_principal()
         return pb.ListBalancesResponse(balances=[balance_to_pb(b) for b in await self._queries.balances(caller.subject)])
 
-    @rpc()
     async def ListLedgerEntries(self, request: pb.ListLedgerEntriesRequest, context) -> pb.ListLedgerEntriesResponse:
         caller = require_principal()
         kind = _enum("kind", entry_kind_from_pb, request.kind)
@@ -69,7 +63,6 @@ class WalletServicer(wallet_pb2_grpc.WalletServiceServicer):
             end_ms=request.end_unix_ms, page_size=request.page_size, page_token=request.page_token)
         return pb.ListLedgerEntriesResponse(entries=[ledger_line_to_pb(r) for r in rows], next_page_token=token)
 
-    @rpc()
     async def ConfirmDeposit(self, request: pb.ConfirmDepositRequest, context) -> pb.ConfirmDepositResponse:
         # Anonymous at the edge: the HMAC in the request is the credential (verified first).
         deposit = await self._deposits.confirm(WebhookCall(
