@@ -48,6 +48,8 @@ SERVICES: tuple[ServiceDef, ...] = (
     ServiceDef("engine", "services.engine", ("tradex.engine.v1.EngineService",)),
     # After the services it calls (metadata, risk, wallet): it is given their <NAME>_ADDR.
     ServiceDef("order", "services.order", ("tradex.order.v1.OrderService", "tradex.order.v1.OrderInternalService")),
+    # After metadata (METADATA_ADDR: fee rates, settlement asset, maintenance rate).
+    ServiceDef("position", "services.position", ("tradex.position.v1.PositionService",)),
 )
 
 

@@ -94,6 +94,10 @@ const (
 	// Position margin freed by reducing or closing a position (USER_POSITION_MARGIN ->
 	// USER_AVAILABLE); amount >= 0.
 	SettlementKind_SETTLEMENT_KIND_MARGIN_RELEASE SettlementKind = 3
+	// Everything one fill of one order moves, in one instruction (trade_fields): the margin it
+	// takes from the order's lock into position margin, the margin a reduction frees, the PnL it
+	// realizes and its fee. The only kind Position emits for trades.
+	SettlementKind_SETTLEMENT_KIND_TRADE SettlementKind = 4
 )
 
 // Enum value maps for SettlementKind.
@@ -103,12 +107,14 @@ var (
 		1: "SETTLEMENT_KIND_REALIZED_PNL",
 		2: "SETTLEMENT_KIND_FUNDING",
 		3: "SETTLEMENT_KIND_MARGIN_RELEASE",
+		4: "SETTLEMENT_KIND_TRADE",
 	}
 	SettlementKind_value = map[string]int32{
 		"SETTLEMENT_KIND_UNSPECIFIED":    0,
 		"SETTLEMENT_KIND_REALIZED_PNL":   1,
 		"SETTLEMENT_KIND_FUNDING":        2,
 		"SETTLEMENT_KIND_MARGIN_RELEASE": 3,
+		"SETTLEMENT_KIND_TRADE":          4,
 	}
 )
 
@@ -300,19 +306,20 @@ func (x *PositionClosed) GetClosedAtUnixMs() int64 {
 	return 0
 }
 
-// Topic settlement.v1, key = user id: the canonical signal for the Wallet to post realized PnL,
-// funding and released margin, each idempotent by settlement_id. Trading fees are deliberately
-// not here: the Order service charges them once per fill through WalletInternal.SettleTrade,
-// and a second path would charge them twice.
+// Topic settlement.v1, key = user id: the one instruction the Wallet applies for a change of a
+// position, idempotent by settlement_id. For a fill it is kind TRADE (one per fill and order):
+// the Position service alone computes its fee, realized PnL and margins; the Wallet applies
+// them and recomputes nothing. (Until this kind existed the Order service charged fees and
+// moved fill margin through WalletInternal.SettleTrade; that path is gone.)
 //
-// For one position change, MARGIN_RELEASE is published before REALIZED_PNL (same key, so
-// in order), so that a loss is paid from the margin it released. A loss larger than the user's
-// available balance (a bankrupt liquidation) is collected down to zero; the Wallet leaves the
-// rest in CLEARING for the Settlement service to cover from the insurance fund.
+// Applying an instruction never fails for lack of money: the Wallet applies it as far as the
+// user's equity in the asset goes (available first, then position margin), and books the rest
+// as a shortfall covered by the insurance fund (INSURANCE_DRAW), with a reconciliation row.
 type Settlement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Deterministic idempotency key, so a replayed ledger entry re-emits the same id:
-	// "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>",
+	// "trade:<trade_id>:<order_id>" (TRADE),
+	// "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>" (older kinds),
 	// "funding:<cycle_ts_unix_ms>:<user_id>:<symbol>" (the funding id),
 	// "pnl:adl:<adl_id>:<user_id>", "margin:adl:<adl_id>:<user_id>".
 	SettlementId string         `protobuf:"bytes,1,opt,name=settlement_id,json=settlementId,proto3" json:"settlement_id,omitempty"`
@@ -330,8 +337,22 @@ type Settlement struct {
 	// The event Position consumed to produce it.
 	SourceEventId    string `protobuf:"bytes,10,opt,name=source_event_id,json=sourceEventId,proto3" json:"source_event_id,omitempty"`
 	OccurredAtUnixMs int64  `protobuf:"varint,11,opt,name=occurred_at_unix_ms,json=occurredAtUnixMs,proto3" json:"occurred_at_unix_ms,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// TRADE only: the order whose fill this is. Its lock in the Wallet is where margin_in comes
+	// from (then available, if the fill needs more than the order locked).
+	OrderId string `protobuf:"bytes,12,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	// TRADE only, decimal strings. amount = realized_pnl - fee (the change to the user's equity).
+	// The fee charged (negative: a maker rebate).
+	Fee string `protobuf:"bytes,13,opt,name=fee,proto3" json:"fee,omitempty"`
+	// Signed PnL realized by the reducing part of the fill.
+	RealizedPnl string `protobuf:"bytes,14,opt,name=realized_pnl,json=realizedPnl,proto3" json:"realized_pnl,omitempty"`
+	// >= 0: position margin the opening part of the fill needs (price * quantity / leverage),
+	// moved from the order's lock into USER_POSITION_MARGIN.
+	MarginIn string `protobuf:"bytes,15,opt,name=margin_in,json=marginIn,proto3" json:"margin_in,omitempty"`
+	// >= 0: position margin the reducing part frees (USER_POSITION_MARGIN -> USER_AVAILABLE),
+	// applied first, so that a loss is paid from the margin it freed.
+	MarginReleased string `protobuf:"bytes,16,opt,name=margin_released,json=marginReleased,proto3" json:"margin_released,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *Settlement) Reset() {
@@ -439,6 +460,41 @@ func (x *Settlement) GetOccurredAtUnixMs() int64 {
 		return x.OccurredAtUnixMs
 	}
 	return 0
+}
+
+func (x *Settlement) GetOrderId() string {
+	if x != nil {
+		return x.OrderId
+	}
+	return ""
+}
+
+func (x *Settlement) GetFee() string {
+	if x != nil {
+		return x.Fee
+	}
+	return ""
+}
+
+func (x *Settlement) GetRealizedPnl() string {
+	if x != nil {
+		return x.RealizedPnl
+	}
+	return ""
+}
+
+func (x *Settlement) GetMarginIn() string {
+	if x != nil {
+		return x.MarginIn
+	}
+	return ""
+}
+
+func (x *Settlement) GetMarginReleased() string {
+	if x != nil {
+		return x.MarginReleased
+	}
+	return ""
 }
 
 // One symbol's part of a user's exposure.
@@ -721,7 +777,7 @@ const file_tradex_position_v1_events_proto_rawDesc = "" +
 	"\x05cause\x18\x02 \x01(\x0e2'.tradex.position.v1.PositionChangeCauseR\x05cause\x12&\n" +
 	"\x0fsource_event_id\x18\x03 \x01(\tR\rsourceEventId\x12\x19\n" +
 	"\btrade_id\x18\x04 \x01(\tR\atradeId\x12)\n" +
-	"\x11closed_at_unix_ms\x18\x05 \x01(\x03R\x0eclosedAtUnixMs\"\xf0\x02\n" +
+	"\x11closed_at_unix_ms\x18\x05 \x01(\x03R\x0eclosedAtUnixMs\"\x86\x04\n" +
 	"\n" +
 	"Settlement\x12#\n" +
 	"\rsettlement_id\x18\x01 \x01(\tR\fsettlementId\x12\x17\n" +
@@ -736,7 +792,12 @@ const file_tradex_position_v1_events_proto_rawDesc = "" +
 	"\x06adl_id\x18\t \x01(\tR\x05adlId\x12&\n" +
 	"\x0fsource_event_id\x18\n" +
 	" \x01(\tR\rsourceEventId\x12-\n" +
-	"\x13occurred_at_unix_ms\x18\v \x01(\x03R\x10occurredAtUnixMs\"\xa1\x02\n" +
+	"\x13occurred_at_unix_ms\x18\v \x01(\x03R\x10occurredAtUnixMs\x12\x19\n" +
+	"\border_id\x18\f \x01(\tR\aorderId\x12\x10\n" +
+	"\x03fee\x18\r \x01(\tR\x03fee\x12!\n" +
+	"\frealized_pnl\x18\x0e \x01(\tR\vrealizedPnl\x12\x1b\n" +
+	"\tmargin_in\x18\x0f \x01(\tR\bmarginIn\x12'\n" +
+	"\x0fmargin_released\x18\x10 \x01(\tR\x0emarginReleased\"\xa1\x02\n" +
 	"\x0eSymbolExposure\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x14\n" +
 	"\x05asset\x18\x02 \x01(\tR\x05asset\x122\n" +
@@ -766,12 +827,13 @@ const file_tradex_position_v1_events_proto_rawDesc = "" +
 	"\x1bPOSITION_CHANGE_CAUSE_TRADE\x10\x01\x12!\n" +
 	"\x1dPOSITION_CHANGE_CAUSE_FUNDING\x10\x02\x12%\n" +
 	"!POSITION_CHANGE_CAUSE_LIQUIDATION\x10\x03\x12\x1d\n" +
-	"\x19POSITION_CHANGE_CAUSE_ADL\x10\x04*\x94\x01\n" +
+	"\x19POSITION_CHANGE_CAUSE_ADL\x10\x04*\xaf\x01\n" +
 	"\x0eSettlementKind\x12\x1f\n" +
 	"\x1bSETTLEMENT_KIND_UNSPECIFIED\x10\x00\x12 \n" +
 	"\x1cSETTLEMENT_KIND_REALIZED_PNL\x10\x01\x12\x1b\n" +
 	"\x17SETTLEMENT_KIND_FUNDING\x10\x02\x12\"\n" +
-	"\x1eSETTLEMENT_KIND_MARGIN_RELEASE\x10\x03B\xd7\x01\n" +
+	"\x1eSETTLEMENT_KIND_MARGIN_RELEASE\x10\x03\x12\x19\n" +
+	"\x15SETTLEMENT_KIND_TRADE\x10\x04B\xd7\x01\n" +
 	"\x16com.tradex.position.v1B\vEventsProtoP\x01ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/position/v1;positionv1\xa2\x02\x03TPX\xaa\x02\x12Tradex.Position.V1\xca\x02\x12Tradex\\Position\\V1\xe2\x02\x1eTradex\\Position\\V1\\GPBMetadata\xea\x02\x14Tradex::Position::V1b\x06proto3"
 
 var (

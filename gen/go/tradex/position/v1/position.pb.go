@@ -55,9 +55,21 @@ type Position struct {
 	OpenedAtUnixMs    int64  `protobuf:"varint,14,opt,name=opened_at_unix_ms,json=openedAtUnixMs,proto3" json:"opened_at_unix_ms,omitempty"`
 	UpdatedAtUnixMs   int64  `protobuf:"varint,15,opt,name=updated_at_unix_ms,json=updatedAtUnixMs,proto3" json:"updated_at_unix_ms,omitempty"`
 	// Incremented by every ledger entry of this (user, symbol); consumers keep the highest.
-	Version       int64 `protobuf:"varint,16,opt,name=version,proto3" json:"version,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Version int64 `protobuf:"varint,16,opt,name=version,proto3" json:"version,omitempty"`
+	// ListPositions only, empty when there is no mark price: |size| * mark * the instrument's
+	// maintenance margin rate.
+	MaintenanceMargin string `protobuf:"bytes,17,opt,name=maintenance_margin,json=maintenanceMargin,proto3" json:"maintenance_margin,omitempty"`
+	// ListPositions only: the price at which this position's own margin, less its maintenance
+	// margin, is used up (isolated estimate: with cross margin the rest of the account's equity
+	// backs it too, so the real liquidation comes later). Empty when flat; never needs a mark.
+	EstimatedLiquidationPrice string `protobuf:"bytes,18,opt,name=estimated_liquidation_price,json=estimatedLiquidationPrice,proto3" json:"estimated_liquidation_price,omitempty"`
+	// The leverage of the orders that opened it (the latest opening fill's).
+	Leverage string `protobuf:"bytes,19,opt,name=leverage,proto3" json:"leverage,omitempty"`
+	// False when no mark price has been received for the symbol yet: mark_price, notional,
+	// unrealized_pnl and maintenance_margin are then empty rather than invented.
+	MarkPriceAvailable bool `protobuf:"varint,20,opt,name=mark_price_available,json=markPriceAvailable,proto3" json:"mark_price_available,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *Position) Reset() {
@@ -200,6 +212,34 @@ func (x *Position) GetVersion() int64 {
 		return x.Version
 	}
 	return 0
+}
+
+func (x *Position) GetMaintenanceMargin() string {
+	if x != nil {
+		return x.MaintenanceMargin
+	}
+	return ""
+}
+
+func (x *Position) GetEstimatedLiquidationPrice() string {
+	if x != nil {
+		return x.EstimatedLiquidationPrice
+	}
+	return ""
+}
+
+func (x *Position) GetLeverage() string {
+	if x != nil {
+		return x.Leverage
+	}
+	return ""
+}
+
+func (x *Position) GetMarkPriceAvailable() bool {
+	if x != nil {
+		return x.MarkPriceAvailable
+	}
+	return false
 }
 
 type ListPositionsRequest struct {
@@ -440,7 +480,7 @@ var File_tradex_position_v1_position_proto protoreflect.FileDescriptor
 
 const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\n" +
-	"!tradex/position/v1/position.proto\x12\x12tradex.position.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\"\x92\x04\n" +
+	"!tradex/position/v1/position.proto\x12\x12tradex.position.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\"\xcf\x05\n" +
 	"\bPosition\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x14\n" +
@@ -460,7 +500,11 @@ const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\x12effective_leverage\x18\r \x01(\tR\x11effectiveLeverage\x12)\n" +
 	"\x11opened_at_unix_ms\x18\x0e \x01(\x03R\x0eopenedAtUnixMs\x12+\n" +
 	"\x12updated_at_unix_ms\x18\x0f \x01(\x03R\x0fupdatedAtUnixMs\x12\x18\n" +
-	"\aversion\x18\x10 \x01(\x03R\aversion\".\n" +
+	"\aversion\x18\x10 \x01(\x03R\aversion\x12-\n" +
+	"\x12maintenance_margin\x18\x11 \x01(\tR\x11maintenanceMargin\x12>\n" +
+	"\x1bestimated_liquidation_price\x18\x12 \x01(\tR\x19estimatedLiquidationPrice\x12\x1a\n" +
+	"\bleverage\x18\x13 \x01(\tR\bleverage\x120\n" +
+	"\x14mark_price_available\x18\x14 \x01(\bR\x12markPriceAvailable\".\n" +
 	"\x14ListPositionsRequest\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\"S\n" +
 	"\x15ListPositionsResponse\x12:\n" +

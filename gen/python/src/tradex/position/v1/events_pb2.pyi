@@ -23,6 +23,7 @@ class SettlementKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     SETTLEMENT_KIND_REALIZED_PNL: _ClassVar[SettlementKind]
     SETTLEMENT_KIND_FUNDING: _ClassVar[SettlementKind]
     SETTLEMENT_KIND_MARGIN_RELEASE: _ClassVar[SettlementKind]
+    SETTLEMENT_KIND_TRADE: _ClassVar[SettlementKind]
 POSITION_CHANGE_CAUSE_UNSPECIFIED: PositionChangeCause
 POSITION_CHANGE_CAUSE_TRADE: PositionChangeCause
 POSITION_CHANGE_CAUSE_FUNDING: PositionChangeCause
@@ -32,6 +33,7 @@ SETTLEMENT_KIND_UNSPECIFIED: SettlementKind
 SETTLEMENT_KIND_REALIZED_PNL: SettlementKind
 SETTLEMENT_KIND_FUNDING: SettlementKind
 SETTLEMENT_KIND_MARGIN_RELEASE: SettlementKind
+SETTLEMENT_KIND_TRADE: SettlementKind
 
 class PositionUpdated(_message.Message):
     __slots__ = ("position", "cause", "source_event_id", "trade_id", "realized_pnl")
@@ -62,7 +64,7 @@ class PositionClosed(_message.Message):
     def __init__(self, position: _Optional[_Union[_position_pb2.Position, _Mapping]] = ..., cause: _Optional[_Union[PositionChangeCause, str]] = ..., source_event_id: _Optional[str] = ..., trade_id: _Optional[str] = ..., closed_at_unix_ms: _Optional[int] = ...) -> None: ...
 
 class Settlement(_message.Message):
-    __slots__ = ("settlement_id", "user_id", "asset", "kind", "amount", "symbol", "trade_id", "funding_id", "adl_id", "source_event_id", "occurred_at_unix_ms")
+    __slots__ = ("settlement_id", "user_id", "asset", "kind", "amount", "symbol", "trade_id", "funding_id", "adl_id", "source_event_id", "occurred_at_unix_ms", "order_id", "fee", "realized_pnl", "margin_in", "margin_released")
     SETTLEMENT_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     ASSET_FIELD_NUMBER: _ClassVar[int]
@@ -74,6 +76,11 @@ class Settlement(_message.Message):
     ADL_ID_FIELD_NUMBER: _ClassVar[int]
     SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
     OCCURRED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    REALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_IN_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_RELEASED_FIELD_NUMBER: _ClassVar[int]
     settlement_id: str
     user_id: str
     asset: str
@@ -85,7 +92,12 @@ class Settlement(_message.Message):
     adl_id: str
     source_event_id: str
     occurred_at_unix_ms: int
-    def __init__(self, settlement_id: _Optional[str] = ..., user_id: _Optional[str] = ..., asset: _Optional[str] = ..., kind: _Optional[_Union[SettlementKind, str]] = ..., amount: _Optional[str] = ..., symbol: _Optional[str] = ..., trade_id: _Optional[str] = ..., funding_id: _Optional[str] = ..., adl_id: _Optional[str] = ..., source_event_id: _Optional[str] = ..., occurred_at_unix_ms: _Optional[int] = ...) -> None: ...
+    order_id: str
+    fee: str
+    realized_pnl: str
+    margin_in: str
+    margin_released: str
+    def __init__(self, settlement_id: _Optional[str] = ..., user_id: _Optional[str] = ..., asset: _Optional[str] = ..., kind: _Optional[_Union[SettlementKind, str]] = ..., amount: _Optional[str] = ..., symbol: _Optional[str] = ..., trade_id: _Optional[str] = ..., funding_id: _Optional[str] = ..., adl_id: _Optional[str] = ..., source_event_id: _Optional[str] = ..., occurred_at_unix_ms: _Optional[int] = ..., order_id: _Optional[str] = ..., fee: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., margin_in: _Optional[str] = ..., margin_released: _Optional[str] = ...) -> None: ...
 
 class SymbolExposure(_message.Message):
     __slots__ = ("symbol", "asset", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "margin")

@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Position(_message.Message):
-    __slots__ = ("user_id", "symbol", "asset", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "realized_pnl", "funding", "margin", "effective_leverage", "opened_at_unix_ms", "updated_at_unix_ms", "version")
+    __slots__ = ("user_id", "symbol", "asset", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "realized_pnl", "funding", "margin", "effective_leverage", "opened_at_unix_ms", "updated_at_unix_ms", "version", "maintenance_margin", "estimated_liquidation_price", "leverage", "mark_price_available")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     ASSET_FIELD_NUMBER: _ClassVar[int]
@@ -28,6 +28,10 @@ class Position(_message.Message):
     OPENED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
+    MAINTENANCE_MARGIN_FIELD_NUMBER: _ClassVar[int]
+    ESTIMATED_LIQUIDATION_PRICE_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    MARK_PRICE_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     symbol: str
     asset: str
@@ -44,7 +48,11 @@ class Position(_message.Message):
     opened_at_unix_ms: int
     updated_at_unix_ms: int
     version: int
-    def __init__(self, user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., size: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., notional: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., funding: _Optional[str] = ..., margin: _Optional[str] = ..., effective_leverage: _Optional[str] = ..., opened_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., version: _Optional[int] = ...) -> None: ...
+    maintenance_margin: str
+    estimated_liquidation_price: str
+    leverage: str
+    mark_price_available: bool
+    def __init__(self, user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., size: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., notional: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., funding: _Optional[str] = ..., margin: _Optional[str] = ..., effective_leverage: _Optional[str] = ..., opened_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., version: _Optional[int] = ..., maintenance_margin: _Optional[str] = ..., estimated_liquidation_price: _Optional[str] = ..., leverage: _Optional[str] = ..., mark_price_available: _Optional[bool] = ...) -> None: ...
 
 class ListPositionsRequest(_message.Message):
     __slots__ = ("symbol",)

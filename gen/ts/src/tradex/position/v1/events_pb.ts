@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/position/v1/events.proto.
  */
 export const file_tradex_position_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch90cmFkZXgvcG9zaXRpb24vdjEvZXZlbnRzLnByb3RvEhJ0cmFkZXgucG9zaXRpb24udjEiugEKD1Bvc2l0aW9uVXBkYXRlZBIuCghwb3NpdGlvbhgBIAEoCzIcLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbhI2CgVjYXVzZRgCIAEoDjInLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbkNoYW5nZUNhdXNlEhcKD3NvdXJjZV9ldmVudF9pZBgDIAEoCRIQCgh0cmFkZV9pZBgEIAEoCRIUCgxyZWFsaXplZF9wbmwYBSABKAkivgEKDlBvc2l0aW9uQ2xvc2VkEi4KCHBvc2l0aW9uGAEgASgLMhwudHJhZGV4LnBvc2l0aW9uLnYxLlBvc2l0aW9uEjYKBWNhdXNlGAIgASgOMicudHJhZGV4LnBvc2l0aW9uLnYxLlBvc2l0aW9uQ2hhbmdlQ2F1c2USFwoPc291cmNlX2V2ZW50X2lkGAMgASgJEhAKCHRyYWRlX2lkGAQgASgJEhkKEWNsb3NlZF9hdF91bml4X21zGAUgASgDIoECCgpTZXR0bGVtZW50EhUKDXNldHRsZW1lbnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVhc3NldBgDIAEoCRIwCgRraW5kGAQgASgOMiIudHJhZGV4LnBvc2l0aW9uLnYxLlNldHRsZW1lbnRLaW5kEg4KBmFtb3VudBgFIAEoCRIOCgZzeW1ib2wYBiABKAkSEAoIdHJhZGVfaWQYByABKAkSEgoKZnVuZGluZ19pZBgIIAEoCRIOCgZhZGxfaWQYCSABKAkSFwoPc291cmNlX2V2ZW50X2lkGAogASgJEhsKE29jY3VycmVkX2F0X3VuaXhfbXMYCyABKAMizgEKDlN5bWJvbEV4cG9zdXJlEg4KBnN5bWJvbBgBIAEoCRINCgVhc3NldBgCIAEoCRIsCgRzaWRlGAMgASgOMh4udHJhZGV4LmNvbW1vbi52MS5Qb3NpdGlvblNpZGUSDAoEc2l6ZRgEIAEoCRITCgtlbnRyeV9wcmljZRgFIAEoCRISCgptYXJrX3ByaWNlGAYgASgJEhAKCG5vdGlvbmFsGAcgASgJEhYKDnVucmVhbGl6ZWRfcG5sGAggASgJEg4KBm1hcmdpbhgJIAEoCSJnCg1Bc3NldEV4cG9zdXJlEg0KBWFzc2V0GAEgASgJEhYKDmdyb3NzX25vdGlvbmFsGAIgASgJEhYKDnVucmVhbGl6ZWRfcG5sGAMgASgJEhcKD3Bvc2l0aW9uX21hcmdpbhgEIAEoCSKyAQoPRXhwb3N1cmVVcGRhdGVkEg8KB3VzZXJfaWQYASABKAkSDwoHdmVyc2lvbhgCIAEoAxIzCgdzeW1ib2xzGAMgAygLMiIudHJhZGV4LnBvc2l0aW9uLnYxLlN5bWJvbEV4cG9zdXJlEjEKBmFzc2V0cxgEIAMoCzIhLnRyYWRleC5wb3NpdGlvbi52MS5Bc3NldEV4cG9zdXJlEhUKDWFzX29mX3VuaXhfbXMYBSABKAMqxgEKE1Bvc2l0aW9uQ2hhbmdlQ2F1c2USJQohUE9TSVRJT05fQ0hBTkdFX0NBVVNFX1VOU1BFQ0lGSUVEEAASHwobUE9TSVRJT05fQ0hBTkdFX0NBVVNFX1RSQURFEAESIQodUE9TSVRJT05fQ0hBTkdFX0NBVVNFX0ZVTkRJTkcQAhIlCiFQT1NJVElPTl9DSEFOR0VfQ0FVU0VfTElRVUlEQVRJT04QAxIdChlQT1NJVElPTl9DSEFOR0VfQ0FVU0VfQURMEAQqlAEKDlNldHRsZW1lbnRLaW5kEh8KG1NFVFRMRU1FTlRfS0lORF9VTlNQRUNJRklFRBAAEiAKHFNFVFRMRU1FTlRfS0lORF9SRUFMSVpFRF9QTkwQARIbChdTRVRUTEVNRU5UX0tJTkRfRlVORElORxACEiIKHlNFVFRMRU1FTlRfS0lORF9NQVJHSU5fUkVMRUFTRRADQtcBChZjb20udHJhZGV4LnBvc2l0aW9uLnYxQgtFdmVudHNQcm90b1ABWkZnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9wb3NpdGlvbi92MTtwb3NpdGlvbnYxogIDVFBYqgISVHJhZGV4LlBvc2l0aW9uLlYxygISVHJhZGV4XFBvc2l0aW9uXFYx4gIeVHJhZGV4XFBvc2l0aW9uXFYxXEdQQk1ldGFkYXRh6gIUVHJhZGV4OjpQb3NpdGlvbjo6VjFiBnByb3RvMw", [file_tradex_common_v1_positions, file_tradex_position_v1_position]);
+  fileDesc("Ch90cmFkZXgvcG9zaXRpb24vdjEvZXZlbnRzLnByb3RvEhJ0cmFkZXgucG9zaXRpb24udjEiugEKD1Bvc2l0aW9uVXBkYXRlZBIuCghwb3NpdGlvbhgBIAEoCzIcLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbhI2CgVjYXVzZRgCIAEoDjInLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbkNoYW5nZUNhdXNlEhcKD3NvdXJjZV9ldmVudF9pZBgDIAEoCRIQCgh0cmFkZV9pZBgEIAEoCRIUCgxyZWFsaXplZF9wbmwYBSABKAkivgEKDlBvc2l0aW9uQ2xvc2VkEi4KCHBvc2l0aW9uGAEgASgLMhwudHJhZGV4LnBvc2l0aW9uLnYxLlBvc2l0aW9uEjYKBWNhdXNlGAIgASgOMicudHJhZGV4LnBvc2l0aW9uLnYxLlBvc2l0aW9uQ2hhbmdlQ2F1c2USFwoPc291cmNlX2V2ZW50X2lkGAMgASgJEhAKCHRyYWRlX2lkGAQgASgJEhkKEWNsb3NlZF9hdF91bml4X21zGAUgASgDIuICCgpTZXR0bGVtZW50EhUKDXNldHRsZW1lbnRfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVhc3NldBgDIAEoCRIwCgRraW5kGAQgASgOMiIudHJhZGV4LnBvc2l0aW9uLnYxLlNldHRsZW1lbnRLaW5kEg4KBmFtb3VudBgFIAEoCRIOCgZzeW1ib2wYBiABKAkSEAoIdHJhZGVfaWQYByABKAkSEgoKZnVuZGluZ19pZBgIIAEoCRIOCgZhZGxfaWQYCSABKAkSFwoPc291cmNlX2V2ZW50X2lkGAogASgJEhsKE29jY3VycmVkX2F0X3VuaXhfbXMYCyABKAMSEAoIb3JkZXJfaWQYDCABKAkSCwoDZmVlGA0gASgJEhQKDHJlYWxpemVkX3BubBgOIAEoCRIRCgltYXJnaW5faW4YDyABKAkSFwoPbWFyZ2luX3JlbGVhc2VkGBAgASgJIs4BCg5TeW1ib2xFeHBvc3VyZRIOCgZzeW1ib2wYASABKAkSDQoFYXNzZXQYAiABKAkSLAoEc2lkZRgDIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYBCABKAkSEwoLZW50cnlfcHJpY2UYBSABKAkSEgoKbWFya19wcmljZRgGIAEoCRIQCghub3Rpb25hbBgHIAEoCRIWCg51bnJlYWxpemVkX3BubBgIIAEoCRIOCgZtYXJnaW4YCSABKAkiZwoNQXNzZXRFeHBvc3VyZRINCgVhc3NldBgBIAEoCRIWCg5ncm9zc19ub3Rpb25hbBgCIAEoCRIWCg51bnJlYWxpemVkX3BubBgDIAEoCRIXCg9wb3NpdGlvbl9tYXJnaW4YBCABKAkisgEKD0V4cG9zdXJlVXBkYXRlZBIPCgd1c2VyX2lkGAEgASgJEg8KB3ZlcnNpb24YAiABKAMSMwoHc3ltYm9scxgDIAMoCzIiLnRyYWRleC5wb3NpdGlvbi52MS5TeW1ib2xFeHBvc3VyZRIxCgZhc3NldHMYBCADKAsyIS50cmFkZXgucG9zaXRpb24udjEuQXNzZXRFeHBvc3VyZRIVCg1hc19vZl91bml4X21zGAUgASgDKsYBChNQb3NpdGlvbkNoYW5nZUNhdXNlEiUKIVBPU0lUSU9OX0NIQU5HRV9DQVVTRV9VTlNQRUNJRklFRBAAEh8KG1BPU0lUSU9OX0NIQU5HRV9DQVVTRV9UUkFERRABEiEKHVBPU0lUSU9OX0NIQU5HRV9DQVVTRV9GVU5ESU5HEAISJQohUE9TSVRJT05fQ0hBTkdFX0NBVVNFX0xJUVVJREFUSU9OEAMSHQoZUE9TSVRJT05fQ0hBTkdFX0NBVVNFX0FETBAEKq8BCg5TZXR0bGVtZW50S2luZBIfChtTRVRUTEVNRU5UX0tJTkRfVU5TUEVDSUZJRUQQABIgChxTRVRUTEVNRU5UX0tJTkRfUkVBTElaRURfUE5MEAESGwoXU0VUVExFTUVOVF9LSU5EX0ZVTkRJTkcQAhIiCh5TRVRUTEVNRU5UX0tJTkRfTUFSR0lOX1JFTEVBU0UQAxIZChVTRVRUTEVNRU5UX0tJTkRfVFJBREUQBELXAQoWY29tLnRyYWRleC5wb3NpdGlvbi52MUILRXZlbnRzUHJvdG9QAVpGZ2l0aHViLmNvbS90cmFkZXgtZXhjaGFuZ2UvdHJhZGV4L2dlbi9nby90cmFkZXgvcG9zaXRpb24vdjE7cG9zaXRpb252MaICA1RQWKoCElRyYWRleC5Qb3NpdGlvbi5WMcoCElRyYWRleFxQb3NpdGlvblxWMeICHlRyYWRleFxQb3NpdGlvblxWMVxHUEJNZXRhZGF0YeoCFFRyYWRleDo6UG9zaXRpb246OlYxYgZwcm90bzM", [file_tradex_common_v1_positions, file_tradex_position_v1_position]);
 
 /**
  * Topic position.updated.v1, key = user id: a position opened or changed and is still open. The
@@ -106,22 +106,23 @@ export const PositionClosedSchema: GenMessage<PositionClosed> = /*@__PURE__*/
   messageDesc(file_tradex_position_v1_events, 1);
 
 /**
- * Topic settlement.v1, key = user id: the canonical signal for the Wallet to post realized PnL,
- * funding and released margin, each idempotent by settlement_id. Trading fees are deliberately
- * not here: the Order service charges them once per fill through WalletInternal.SettleTrade,
- * and a second path would charge them twice.
+ * Topic settlement.v1, key = user id: the one instruction the Wallet applies for a change of a
+ * position, idempotent by settlement_id. For a fill it is kind TRADE (one per fill and order):
+ * the Position service alone computes its fee, realized PnL and margins; the Wallet applies
+ * them and recomputes nothing. (Until this kind existed the Order service charged fees and
+ * moved fill margin through WalletInternal.SettleTrade; that path is gone.)
  *
- * For one position change, MARGIN_RELEASE is published before REALIZED_PNL (same key, so
- * in order), so that a loss is paid from the margin it released. A loss larger than the user's
- * available balance (a bankrupt liquidation) is collected down to zero; the Wallet leaves the
- * rest in CLEARING for the Settlement service to cover from the insurance fund.
+ * Applying an instruction never fails for lack of money: the Wallet applies it as far as the
+ * user's equity in the asset goes (available first, then position margin), and books the rest
+ * as a shortfall covered by the insurance fund (INSURANCE_DRAW), with a reconciliation row.
  *
  * @generated from message tradex.position.v1.Settlement
  */
 export type Settlement = Message<"tradex.position.v1.Settlement"> & {
   /**
    * Deterministic idempotency key, so a replayed ledger entry re-emits the same id:
-   * "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>",
+   * "trade:<trade_id>:<order_id>" (TRADE),
+   * "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>" (older kinds),
    * "funding:<cycle_ts_unix_ms>:<user_id>:<symbol>" (the funding id),
    * "pnl:adl:<adl_id>:<user_id>", "margin:adl:<adl_id>:<user_id>".
    *
@@ -186,6 +187,45 @@ export type Settlement = Message<"tradex.position.v1.Settlement"> & {
    * @generated from field: int64 occurred_at_unix_ms = 11;
    */
   occurredAtUnixMs: bigint;
+
+  /**
+   * TRADE only: the order whose fill this is. Its lock in the Wallet is where margin_in comes
+   * from (then available, if the fill needs more than the order locked).
+   *
+   * @generated from field: string order_id = 12;
+   */
+  orderId: string;
+
+  /**
+   * TRADE only, decimal strings. amount = realized_pnl - fee (the change to the user's equity).
+   * The fee charged (negative: a maker rebate).
+   *
+   * @generated from field: string fee = 13;
+   */
+  fee: string;
+
+  /**
+   * Signed PnL realized by the reducing part of the fill.
+   *
+   * @generated from field: string realized_pnl = 14;
+   */
+  realizedPnl: string;
+
+  /**
+   * >= 0: position margin the opening part of the fill needs (price * quantity / leverage),
+   * moved from the order's lock into USER_POSITION_MARGIN.
+   *
+   * @generated from field: string margin_in = 15;
+   */
+  marginIn: string;
+
+  /**
+   * >= 0: position margin the reducing part frees (USER_POSITION_MARGIN -> USER_AVAILABLE),
+   * applied first, so that a loss is paid from the margin it freed.
+   *
+   * @generated from field: string margin_released = 16;
+   */
+  marginReleased: string;
 };
 
 /**
@@ -419,6 +459,15 @@ export enum SettlementKind {
    * @generated from enum value: SETTLEMENT_KIND_MARGIN_RELEASE = 3;
    */
   MARGIN_RELEASE = 3,
+
+  /**
+   * Everything one fill of one order moves, in one instruction (trade_fields): the margin it
+   * takes from the order's lock into position margin, the margin a reduction frees, the PnL it
+   * realizes and its fee. The only kind Position emits for trades.
+   *
+   * @generated from enum value: SETTLEMENT_KIND_TRADE = 4;
+   */
+  TRADE = 4,
 }
 
 /**
