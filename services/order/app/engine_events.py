@@ -2,8 +2,9 @@
 
 Runs inside the EventConsumer's transaction, after its inbox claim on the event id: the order
 changes, the fills, the wallet calls they owe and the order.updated.v1 events commit together
-or not at all, so a redelivered event changes nothing. Wallet calls are sent after the commit by
-the WalletCallDrainer.
+or not at all, so a redelivered event changes nothing. Wallet calls (ReleaseFunds only: a
+fill's money moves by the Position service's settlement.v1) are sent after the commit by the
+WalletCallDrainer.
 
 An event about an order this service does not know (another producer's order, or a test's) is
 skipped. An event the state machine refuses for the order's status is logged and skipped: the
@@ -20,7 +21,7 @@ from tradex.common.v1 import orders_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
 
 from services.order.adapters import fill_store, order_store, publisher
-from services.order.app.wallet_calls import final_release_id, owe_release, owe_settlement
+from services.order.app.wallet_calls import final_release_id, owe_release
 from services.order.domain import lifecycle
 from services.order.domain.model import Fill, LiquidityRole, Order, TradeLeg
 from services.order.domain.order_state import IllegalTransition
@@ -109,7 +110,8 @@ class EngineEventApplier:
             filled, fill = lifecycle.fill(order, leg)
             if not await fill_store.insert(conn, fill):
                 continue  # recorded under another event id already (cannot happen with one engine)
-            await owe_settlement(conn, fill)
+            # The fill's money (margin into the position, fee, PnL) is the Position service's
+            # settlement.v1 for the Wallet; this service only returns what stays locked at close.
             await _save(conn, order, filled, fill)
 
     async def _order_amended(self, conn, event, body: engine_pb.OrderAmended, at_ms: int) -> None:

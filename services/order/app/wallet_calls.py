@@ -1,11 +1,13 @@
 """Reliable wallet postings after an engine event: the "wallet outbox".
 
-A fill or a close is committed together with the SettleTrade / ReleaseFunds it owes (a row in
-`wallet_calls`, keyed by the wallet's own idempotency key). `WalletCallDrainer` sends them after
+A close (or an amend that frees margin) is committed together with the ReleaseFunds it owes (a
+row in `wallet_calls`, keyed by the wallet's own idempotency key). Fills owe nothing here: the
+Position service's settlement.v1 moves a fill's margin, fee and PnL. `WalletCallDrainer` sends them after
 the commit and marks them done only when the wallet answered, so a crash anywhere re-sends a
 call, which the wallet turns into a replay. Each order's calls go in the order they were
-written: a final ReleaseFunds(all_remaining) must never overtake a SettleTrade of the same order,
-or it would hand back the margin the fill was to move into the position.
+written. A final ReleaseFunds(all_remaining) may reach the Wallet before the settlement.v1 of the
+order's last fill (two paths): the Wallet then takes that fill's margin from available, where the
+release just put it.
 """
 from __future__ import annotations
 
@@ -21,9 +23,8 @@ from tradex.wallet.v1 import wallet_pb2
 
 from services.order.adapters import wallet_call_store
 from services.order.adapters.downstream import RETRYABLE
-from services.order.adapters.wallet_client import RELEASE_FUNDS, SETTLE_TRADE
-from services.order.api.mappers import role_to_pb
-from services.order.domain.model import Fill, Order
+from services.order.adapters.wallet_client import RELEASE_FUNDS
+from services.order.domain.model import Order
 from services.platform.decimals import format_decimal
 from services.platform.ids import now_ms
 
@@ -34,15 +35,6 @@ MAX_BACKOFF_MS = 60_000
 # A refusal (not an outage) will not heal by itself quickly; it is retried slowly and logged as
 # an error each time, never dropped: a settlement must not be lost.
 REFUSED_BACKOFF_MS = 300_000
-
-
-async def owe_settlement(conn: AsyncConnection, fill: Fill) -> None:
-    request = wallet_pb2.SettleTradeRequest(
-        trade_id=fill.trade_id, order_id=fill.order_id, user_id=fill.user_id, symbol=fill.symbol,
-        asset=fill.fee_asset, liquidity_role=role_to_pb(fill.liquidity_role), price=format_decimal(fill.price),
-        quantity=format_decimal(fill.quantity), margin=format_decimal(fill.margin), fee=format_decimal(fill.fee))
-    await wallet_call_store.enqueue(conn, call_key=f"trade:{fill.trade_id}:{fill.order_id}", order_id=fill.order_id,
-                                    kind=SETTLE_TRADE, payload=request.SerializeToString(), now_ms=now_ms())
 
 
 async def owe_release(conn: AsyncConnection, order: Order, release_id: str, amount: Decimal | None) -> None:
@@ -67,11 +59,11 @@ Send = Callable[[str, bytes], Awaitable[None]]
 
 class WalletCallDrainer:
     def __init__(self, engine: AsyncEngine, send: Send, *, batch_size: int = 200,
-                 idle_sleep_s: float = 0.05) -> None:
+                 safety_interval_s: float = 2.0) -> None:
         self._engine = engine
         self._send = send
         self._batch_size = batch_size
-        self._idle_sleep_s = idle_sleep_s
+        self._safety_interval_s = safety_interval_s
         self._wake = asyncio.Event()
 
     def wake(self) -> None:
@@ -89,7 +81,7 @@ class WalletCallDrainer:
             if sent == 0:
                 self._wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=max(self._idle_sleep_s, 0.01) * 20)
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._safety_interval_s)
                 except TimeoutError:
                     pass
 

@@ -19,7 +19,14 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.wallet.adapters.tables import balances, journal_entries, operations, postings, system_balances
+from services.wallet.adapters.tables import (
+    balances,
+    journal_entries,
+    operations,
+    postings,
+    settlement_shortfalls,
+    system_balances,
+)
 from services.wallet.domain.balances import Applied, Balance, InsufficientFunds, SystemBalance, apply_to_users
 from services.wallet.domain.ledger import (
     ASSETS,
@@ -217,3 +224,12 @@ async def list_user_postings(conn: AsyncConnection, user_id: str, *, asset: str,
     if before_posting_id is not None:
         query = query.where(postings.c.posting_id < before_posting_id)
     return (await conn.execute(query.order_by(postings.c.posting_id.desc()).limit(limit))).all()
+
+
+async def record_shortfall(conn: AsyncConnection, *, settlement_id: str, user_id: str, asset: str, kind: str,
+                           pnl_short: Decimal, fee_short: Decimal, margin_short: Decimal, covered: Decimal,
+                           uncovered: Decimal, now: int) -> None:
+    await conn.execute(insert(settlement_shortfalls).values(
+        settlement_id=settlement_id, user_id=user_id, asset=asset, kind=kind, pnl_short=pnl_short,
+        fee_short=fee_short, margin_short=margin_short, covered_by_insurance=covered, uncovered=uncovered,
+        created_at_unix_ms=now).on_conflict_do_nothing())

@@ -108,5 +108,20 @@ deposits = sa.Table(
     sa.Column("expires_at_unix_ms", sa.BigInteger, nullable=False),
 )
 
+# A settlement.v1 instruction the user's equity could not fully cover (migration 0002).
+settlement_shortfalls = sa.Table(
+    "settlement_shortfalls", metadata,
+    sa.Column("settlement_id", sa.Text, primary_key=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("asset", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("pnl_short", _money, nullable=False),
+    sa.Column("fee_short", _money, nullable=False),
+    sa.Column("margin_short", _money, nullable=False),
+    sa.Column("covered_by_insurance", _money, nullable=False),
+    sa.Column("uncovered", _money, nullable=False),
+    sa.Column("created_at_unix_ms", sa.BigInteger, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

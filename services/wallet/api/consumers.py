@@ -24,7 +24,7 @@ from services.platform.ids import now_ms
 from services.wallet.adapters import ledger_store, user_store
 from services.wallet.app.settlements import SettlementPosting, apply_settlement
 from services.wallet.domain.deposits import parse_asset
-from services.wallet.domain.settlements import SettlementKind
+from services.wallet.domain.settlements import SettlementKind, TradeInstruction
 
 log = logging.getLogger(__name__)
 
@@ -83,10 +83,25 @@ def settlement_from_event(event: position_events.Settlement) -> SettlementPostin
         if kind is SettlementKind.MARGIN_RELEASE and amount < 0:
             raise InvalidArgument("a MARGIN_RELEASE amount must not be negative")
         asset = parse_asset("asset", event.asset)
+        trade = _trade_instruction(event, amount) if kind is SettlementKind.TRADE else None
     except (InvalidArgument, ValueError) as exc:
         raise MalformedEvent(f"Settlement {event.settlement_id!r}: {getattr(exc, 'message', exc)}") from None
     return SettlementPosting(settlement_id=event.settlement_id, user_id=event.user_id, asset=asset, kind=kind,
-                             amount=amount, reference_id=event.trade_id or event.funding_id or event.adl_id)
+                             amount=amount, reference_id=event.trade_id or event.funding_id or event.adl_id,
+                             order_id=event.order_id, trade=trade)
+
+
+def _trade_instruction(event: position_events.Settlement, amount) -> TradeInstruction:
+    if not event.order_id or not event.trade_id:
+        raise InvalidArgument("a TRADE settlement needs order_id and trade_id")
+    instruction = TradeInstruction(
+        margin_released=parse_decimal("margin_released", event.margin_released or "0", non_negative=True),
+        margin_in=parse_decimal("margin_in", event.margin_in or "0", non_negative=True),
+        realized_pnl=parse_decimal("realized_pnl", event.realized_pnl or "0"),
+        fee=parse_decimal("fee", event.fee or "0"))
+    if instruction.realized_pnl - instruction.fee != amount:
+        raise InvalidArgument("amount must equal realized_pnl - fee")
+    return instruction
 
 
 async def on_settlement(conn: AsyncConnection, event: position_events.Settlement, received: ReceivedEvent) -> None:

@@ -34,6 +34,7 @@ MARGIN = Account.user(AccountKind.USER_POSITION_MARGIN, U, "USDT")
 FEES = Account.system(AccountKind.FEES, "USDT")
 EXTERNAL = Account.system(AccountKind.EXTERNAL, "USDT")
 CLEARING = Account.system(AccountKind.CLEARING, "USDT")
+FUND = Account.system(AccountKind.INSURANCE_FUND, "USDT")
 
 
 def balance(available="0", locked="0", margin="0", version=3) -> Balance:
@@ -229,3 +230,25 @@ def test_the_rail_simulator_signs_exactly_as_the_wallet_verifies():
     fields = dict(deposit_id="d1", rail_reference="UTR1", asset="INR", amount="99.5", timestamp_unix_ms=42)
     assert rail_sign(SECRET, **fields) == signature.sign(SECRET, **fields)
     assert signature.canonical(**fields) == "v1|d1|UTR1|INR|99.5|42"
+
+
+# --- settlement.v1 kind TRADE ----------------------------------------------------------------------
+
+def test_trade_instruction_moves_margin_from_the_orders_lock_and_charges_the_fee_from_its_rest():
+    start = Balance(U, "USDT", available=D(100), locked=D(12), position_margin=D(0))
+    funds = of.OrderFunds("o", U, "USDT", locked=D(12), total_locked=D(12))
+    applied = st.settle_trade_instruction(start, funds, st.TradeInstruction(D(0), D(10), D(0), D("0.5")))
+    assert applied.funds.locked == D("1.5") and applied.funds.settled_margin == 10 and applied.funds.fees == D("0.5")
+    assert (applied.margin_short, applied.pnl_short, applied.fee_short) == (0, 0, 0)
+    assert applied.postings == (move(LOCKED, MARGIN, D(10)) + move(LOCKED, FEES, D("0.5")))
+
+
+def test_trade_instruction_frees_margin_before_a_loss_and_never_refuses():
+    start = Balance(U, "USDT", available=D(1), locked=D(0), position_margin=D(10))
+    funds = of.OrderFunds("o", U, "USDT")
+    # close: 10 margin back, a loss of 25 and a fee of 1: equity is 11, so 15 is short
+    applied = st.settle_trade_instruction(start, funds, st.TradeInstruction(D(10), D(0), D(-25), D(1)))
+    assert (applied.pnl_short, applied.fee_short) == (D(14), D(1))
+    assert applied.postings == (move(MARGIN, AVAILABLE, D(10)) + move(AVAILABLE, CLEARING, D(11)))
+    cover, uncovered = st.shortfall_cover(D(5), "USDT", applied.pnl_short, applied.fee_short)
+    assert cover == move(FUND, CLEARING, D(5)) and uncovered == D(10)
