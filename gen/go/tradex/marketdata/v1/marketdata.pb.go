@@ -86,6 +86,64 @@ func (CandleInterval) EnumDescriptor() ([]byte, []int) {
 	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{0}
 }
 
+// Why an index component was not used.
+type IndexExclusionReason int32
+
+const (
+	// The component was used.
+	IndexExclusionReason_INDEX_EXCLUSION_REASON_UNSPECIFIED IndexExclusionReason = 0
+	// The venue has not answered since start-up.
+	IndexExclusionReason_INDEX_EXCLUSION_REASON_NO_QUOTE IndexExclusionReason = 1
+	// Its newest quote is older than the configured staleness window.
+	IndexExclusionReason_INDEX_EXCLUSION_REASON_STALE IndexExclusionReason = 2
+	// It deviates from the median of the other fresh components by more than the configured
+	// fraction.
+	IndexExclusionReason_INDEX_EXCLUSION_REASON_OUTLIER IndexExclusionReason = 3
+)
+
+// Enum value maps for IndexExclusionReason.
+var (
+	IndexExclusionReason_name = map[int32]string{
+		0: "INDEX_EXCLUSION_REASON_UNSPECIFIED",
+		1: "INDEX_EXCLUSION_REASON_NO_QUOTE",
+		2: "INDEX_EXCLUSION_REASON_STALE",
+		3: "INDEX_EXCLUSION_REASON_OUTLIER",
+	}
+	IndexExclusionReason_value = map[string]int32{
+		"INDEX_EXCLUSION_REASON_UNSPECIFIED": 0,
+		"INDEX_EXCLUSION_REASON_NO_QUOTE":    1,
+		"INDEX_EXCLUSION_REASON_STALE":       2,
+		"INDEX_EXCLUSION_REASON_OUTLIER":     3,
+	}
+)
+
+func (x IndexExclusionReason) Enum() *IndexExclusionReason {
+	p := new(IndexExclusionReason)
+	*p = x
+	return p
+}
+
+func (x IndexExclusionReason) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (IndexExclusionReason) Descriptor() protoreflect.EnumDescriptor {
+	return file_tradex_marketdata_v1_marketdata_proto_enumTypes[1].Descriptor()
+}
+
+func (IndexExclusionReason) Type() protoreflect.EnumType {
+	return &file_tradex_marketdata_v1_marketdata_proto_enumTypes[1]
+}
+
+func (x IndexExclusionReason) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use IndexExclusionReason.Descriptor instead.
+func (IndexExclusionReason) EnumDescriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{1}
+}
+
 // The aggregate of one price level.
 type PriceLevel struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -755,8 +813,12 @@ type IndexComponent struct {
 	// Too old, unreachable or an outlier, so excluded from this computation.
 	Stale           bool  `protobuf:"varint,6,opt,name=stale,proto3" json:"stale,omitempty"`
 	FetchedAtUnixMs int64 `protobuf:"varint,7,opt,name=fetched_at_unix_ms,json=fetchedAtUnixMs,proto3" json:"fetched_at_unix_ms,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Why the component was left out of this computation (UNSPECIFIED: it was used).
+	ExclusionReason IndexExclusionReason `protobuf:"varint,8,opt,name=exclusion_reason,json=exclusionReason,proto3,enum=tradex.marketdata.v1.IndexExclusionReason" json:"exclusion_reason,omitempty"`
+	// The leg of a composed index this component prices, e.g. "USDT/INR" (see IndexPrice.legs).
+	Leg           string `protobuf:"bytes,9,opt,name=leg,proto3" json:"leg,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *IndexComponent) Reset() {
@@ -838,6 +900,85 @@ func (x *IndexComponent) GetFetchedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *IndexComponent) GetExclusionReason() IndexExclusionReason {
+	if x != nil {
+		return x.ExclusionReason
+	}
+	return IndexExclusionReason_INDEX_EXCLUSION_REASON_UNSPECIFIED
+}
+
+func (x *IndexComponent) GetLeg() string {
+	if x != nil {
+		return x.Leg
+	}
+	return ""
+}
+
+// One leg of a composed index: an index of quote X in base B, e.g. BTC/USDT, then USDT/INR.
+// The instrument's index is the product of its legs' prices.
+type IndexLeg struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The spot pair, e.g. "USDT/INR".
+	Pair string `protobuf:"bytes,1,opt,name=pair,proto3" json:"pair,omitempty"`
+	// The weighted average of the leg's used components (the last good value when degraded).
+	Price string `protobuf:"bytes,2,opt,name=price,proto3" json:"price,omitempty"`
+	// Fewer than the configured minimum of components were usable.
+	Degraded      bool `protobuf:"varint,3,opt,name=degraded,proto3" json:"degraded,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IndexLeg) Reset() {
+	*x = IndexLeg{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IndexLeg) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IndexLeg) ProtoMessage() {}
+
+func (x *IndexLeg) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IndexLeg.ProtoReflect.Descriptor instead.
+func (*IndexLeg) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *IndexLeg) GetPair() string {
+	if x != nil {
+		return x.Pair
+	}
+	return ""
+}
+
+func (x *IndexLeg) GetPrice() string {
+	if x != nil {
+		return x.Price
+	}
+	return ""
+}
+
+func (x *IndexLeg) GetDegraded() bool {
+	if x != nil {
+		return x.Degraded
+	}
+	return false
+}
+
 type IndexPrice struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Symbol string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
@@ -849,13 +990,18 @@ type IndexPrice struct {
 	// unknown).
 	Stale            bool  `protobuf:"varint,4,opt,name=stale,proto3" json:"stale,omitempty"`
 	ComputedAtUnixMs int64 `protobuf:"varint,5,opt,name=computed_at_unix_ms,json=computedAtUnixMs,proto3" json:"computed_at_unix_ms,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Fewer than the configured minimum of sources were usable (in any leg): price holds the
+	// last good value and stale is set.
+	Degraded bool `protobuf:"varint,6,opt,name=degraded,proto3" json:"degraded,omitempty"`
+	// One entry per leg, in multiplication order (a single entry for a directly quoted index).
+	Legs          []*IndexLeg `protobuf:"bytes,7,rep,name=legs,proto3" json:"legs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *IndexPrice) Reset() {
 	*x = IndexPrice{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[7]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -867,7 +1013,7 @@ func (x *IndexPrice) String() string {
 func (*IndexPrice) ProtoMessage() {}
 
 func (x *IndexPrice) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[7]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -880,7 +1026,7 @@ func (x *IndexPrice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IndexPrice.ProtoReflect.Descriptor instead.
 func (*IndexPrice) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{7}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *IndexPrice) GetSymbol() string {
@@ -918,26 +1064,47 @@ func (x *IndexPrice) GetComputedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *IndexPrice) GetDegraded() bool {
+	if x != nil {
+		return x.Degraded
+	}
+	return false
+}
+
+func (x *IndexPrice) GetLegs() []*IndexLeg {
+	if x != nil {
+		return x.Legs
+	}
+	return nil
+}
+
 type MarkPrice struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Symbol string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
-	// The index price plus a smoothed basis: index + EMA(mid price of the book - index), the
-	// basis capped at a configured fraction of the index. Harder to push around than the last
-	// trade price; used for PnL, margin, price bands and liquidation.
+	// The median of funding_basis_price, moving_average_basis_price and last_trade_price (the
+	// mean of the two known ones when one is unknown; docs/PRICES.md). Harder to push around than
+	// the last trade price; used for PnL, margin, price bands and liquidation.
 	MarkPrice  string `protobuf:"bytes,2,opt,name=mark_price,json=markPrice,proto3" json:"mark_price,omitempty"`
 	IndexPrice string `protobuf:"bytes,3,opt,name=index_price,json=indexPrice,proto3" json:"index_price,omitempty"`
-	// The smoothed basis mark_price - index_price.
+	// mark_price - index_price.
 	Basis string `protobuf:"bytes,4,opt,name=basis,proto3" json:"basis,omitempty"`
 	// The index it was computed from was stale.
 	Stale            bool  `protobuf:"varint,5,opt,name=stale,proto3" json:"stale,omitempty"`
 	ComputedAtUnixMs int64 `protobuf:"varint,6,opt,name=computed_at_unix_ms,json=computedAtUnixMs,proto3" json:"computed_at_unix_ms,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// The three candidates whose median is the mark (docs/PRICES.md); empty when unknown.
+	// index * (1 + funding_rate * time to next funding / funding interval)
+	FundingBasisPrice string `protobuf:"bytes,7,opt,name=funding_basis_price,json=fundingBasisPrice,proto3" json:"funding_basis_price,omitempty"`
+	// index + moving average of (book mid - index) over the configured window
+	MovingAverageBasisPrice string `protobuf:"bytes,8,opt,name=moving_average_basis_price,json=movingAverageBasisPrice,proto3" json:"moving_average_basis_price,omitempty"`
+	// The last trade price of this perpetual.
+	LastTradePrice string `protobuf:"bytes,9,opt,name=last_trade_price,json=lastTradePrice,proto3" json:"last_trade_price,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *MarkPrice) Reset() {
 	*x = MarkPrice{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[8]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -949,7 +1116,7 @@ func (x *MarkPrice) String() string {
 func (*MarkPrice) ProtoMessage() {}
 
 func (x *MarkPrice) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[8]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -962,7 +1129,7 @@ func (x *MarkPrice) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MarkPrice.ProtoReflect.Descriptor instead.
 func (*MarkPrice) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{8}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *MarkPrice) GetSymbol() string {
@@ -1007,6 +1174,27 @@ func (x *MarkPrice) GetComputedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *MarkPrice) GetFundingBasisPrice() string {
+	if x != nil {
+		return x.FundingBasisPrice
+	}
+	return ""
+}
+
+func (x *MarkPrice) GetMovingAverageBasisPrice() string {
+	if x != nil {
+		return x.MovingAverageBasisPrice
+	}
+	return ""
+}
+
+func (x *MarkPrice) GetLastTradePrice() string {
+	if x != nil {
+		return x.LastTradePrice
+	}
+	return ""
+}
+
 // The current estimate of the next funding rate (the Funding service freezes the real rate at
 // the cycle boundary).
 type FundingRateEstimate struct {
@@ -1023,13 +1211,21 @@ type FundingRateEstimate struct {
 	// The next cycle boundary (00:00, 08:00, 16:00 UTC).
 	NextFundingUnixMs int64 `protobuf:"varint,7,opt,name=next_funding_unix_ms,json=nextFundingUnixMs,proto3" json:"next_funding_unix_ms,omitempty"`
 	ComputedAtUnixMs  int64 `protobuf:"varint,8,opt,name=computed_at_unix_ms,json=computedAtUnixMs,proto3" json:"computed_at_unix_ms,omitempty"`
+	// The book prices that fill the impact notional on each side (empty when the side is too thin).
+	ImpactBidPrice string `protobuf:"bytes,9,opt,name=impact_bid_price,json=impactBidPrice,proto3" json:"impact_bid_price,omitempty"`
+	ImpactAskPrice string `protobuf:"bytes,10,opt,name=impact_ask_price,json=impactAskPrice,proto3" json:"impact_ask_price,omitempty"`
+	ImpactNotional string `protobuf:"bytes,11,opt,name=impact_notional,json=impactNotional,proto3" json:"impact_notional,omitempty"`
+	// How many premium samples of the current interval premium_index averages.
+	PremiumSamples int32 `protobuf:"varint,12,opt,name=premium_samples,json=premiumSamples,proto3" json:"premium_samples,omitempty"`
+	// The funding interval, in milliseconds.
+	FundingIntervalMs int64 `protobuf:"varint,13,opt,name=funding_interval_ms,json=fundingIntervalMs,proto3" json:"funding_interval_ms,omitempty"`
 	unknownFields     protoimpl.UnknownFields
 	sizeCache         protoimpl.SizeCache
 }
 
 func (x *FundingRateEstimate) Reset() {
 	*x = FundingRateEstimate{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[9]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1041,7 +1237,7 @@ func (x *FundingRateEstimate) String() string {
 func (*FundingRateEstimate) ProtoMessage() {}
 
 func (x *FundingRateEstimate) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[9]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1054,7 +1250,7 @@ func (x *FundingRateEstimate) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FundingRateEstimate.ProtoReflect.Descriptor instead.
 func (*FundingRateEstimate) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{9}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *FundingRateEstimate) GetSymbol() string {
@@ -1113,6 +1309,41 @@ func (x *FundingRateEstimate) GetComputedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *FundingRateEstimate) GetImpactBidPrice() string {
+	if x != nil {
+		return x.ImpactBidPrice
+	}
+	return ""
+}
+
+func (x *FundingRateEstimate) GetImpactAskPrice() string {
+	if x != nil {
+		return x.ImpactAskPrice
+	}
+	return ""
+}
+
+func (x *FundingRateEstimate) GetImpactNotional() string {
+	if x != nil {
+		return x.ImpactNotional
+	}
+	return ""
+}
+
+func (x *FundingRateEstimate) GetPremiumSamples() int32 {
+	if x != nil {
+		return x.PremiumSamples
+	}
+	return 0
+}
+
+func (x *FundingRateEstimate) GetFundingIntervalMs() int64 {
+	if x != nil {
+		return x.FundingIntervalMs
+	}
+	return 0
+}
+
 type GetOrderBookRequest struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Symbol string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
@@ -1124,7 +1355,7 @@ type GetOrderBookRequest struct {
 
 func (x *GetOrderBookRequest) Reset() {
 	*x = GetOrderBookRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[10]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1136,7 +1367,7 @@ func (x *GetOrderBookRequest) String() string {
 func (*GetOrderBookRequest) ProtoMessage() {}
 
 func (x *GetOrderBookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[10]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1149,7 +1380,7 @@ func (x *GetOrderBookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderBookRequest.ProtoReflect.Descriptor instead.
 func (*GetOrderBookRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{10}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GetOrderBookRequest) GetSymbol() string {
@@ -1175,7 +1406,7 @@ type GetOrderBookResponse struct {
 
 func (x *GetOrderBookResponse) Reset() {
 	*x = GetOrderBookResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[11]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1187,7 +1418,7 @@ func (x *GetOrderBookResponse) String() string {
 func (*GetOrderBookResponse) ProtoMessage() {}
 
 func (x *GetOrderBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[11]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1200,7 +1431,7 @@ func (x *GetOrderBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetOrderBookResponse.ProtoReflect.Descriptor instead.
 func (*GetOrderBookResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{11}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *GetOrderBookResponse) GetBook() *OrderBook {
@@ -1223,7 +1454,7 @@ type ListTradesRequest struct {
 
 func (x *ListTradesRequest) Reset() {
 	*x = ListTradesRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[12]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1235,7 +1466,7 @@ func (x *ListTradesRequest) String() string {
 func (*ListTradesRequest) ProtoMessage() {}
 
 func (x *ListTradesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[12]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1248,7 +1479,7 @@ func (x *ListTradesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTradesRequest.ProtoReflect.Descriptor instead.
 func (*ListTradesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{12}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListTradesRequest) GetSymbol() string {
@@ -1283,7 +1514,7 @@ type ListTradesResponse struct {
 
 func (x *ListTradesResponse) Reset() {
 	*x = ListTradesResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[13]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1295,7 +1526,7 @@ func (x *ListTradesResponse) String() string {
 func (*ListTradesResponse) ProtoMessage() {}
 
 func (x *ListTradesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[13]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1308,7 +1539,7 @@ func (x *ListTradesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTradesResponse.ProtoReflect.Descriptor instead.
 func (*ListTradesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{13}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ListTradesResponse) GetTrades() []*Trade {
@@ -1343,7 +1574,7 @@ type ListCandlesRequest struct {
 
 func (x *ListCandlesRequest) Reset() {
 	*x = ListCandlesRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[14]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1355,7 +1586,7 @@ func (x *ListCandlesRequest) String() string {
 func (*ListCandlesRequest) ProtoMessage() {}
 
 func (x *ListCandlesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[14]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1368,7 +1599,7 @@ func (x *ListCandlesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandlesRequest.ProtoReflect.Descriptor instead.
 func (*ListCandlesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{14}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListCandlesRequest) GetSymbol() string {
@@ -1424,7 +1655,7 @@ type ListCandlesResponse struct {
 
 func (x *ListCandlesResponse) Reset() {
 	*x = ListCandlesResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[15]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1436,7 +1667,7 @@ func (x *ListCandlesResponse) String() string {
 func (*ListCandlesResponse) ProtoMessage() {}
 
 func (x *ListCandlesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[15]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1449,7 +1680,7 @@ func (x *ListCandlesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListCandlesResponse.ProtoReflect.Descriptor instead.
 func (*ListCandlesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{15}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListCandlesResponse) GetCandles() []*Candle {
@@ -1475,7 +1706,7 @@ type GetTickerRequest struct {
 
 func (x *GetTickerRequest) Reset() {
 	*x = GetTickerRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[16]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1487,7 +1718,7 @@ func (x *GetTickerRequest) String() string {
 func (*GetTickerRequest) ProtoMessage() {}
 
 func (x *GetTickerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[16]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1500,7 +1731,7 @@ func (x *GetTickerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTickerRequest.ProtoReflect.Descriptor instead.
 func (*GetTickerRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{16}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetTickerRequest) GetSymbol() string {
@@ -1519,7 +1750,7 @@ type GetTickerResponse struct {
 
 func (x *GetTickerResponse) Reset() {
 	*x = GetTickerResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[17]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1531,7 +1762,7 @@ func (x *GetTickerResponse) String() string {
 func (*GetTickerResponse) ProtoMessage() {}
 
 func (x *GetTickerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[17]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1544,7 +1775,7 @@ func (x *GetTickerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTickerResponse.ProtoReflect.Descriptor instead.
 func (*GetTickerResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{17}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetTickerResponse) GetTicker() *Ticker {
@@ -1562,7 +1793,7 @@ type ListTickersRequest struct {
 
 func (x *ListTickersRequest) Reset() {
 	*x = ListTickersRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[18]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1574,7 +1805,7 @@ func (x *ListTickersRequest) String() string {
 func (*ListTickersRequest) ProtoMessage() {}
 
 func (x *ListTickersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[18]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1587,7 +1818,7 @@ func (x *ListTickersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTickersRequest.ProtoReflect.Descriptor instead.
 func (*ListTickersRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{18}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{19}
 }
 
 type ListTickersResponse struct {
@@ -1600,7 +1831,7 @@ type ListTickersResponse struct {
 
 func (x *ListTickersResponse) Reset() {
 	*x = ListTickersResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[19]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1612,7 +1843,7 @@ func (x *ListTickersResponse) String() string {
 func (*ListTickersResponse) ProtoMessage() {}
 
 func (x *ListTickersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[19]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1625,7 +1856,7 @@ func (x *ListTickersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTickersResponse.ProtoReflect.Descriptor instead.
 func (*ListTickersResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{19}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *ListTickersResponse) GetTickers() []*Ticker {
@@ -1644,7 +1875,7 @@ type GetIndexPriceRequest struct {
 
 func (x *GetIndexPriceRequest) Reset() {
 	*x = GetIndexPriceRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[20]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1656,7 +1887,7 @@ func (x *GetIndexPriceRequest) String() string {
 func (*GetIndexPriceRequest) ProtoMessage() {}
 
 func (x *GetIndexPriceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[20]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1669,7 +1900,7 @@ func (x *GetIndexPriceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIndexPriceRequest.ProtoReflect.Descriptor instead.
 func (*GetIndexPriceRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{20}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetIndexPriceRequest) GetSymbol() string {
@@ -1688,7 +1919,7 @@ type GetIndexPriceResponse struct {
 
 func (x *GetIndexPriceResponse) Reset() {
 	*x = GetIndexPriceResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[21]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1700,7 +1931,7 @@ func (x *GetIndexPriceResponse) String() string {
 func (*GetIndexPriceResponse) ProtoMessage() {}
 
 func (x *GetIndexPriceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[21]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1713,7 +1944,7 @@ func (x *GetIndexPriceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetIndexPriceResponse.ProtoReflect.Descriptor instead.
 func (*GetIndexPriceResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{21}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *GetIndexPriceResponse) GetIndexPrice() *IndexPrice {
@@ -1732,7 +1963,7 @@ type GetMarkPriceRequest struct {
 
 func (x *GetMarkPriceRequest) Reset() {
 	*x = GetMarkPriceRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[22]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1744,7 +1975,7 @@ func (x *GetMarkPriceRequest) String() string {
 func (*GetMarkPriceRequest) ProtoMessage() {}
 
 func (x *GetMarkPriceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[22]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1757,7 +1988,7 @@ func (x *GetMarkPriceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarkPriceRequest.ProtoReflect.Descriptor instead.
 func (*GetMarkPriceRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{22}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *GetMarkPriceRequest) GetSymbol() string {
@@ -1776,7 +2007,7 @@ type GetMarkPriceResponse struct {
 
 func (x *GetMarkPriceResponse) Reset() {
 	*x = GetMarkPriceResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[23]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1788,7 +2019,7 @@ func (x *GetMarkPriceResponse) String() string {
 func (*GetMarkPriceResponse) ProtoMessage() {}
 
 func (x *GetMarkPriceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[23]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1801,7 +2032,7 @@ func (x *GetMarkPriceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMarkPriceResponse.ProtoReflect.Descriptor instead.
 func (*GetMarkPriceResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{23}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *GetMarkPriceResponse) GetMarkPrice() *MarkPrice {
@@ -1824,7 +2055,7 @@ type StreamOrderBookRequest struct {
 
 func (x *StreamOrderBookRequest) Reset() {
 	*x = StreamOrderBookRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[24]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1836,7 +2067,7 @@ func (x *StreamOrderBookRequest) String() string {
 func (*StreamOrderBookRequest) ProtoMessage() {}
 
 func (x *StreamOrderBookRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[24]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1849,7 +2080,7 @@ func (x *StreamOrderBookRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderBookRequest.ProtoReflect.Descriptor instead.
 func (*StreamOrderBookRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{24}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *StreamOrderBookRequest) GetSymbol() string {
@@ -1879,7 +2110,7 @@ type StreamOrderBookResponse struct {
 
 func (x *StreamOrderBookResponse) Reset() {
 	*x = StreamOrderBookResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[25]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1891,7 +2122,7 @@ func (x *StreamOrderBookResponse) String() string {
 func (*StreamOrderBookResponse) ProtoMessage() {}
 
 func (x *StreamOrderBookResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[25]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1904,7 +2135,7 @@ func (x *StreamOrderBookResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamOrderBookResponse.ProtoReflect.Descriptor instead.
 func (*StreamOrderBookResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{25}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *StreamOrderBookResponse) GetUpdate() isStreamOrderBookResponse_Update {
@@ -1959,7 +2190,7 @@ type StreamTradesRequest struct {
 
 func (x *StreamTradesRequest) Reset() {
 	*x = StreamTradesRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[26]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1971,7 +2202,7 @@ func (x *StreamTradesRequest) String() string {
 func (*StreamTradesRequest) ProtoMessage() {}
 
 func (x *StreamTradesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[26]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1984,7 +2215,7 @@ func (x *StreamTradesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTradesRequest.ProtoReflect.Descriptor instead.
 func (*StreamTradesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{26}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *StreamTradesRequest) GetSymbol() string {
@@ -2003,7 +2234,7 @@ type StreamTradesResponse struct {
 
 func (x *StreamTradesResponse) Reset() {
 	*x = StreamTradesResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[27]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2015,7 +2246,7 @@ func (x *StreamTradesResponse) String() string {
 func (*StreamTradesResponse) ProtoMessage() {}
 
 func (x *StreamTradesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[27]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2028,7 +2259,7 @@ func (x *StreamTradesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTradesResponse.ProtoReflect.Descriptor instead.
 func (*StreamTradesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{27}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *StreamTradesResponse) GetTrade() *Trade {
@@ -2047,7 +2278,7 @@ type StreamTickerRequest struct {
 
 func (x *StreamTickerRequest) Reset() {
 	*x = StreamTickerRequest{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[28]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2059,7 +2290,7 @@ func (x *StreamTickerRequest) String() string {
 func (*StreamTickerRequest) ProtoMessage() {}
 
 func (x *StreamTickerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[28]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2072,7 +2303,7 @@ func (x *StreamTickerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTickerRequest.ProtoReflect.Descriptor instead.
 func (*StreamTickerRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{28}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *StreamTickerRequest) GetSymbol() string {
@@ -2091,7 +2322,7 @@ type StreamTickerResponse struct {
 
 func (x *StreamTickerResponse) Reset() {
 	*x = StreamTickerResponse{}
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[29]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2103,7 +2334,7 @@ func (x *StreamTickerResponse) String() string {
 func (*StreamTickerResponse) ProtoMessage() {}
 
 func (x *StreamTickerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[29]
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2116,7 +2347,7 @@ func (x *StreamTickerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamTickerResponse.ProtoReflect.Descriptor instead.
 func (*StreamTickerResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{29}
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *StreamTickerResponse) GetTicker() *Ticker {
@@ -2200,7 +2431,7 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x15price_change_rate_24h\x18\x0f \x01(\tR\x12priceChangeRate24h\x12!\n" +
 	"\ffunding_rate\x18\x10 \x01(\tR\vfundingRate\x12/\n" +
 	"\x14next_funding_unix_ms\x18\x11 \x01(\x03R\x11nextFundingUnixMs\x12+\n" +
-	"\x12updated_at_unix_ms\x18\x12 \x01(\x03R\x0fupdatedAtUnixMs\"\xe0\x01\n" +
+	"\x12updated_at_unix_ms\x18\x12 \x01(\x03R\x0fupdatedAtUnixMs\"\xc9\x02\n" +
 	"\x0eIndexComponent\x12\x1a\n" +
 	"\bexchange\x18\x01 \x01(\tR\bexchange\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x14\n" +
@@ -2208,7 +2439,13 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x06weight\x18\x04 \x01(\tR\x06weight\x12)\n" +
 	"\x10effective_weight\x18\x05 \x01(\tR\x0feffectiveWeight\x12\x14\n" +
 	"\x05stale\x18\x06 \x01(\bR\x05stale\x12+\n" +
-	"\x12fetched_at_unix_ms\x18\a \x01(\x03R\x0ffetchedAtUnixMs\"\xc5\x01\n" +
+	"\x12fetched_at_unix_ms\x18\a \x01(\x03R\x0ffetchedAtUnixMs\x12U\n" +
+	"\x10exclusion_reason\x18\b \x01(\x0e2*.tradex.marketdata.v1.IndexExclusionReasonR\x0fexclusionReason\x12\x10\n" +
+	"\x03leg\x18\t \x01(\tR\x03leg\"P\n" +
+	"\bIndexLeg\x12\x12\n" +
+	"\x04pair\x18\x01 \x01(\tR\x04pair\x12\x14\n" +
+	"\x05price\x18\x02 \x01(\tR\x05price\x12\x1a\n" +
+	"\bdegraded\x18\x03 \x01(\bR\bdegraded\"\x95\x02\n" +
 	"\n" +
 	"IndexPrice\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x14\n" +
@@ -2217,7 +2454,9 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"components\x18\x03 \x03(\v2$.tradex.marketdata.v1.IndexComponentR\n" +
 	"components\x12\x14\n" +
 	"\x05stale\x18\x04 \x01(\bR\x05stale\x12-\n" +
-	"\x13computed_at_unix_ms\x18\x05 \x01(\x03R\x10computedAtUnixMs\"\xbe\x01\n" +
+	"\x13computed_at_unix_ms\x18\x05 \x01(\x03R\x10computedAtUnixMs\x12\x1a\n" +
+	"\bdegraded\x18\x06 \x01(\bR\bdegraded\x122\n" +
+	"\x04legs\x18\a \x03(\v2\x1e.tradex.marketdata.v1.IndexLegR\x04legs\"\xd5\x02\n" +
 	"\tMarkPrice\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x1d\n" +
 	"\n" +
@@ -2226,7 +2465,10 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"indexPrice\x12\x14\n" +
 	"\x05basis\x18\x04 \x01(\tR\x05basis\x12\x14\n" +
 	"\x05stale\x18\x05 \x01(\bR\x05stale\x12-\n" +
-	"\x13computed_at_unix_ms\x18\x06 \x01(\x03R\x10computedAtUnixMs\"\xba\x02\n" +
+	"\x13computed_at_unix_ms\x18\x06 \x01(\x03R\x10computedAtUnixMs\x12.\n" +
+	"\x13funding_basis_price\x18\a \x01(\tR\x11fundingBasisPrice\x12;\n" +
+	"\x1amoving_average_basis_price\x18\b \x01(\tR\x17movingAverageBasisPrice\x12(\n" +
+	"\x10last_trade_price\x18\t \x01(\tR\x0elastTradePrice\"\x90\x04\n" +
 	"\x13FundingRateEstimate\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12!\n" +
 	"\ffunding_rate\x18\x02 \x01(\tR\vfundingRate\x12#\n" +
@@ -2237,7 +2479,13 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\vindex_price\x18\x06 \x01(\tR\n" +
 	"indexPrice\x12/\n" +
 	"\x14next_funding_unix_ms\x18\a \x01(\x03R\x11nextFundingUnixMs\x12-\n" +
-	"\x13computed_at_unix_ms\x18\b \x01(\x03R\x10computedAtUnixMs\"I\n" +
+	"\x13computed_at_unix_ms\x18\b \x01(\x03R\x10computedAtUnixMs\x12(\n" +
+	"\x10impact_bid_price\x18\t \x01(\tR\x0eimpactBidPrice\x12(\n" +
+	"\x10impact_ask_price\x18\n" +
+	" \x01(\tR\x0eimpactAskPrice\x12'\n" +
+	"\x0fimpact_notional\x18\v \x01(\tR\x0eimpactNotional\x12'\n" +
+	"\x0fpremium_samples\x18\f \x01(\x05R\x0epremiumSamples\x12.\n" +
+	"\x13funding_interval_ms\x18\r \x01(\x03R\x11fundingIntervalMs\"I\n" +
 	"\x13GetOrderBookRequest\x12\x1c\n" +
 	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\x12\x14\n" +
 	"\x05depth\x18\x02 \x01(\x05R\x05depth\"K\n" +
@@ -2301,7 +2549,12 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x1fCANDLE_INTERVAL_FIFTEEN_MINUTES\x10\x03\x12\x1c\n" +
 	"\x18CANDLE_INTERVAL_ONE_HOUR\x10\x04\x12\x1e\n" +
 	"\x1aCANDLE_INTERVAL_FOUR_HOURS\x10\x05\x12\x1b\n" +
-	"\x17CANDLE_INTERVAL_ONE_DAY\x10\x062\xd5\v\n" +
+	"\x17CANDLE_INTERVAL_ONE_DAY\x10\x06*\xa9\x01\n" +
+	"\x14IndexExclusionReason\x12&\n" +
+	"\"INDEX_EXCLUSION_REASON_UNSPECIFIED\x10\x00\x12#\n" +
+	"\x1fINDEX_EXCLUSION_REASON_NO_QUOTE\x10\x01\x12 \n" +
+	"\x1cINDEX_EXCLUSION_REASON_STALE\x10\x02\x12\"\n" +
+	"\x1eINDEX_EXCLUSION_REASON_OUTLIER\x10\x032\xd5\v\n" +
 	"\x11MarketDataService\x12\x8e\x01\n" +
 	"\fGetOrderBook\x12).tradex.marketdata.v1.GetOrderBookRequest\x1a*.tradex.marketdata.v1.GetOrderBookResponse\"'\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/markets/{symbol}/book\x12\x8a\x01\n" +
 	"\n" +
@@ -2328,86 +2581,90 @@ func file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP() []byte {
 	return file_tradex_marketdata_v1_marketdata_proto_rawDescData
 }
 
-var file_tradex_marketdata_v1_marketdata_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_tradex_marketdata_v1_marketdata_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
 var file_tradex_marketdata_v1_marketdata_proto_goTypes = []any{
 	(CandleInterval)(0),             // 0: tradex.marketdata.v1.CandleInterval
-	(*PriceLevel)(nil),              // 1: tradex.marketdata.v1.PriceLevel
-	(*OrderBook)(nil),               // 2: tradex.marketdata.v1.OrderBook
-	(*OrderBookDelta)(nil),          // 3: tradex.marketdata.v1.OrderBookDelta
-	(*Trade)(nil),                   // 4: tradex.marketdata.v1.Trade
-	(*Candle)(nil),                  // 5: tradex.marketdata.v1.Candle
-	(*Ticker)(nil),                  // 6: tradex.marketdata.v1.Ticker
-	(*IndexComponent)(nil),          // 7: tradex.marketdata.v1.IndexComponent
-	(*IndexPrice)(nil),              // 8: tradex.marketdata.v1.IndexPrice
-	(*MarkPrice)(nil),               // 9: tradex.marketdata.v1.MarkPrice
-	(*FundingRateEstimate)(nil),     // 10: tradex.marketdata.v1.FundingRateEstimate
-	(*GetOrderBookRequest)(nil),     // 11: tradex.marketdata.v1.GetOrderBookRequest
-	(*GetOrderBookResponse)(nil),    // 12: tradex.marketdata.v1.GetOrderBookResponse
-	(*ListTradesRequest)(nil),       // 13: tradex.marketdata.v1.ListTradesRequest
-	(*ListTradesResponse)(nil),      // 14: tradex.marketdata.v1.ListTradesResponse
-	(*ListCandlesRequest)(nil),      // 15: tradex.marketdata.v1.ListCandlesRequest
-	(*ListCandlesResponse)(nil),     // 16: tradex.marketdata.v1.ListCandlesResponse
-	(*GetTickerRequest)(nil),        // 17: tradex.marketdata.v1.GetTickerRequest
-	(*GetTickerResponse)(nil),       // 18: tradex.marketdata.v1.GetTickerResponse
-	(*ListTickersRequest)(nil),      // 19: tradex.marketdata.v1.ListTickersRequest
-	(*ListTickersResponse)(nil),     // 20: tradex.marketdata.v1.ListTickersResponse
-	(*GetIndexPriceRequest)(nil),    // 21: tradex.marketdata.v1.GetIndexPriceRequest
-	(*GetIndexPriceResponse)(nil),   // 22: tradex.marketdata.v1.GetIndexPriceResponse
-	(*GetMarkPriceRequest)(nil),     // 23: tradex.marketdata.v1.GetMarkPriceRequest
-	(*GetMarkPriceResponse)(nil),    // 24: tradex.marketdata.v1.GetMarkPriceResponse
-	(*StreamOrderBookRequest)(nil),  // 25: tradex.marketdata.v1.StreamOrderBookRequest
-	(*StreamOrderBookResponse)(nil), // 26: tradex.marketdata.v1.StreamOrderBookResponse
-	(*StreamTradesRequest)(nil),     // 27: tradex.marketdata.v1.StreamTradesRequest
-	(*StreamTradesResponse)(nil),    // 28: tradex.marketdata.v1.StreamTradesResponse
-	(*StreamTickerRequest)(nil),     // 29: tradex.marketdata.v1.StreamTickerRequest
-	(*StreamTickerResponse)(nil),    // 30: tradex.marketdata.v1.StreamTickerResponse
-	(v1.Side)(0),                    // 31: tradex.common.v1.Side
+	(IndexExclusionReason)(0),       // 1: tradex.marketdata.v1.IndexExclusionReason
+	(*PriceLevel)(nil),              // 2: tradex.marketdata.v1.PriceLevel
+	(*OrderBook)(nil),               // 3: tradex.marketdata.v1.OrderBook
+	(*OrderBookDelta)(nil),          // 4: tradex.marketdata.v1.OrderBookDelta
+	(*Trade)(nil),                   // 5: tradex.marketdata.v1.Trade
+	(*Candle)(nil),                  // 6: tradex.marketdata.v1.Candle
+	(*Ticker)(nil),                  // 7: tradex.marketdata.v1.Ticker
+	(*IndexComponent)(nil),          // 8: tradex.marketdata.v1.IndexComponent
+	(*IndexLeg)(nil),                // 9: tradex.marketdata.v1.IndexLeg
+	(*IndexPrice)(nil),              // 10: tradex.marketdata.v1.IndexPrice
+	(*MarkPrice)(nil),               // 11: tradex.marketdata.v1.MarkPrice
+	(*FundingRateEstimate)(nil),     // 12: tradex.marketdata.v1.FundingRateEstimate
+	(*GetOrderBookRequest)(nil),     // 13: tradex.marketdata.v1.GetOrderBookRequest
+	(*GetOrderBookResponse)(nil),    // 14: tradex.marketdata.v1.GetOrderBookResponse
+	(*ListTradesRequest)(nil),       // 15: tradex.marketdata.v1.ListTradesRequest
+	(*ListTradesResponse)(nil),      // 16: tradex.marketdata.v1.ListTradesResponse
+	(*ListCandlesRequest)(nil),      // 17: tradex.marketdata.v1.ListCandlesRequest
+	(*ListCandlesResponse)(nil),     // 18: tradex.marketdata.v1.ListCandlesResponse
+	(*GetTickerRequest)(nil),        // 19: tradex.marketdata.v1.GetTickerRequest
+	(*GetTickerResponse)(nil),       // 20: tradex.marketdata.v1.GetTickerResponse
+	(*ListTickersRequest)(nil),      // 21: tradex.marketdata.v1.ListTickersRequest
+	(*ListTickersResponse)(nil),     // 22: tradex.marketdata.v1.ListTickersResponse
+	(*GetIndexPriceRequest)(nil),    // 23: tradex.marketdata.v1.GetIndexPriceRequest
+	(*GetIndexPriceResponse)(nil),   // 24: tradex.marketdata.v1.GetIndexPriceResponse
+	(*GetMarkPriceRequest)(nil),     // 25: tradex.marketdata.v1.GetMarkPriceRequest
+	(*GetMarkPriceResponse)(nil),    // 26: tradex.marketdata.v1.GetMarkPriceResponse
+	(*StreamOrderBookRequest)(nil),  // 27: tradex.marketdata.v1.StreamOrderBookRequest
+	(*StreamOrderBookResponse)(nil), // 28: tradex.marketdata.v1.StreamOrderBookResponse
+	(*StreamTradesRequest)(nil),     // 29: tradex.marketdata.v1.StreamTradesRequest
+	(*StreamTradesResponse)(nil),    // 30: tradex.marketdata.v1.StreamTradesResponse
+	(*StreamTickerRequest)(nil),     // 31: tradex.marketdata.v1.StreamTickerRequest
+	(*StreamTickerResponse)(nil),    // 32: tradex.marketdata.v1.StreamTickerResponse
+	(v1.Side)(0),                    // 33: tradex.common.v1.Side
 }
 var file_tradex_marketdata_v1_marketdata_proto_depIdxs = []int32{
-	1,  // 0: tradex.marketdata.v1.OrderBook.bids:type_name -> tradex.marketdata.v1.PriceLevel
-	1,  // 1: tradex.marketdata.v1.OrderBook.asks:type_name -> tradex.marketdata.v1.PriceLevel
-	1,  // 2: tradex.marketdata.v1.OrderBookDelta.bids:type_name -> tradex.marketdata.v1.PriceLevel
-	1,  // 3: tradex.marketdata.v1.OrderBookDelta.asks:type_name -> tradex.marketdata.v1.PriceLevel
-	31, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
-	7,  // 5: tradex.marketdata.v1.IndexPrice.components:type_name -> tradex.marketdata.v1.IndexComponent
-	2,  // 6: tradex.marketdata.v1.GetOrderBookResponse.book:type_name -> tradex.marketdata.v1.OrderBook
-	4,  // 7: tradex.marketdata.v1.ListTradesResponse.trades:type_name -> tradex.marketdata.v1.Trade
-	0,  // 8: tradex.marketdata.v1.ListCandlesRequest.interval:type_name -> tradex.marketdata.v1.CandleInterval
-	5,  // 9: tradex.marketdata.v1.ListCandlesResponse.candles:type_name -> tradex.marketdata.v1.Candle
-	6,  // 10: tradex.marketdata.v1.GetTickerResponse.ticker:type_name -> tradex.marketdata.v1.Ticker
-	6,  // 11: tradex.marketdata.v1.ListTickersResponse.tickers:type_name -> tradex.marketdata.v1.Ticker
-	8,  // 12: tradex.marketdata.v1.GetIndexPriceResponse.index_price:type_name -> tradex.marketdata.v1.IndexPrice
-	9,  // 13: tradex.marketdata.v1.GetMarkPriceResponse.mark_price:type_name -> tradex.marketdata.v1.MarkPrice
-	2,  // 14: tradex.marketdata.v1.StreamOrderBookResponse.snapshot:type_name -> tradex.marketdata.v1.OrderBook
-	3,  // 15: tradex.marketdata.v1.StreamOrderBookResponse.delta:type_name -> tradex.marketdata.v1.OrderBookDelta
-	4,  // 16: tradex.marketdata.v1.StreamTradesResponse.trade:type_name -> tradex.marketdata.v1.Trade
-	6,  // 17: tradex.marketdata.v1.StreamTickerResponse.ticker:type_name -> tradex.marketdata.v1.Ticker
-	11, // 18: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
-	13, // 19: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
-	15, // 20: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
-	17, // 21: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
-	19, // 22: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
-	21, // 23: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
-	23, // 24: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
-	25, // 25: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
-	27, // 26: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
-	29, // 27: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
-	12, // 28: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
-	14, // 29: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
-	16, // 30: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
-	18, // 31: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
-	20, // 32: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
-	22, // 33: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
-	24, // 34: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
-	26, // 35: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
-	28, // 36: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
-	30, // 37: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
-	28, // [28:38] is the sub-list for method output_type
-	18, // [18:28] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	2,  // 0: tradex.marketdata.v1.OrderBook.bids:type_name -> tradex.marketdata.v1.PriceLevel
+	2,  // 1: tradex.marketdata.v1.OrderBook.asks:type_name -> tradex.marketdata.v1.PriceLevel
+	2,  // 2: tradex.marketdata.v1.OrderBookDelta.bids:type_name -> tradex.marketdata.v1.PriceLevel
+	2,  // 3: tradex.marketdata.v1.OrderBookDelta.asks:type_name -> tradex.marketdata.v1.PriceLevel
+	33, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
+	1,  // 5: tradex.marketdata.v1.IndexComponent.exclusion_reason:type_name -> tradex.marketdata.v1.IndexExclusionReason
+	8,  // 6: tradex.marketdata.v1.IndexPrice.components:type_name -> tradex.marketdata.v1.IndexComponent
+	9,  // 7: tradex.marketdata.v1.IndexPrice.legs:type_name -> tradex.marketdata.v1.IndexLeg
+	3,  // 8: tradex.marketdata.v1.GetOrderBookResponse.book:type_name -> tradex.marketdata.v1.OrderBook
+	5,  // 9: tradex.marketdata.v1.ListTradesResponse.trades:type_name -> tradex.marketdata.v1.Trade
+	0,  // 10: tradex.marketdata.v1.ListCandlesRequest.interval:type_name -> tradex.marketdata.v1.CandleInterval
+	6,  // 11: tradex.marketdata.v1.ListCandlesResponse.candles:type_name -> tradex.marketdata.v1.Candle
+	7,  // 12: tradex.marketdata.v1.GetTickerResponse.ticker:type_name -> tradex.marketdata.v1.Ticker
+	7,  // 13: tradex.marketdata.v1.ListTickersResponse.tickers:type_name -> tradex.marketdata.v1.Ticker
+	10, // 14: tradex.marketdata.v1.GetIndexPriceResponse.index_price:type_name -> tradex.marketdata.v1.IndexPrice
+	11, // 15: tradex.marketdata.v1.GetMarkPriceResponse.mark_price:type_name -> tradex.marketdata.v1.MarkPrice
+	3,  // 16: tradex.marketdata.v1.StreamOrderBookResponse.snapshot:type_name -> tradex.marketdata.v1.OrderBook
+	4,  // 17: tradex.marketdata.v1.StreamOrderBookResponse.delta:type_name -> tradex.marketdata.v1.OrderBookDelta
+	5,  // 18: tradex.marketdata.v1.StreamTradesResponse.trade:type_name -> tradex.marketdata.v1.Trade
+	7,  // 19: tradex.marketdata.v1.StreamTickerResponse.ticker:type_name -> tradex.marketdata.v1.Ticker
+	13, // 20: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
+	15, // 21: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
+	17, // 22: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
+	19, // 23: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
+	21, // 24: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
+	23, // 25: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
+	25, // 26: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
+	27, // 27: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
+	29, // 28: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
+	31, // 29: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
+	14, // 30: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
+	16, // 31: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
+	18, // 32: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
+	20, // 33: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
+	22, // 34: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
+	24, // 35: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
+	26, // 36: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
+	28, // 37: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
+	30, // 38: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
+	32, // 39: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
+	30, // [30:40] is the sub-list for method output_type
+	20, // [20:30] is the sub-list for method input_type
+	20, // [20:20] is the sub-list for extension type_name
+	20, // [20:20] is the sub-list for extension extendee
+	0,  // [0:20] is the sub-list for field type_name
 }
 
 func init() { file_tradex_marketdata_v1_marketdata_proto_init() }
@@ -2415,7 +2672,7 @@ func file_tradex_marketdata_v1_marketdata_proto_init() {
 	if File_tradex_marketdata_v1_marketdata_proto != nil {
 		return
 	}
-	file_tradex_marketdata_v1_marketdata_proto_msgTypes[25].OneofWrappers = []any{
+	file_tradex_marketdata_v1_marketdata_proto_msgTypes[26].OneofWrappers = []any{
 		(*StreamOrderBookResponse_Snapshot)(nil),
 		(*StreamOrderBookResponse_Delta)(nil),
 	}
@@ -2424,8 +2681,8 @@ func file_tradex_marketdata_v1_marketdata_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_marketdata_v1_marketdata_proto_rawDesc), len(file_tradex_marketdata_v1_marketdata_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   30,
+			NumEnums:      2,
+			NumMessages:   31,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -20,6 +20,13 @@ class CandleInterval(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CANDLE_INTERVAL_ONE_HOUR: _ClassVar[CandleInterval]
     CANDLE_INTERVAL_FOUR_HOURS: _ClassVar[CandleInterval]
     CANDLE_INTERVAL_ONE_DAY: _ClassVar[CandleInterval]
+
+class IndexExclusionReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    INDEX_EXCLUSION_REASON_UNSPECIFIED: _ClassVar[IndexExclusionReason]
+    INDEX_EXCLUSION_REASON_NO_QUOTE: _ClassVar[IndexExclusionReason]
+    INDEX_EXCLUSION_REASON_STALE: _ClassVar[IndexExclusionReason]
+    INDEX_EXCLUSION_REASON_OUTLIER: _ClassVar[IndexExclusionReason]
 CANDLE_INTERVAL_UNSPECIFIED: CandleInterval
 CANDLE_INTERVAL_ONE_MINUTE: CandleInterval
 CANDLE_INTERVAL_FIVE_MINUTES: CandleInterval
@@ -27,6 +34,10 @@ CANDLE_INTERVAL_FIFTEEN_MINUTES: CandleInterval
 CANDLE_INTERVAL_ONE_HOUR: CandleInterval
 CANDLE_INTERVAL_FOUR_HOURS: CandleInterval
 CANDLE_INTERVAL_ONE_DAY: CandleInterval
+INDEX_EXCLUSION_REASON_UNSPECIFIED: IndexExclusionReason
+INDEX_EXCLUSION_REASON_NO_QUOTE: IndexExclusionReason
+INDEX_EXCLUSION_REASON_STALE: IndexExclusionReason
+INDEX_EXCLUSION_REASON_OUTLIER: IndexExclusionReason
 
 class PriceLevel(_message.Message):
     __slots__ = ("price", "quantity", "order_count")
@@ -157,7 +168,7 @@ class Ticker(_message.Message):
     def __init__(self, symbol: _Optional[str] = ..., last_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., best_bid_price: _Optional[str] = ..., best_bid_quantity: _Optional[str] = ..., best_ask_price: _Optional[str] = ..., best_ask_quantity: _Optional[str] = ..., open_price_24h: _Optional[str] = ..., high_price_24h: _Optional[str] = ..., low_price_24h: _Optional[str] = ..., volume_24h: _Optional[str] = ..., quote_volume_24h: _Optional[str] = ..., price_change_24h: _Optional[str] = ..., price_change_rate_24h: _Optional[str] = ..., funding_rate: _Optional[str] = ..., next_funding_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
 
 class IndexComponent(_message.Message):
-    __slots__ = ("exchange", "symbol", "price", "weight", "effective_weight", "stale", "fetched_at_unix_ms")
+    __slots__ = ("exchange", "symbol", "price", "weight", "effective_weight", "stale", "fetched_at_unix_ms", "exclusion_reason", "leg")
     EXCHANGE_FIELD_NUMBER: _ClassVar[int]
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +176,8 @@ class IndexComponent(_message.Message):
     EFFECTIVE_WEIGHT_FIELD_NUMBER: _ClassVar[int]
     STALE_FIELD_NUMBER: _ClassVar[int]
     FETCHED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    EXCLUSION_REASON_FIELD_NUMBER: _ClassVar[int]
+    LEG_FIELD_NUMBER: _ClassVar[int]
     exchange: str
     symbol: str
     price: str
@@ -172,40 +185,62 @@ class IndexComponent(_message.Message):
     effective_weight: str
     stale: bool
     fetched_at_unix_ms: int
-    def __init__(self, exchange: _Optional[str] = ..., symbol: _Optional[str] = ..., price: _Optional[str] = ..., weight: _Optional[str] = ..., effective_weight: _Optional[str] = ..., stale: _Optional[bool] = ..., fetched_at_unix_ms: _Optional[int] = ...) -> None: ...
+    exclusion_reason: IndexExclusionReason
+    leg: str
+    def __init__(self, exchange: _Optional[str] = ..., symbol: _Optional[str] = ..., price: _Optional[str] = ..., weight: _Optional[str] = ..., effective_weight: _Optional[str] = ..., stale: _Optional[bool] = ..., fetched_at_unix_ms: _Optional[int] = ..., exclusion_reason: _Optional[_Union[IndexExclusionReason, str]] = ..., leg: _Optional[str] = ...) -> None: ...
+
+class IndexLeg(_message.Message):
+    __slots__ = ("pair", "price", "degraded")
+    PAIR_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    DEGRADED_FIELD_NUMBER: _ClassVar[int]
+    pair: str
+    price: str
+    degraded: bool
+    def __init__(self, pair: _Optional[str] = ..., price: _Optional[str] = ..., degraded: _Optional[bool] = ...) -> None: ...
 
 class IndexPrice(_message.Message):
-    __slots__ = ("symbol", "price", "components", "stale", "computed_at_unix_ms")
+    __slots__ = ("symbol", "price", "components", "stale", "computed_at_unix_ms", "degraded", "legs")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     COMPONENTS_FIELD_NUMBER: _ClassVar[int]
     STALE_FIELD_NUMBER: _ClassVar[int]
     COMPUTED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    DEGRADED_FIELD_NUMBER: _ClassVar[int]
+    LEGS_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     price: str
     components: _containers.RepeatedCompositeFieldContainer[IndexComponent]
     stale: bool
     computed_at_unix_ms: int
-    def __init__(self, symbol: _Optional[str] = ..., price: _Optional[str] = ..., components: _Optional[_Iterable[_Union[IndexComponent, _Mapping]]] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ...) -> None: ...
+    degraded: bool
+    legs: _containers.RepeatedCompositeFieldContainer[IndexLeg]
+    def __init__(self, symbol: _Optional[str] = ..., price: _Optional[str] = ..., components: _Optional[_Iterable[_Union[IndexComponent, _Mapping]]] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ..., degraded: _Optional[bool] = ..., legs: _Optional[_Iterable[_Union[IndexLeg, _Mapping]]] = ...) -> None: ...
 
 class MarkPrice(_message.Message):
-    __slots__ = ("symbol", "mark_price", "index_price", "basis", "stale", "computed_at_unix_ms")
+    __slots__ = ("symbol", "mark_price", "index_price", "basis", "stale", "computed_at_unix_ms", "funding_basis_price", "moving_average_basis_price", "last_trade_price")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
     INDEX_PRICE_FIELD_NUMBER: _ClassVar[int]
     BASIS_FIELD_NUMBER: _ClassVar[int]
     STALE_FIELD_NUMBER: _ClassVar[int]
     COMPUTED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    FUNDING_BASIS_PRICE_FIELD_NUMBER: _ClassVar[int]
+    MOVING_AVERAGE_BASIS_PRICE_FIELD_NUMBER: _ClassVar[int]
+    LAST_TRADE_PRICE_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     mark_price: str
     index_price: str
     basis: str
     stale: bool
     computed_at_unix_ms: int
-    def __init__(self, symbol: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., basis: _Optional[str] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ...) -> None: ...
+    funding_basis_price: str
+    moving_average_basis_price: str
+    last_trade_price: str
+    def __init__(self, symbol: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., basis: _Optional[str] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ..., funding_basis_price: _Optional[str] = ..., moving_average_basis_price: _Optional[str] = ..., last_trade_price: _Optional[str] = ...) -> None: ...
 
 class FundingRateEstimate(_message.Message):
-    __slots__ = ("symbol", "funding_rate", "premium_index", "interest_rate", "mark_price", "index_price", "next_funding_unix_ms", "computed_at_unix_ms")
+    __slots__ = ("symbol", "funding_rate", "premium_index", "interest_rate", "mark_price", "index_price", "next_funding_unix_ms", "computed_at_unix_ms", "impact_bid_price", "impact_ask_price", "impact_notional", "premium_samples", "funding_interval_ms")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     FUNDING_RATE_FIELD_NUMBER: _ClassVar[int]
     PREMIUM_INDEX_FIELD_NUMBER: _ClassVar[int]
@@ -214,6 +249,11 @@ class FundingRateEstimate(_message.Message):
     INDEX_PRICE_FIELD_NUMBER: _ClassVar[int]
     NEXT_FUNDING_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     COMPUTED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_BID_PRICE_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_ASK_PRICE_FIELD_NUMBER: _ClassVar[int]
+    IMPACT_NOTIONAL_FIELD_NUMBER: _ClassVar[int]
+    PREMIUM_SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    FUNDING_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     funding_rate: str
     premium_index: str
@@ -222,7 +262,12 @@ class FundingRateEstimate(_message.Message):
     index_price: str
     next_funding_unix_ms: int
     computed_at_unix_ms: int
-    def __init__(self, symbol: _Optional[str] = ..., funding_rate: _Optional[str] = ..., premium_index: _Optional[str] = ..., interest_rate: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., next_funding_unix_ms: _Optional[int] = ..., computed_at_unix_ms: _Optional[int] = ...) -> None: ...
+    impact_bid_price: str
+    impact_ask_price: str
+    impact_notional: str
+    premium_samples: int
+    funding_interval_ms: int
+    def __init__(self, symbol: _Optional[str] = ..., funding_rate: _Optional[str] = ..., premium_index: _Optional[str] = ..., interest_rate: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., next_funding_unix_ms: _Optional[int] = ..., computed_at_unix_ms: _Optional[int] = ..., impact_bid_price: _Optional[str] = ..., impact_ask_price: _Optional[str] = ..., impact_notional: _Optional[str] = ..., premium_samples: _Optional[int] = ..., funding_interval_ms: _Optional[int] = ...) -> None: ...
 
 class GetOrderBookRequest(_message.Message):
     __slots__ = ("symbol", "depth")

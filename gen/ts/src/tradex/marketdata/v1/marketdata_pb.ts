@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/marketdata/v1/marketdata.proto.
  */
 export const file_tradex_marketdata_v1_marketdata: GenFile = /*@__PURE__*/
-  fileDesc("CiV0cmFkZXgvbWFya2V0ZGF0YS92MS9tYXJrZXRkYXRhLnByb3RvEhR0cmFkZXgubWFya2V0ZGF0YS52MSJCCgpQcmljZUxldmVsEg0KBXByaWNlGAEgASgJEhAKCHF1YW50aXR5GAIgASgJEhMKC29yZGVyX2NvdW50GAMgASgFIqsBCglPcmRlckJvb2sSDgoGc3ltYm9sGAEgASgJEi4KBGJpZHMYAiADKAsyIC50cmFkZXgubWFya2V0ZGF0YS52MS5QcmljZUxldmVsEi4KBGFza3MYAyADKAsyIC50cmFkZXgubWFya2V0ZGF0YS52MS5QcmljZUxldmVsEhIKCmVuZ2luZV9zZXEYBCABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGAUgASgDIu0BCg5PcmRlckJvb2tEZWx0YRIOCgZzeW1ib2wYASABKAkSLgoEYmlkcxgCIAMoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLlByaWNlTGV2ZWwSLgoEYXNrcxgDIAMoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLlByaWNlTGV2ZWwSGAoQZmlyc3RfZW5naW5lX3NlcRgEIAEoAxIXCg9sYXN0X2VuZ2luZV9zZXEYBSABKAMSHAoUcHJldl9sYXN0X2VuZ2luZV9zZXEYBiABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGAcgASgDItcBCgVUcmFkZRIQCgh0cmFkZV9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSDQoFcHJpY2UYAyABKAkSEAoIcXVhbnRpdHkYBCABKAkSFgoOcXVvdGVfcXVhbnRpdHkYBSABKAkSKgoKdGFrZXJfc2lkZRgGIAEoDjIWLnRyYWRleC5jb21tb24udjEuU2lkZRIWCg5pc19saXF1aWRhdGlvbhgHIAEoCBISCgplbmdpbmVfc2VxGAggASgDEhsKE2V4ZWN1dGVkX2F0X3VuaXhfbXMYCSABKAMiwgEKBkNhbmRsZRIZChFvcGVuX3RpbWVfdW5peF9tcxgBIAEoAxIaChJjbG9zZV90aW1lX3VuaXhfbXMYAiABKAMSDAoEb3BlbhgDIAEoCRIMCgRoaWdoGAQgASgJEgsKA2xvdxgFIAEoCRINCgVjbG9zZRgGIAEoCRIOCgZ2b2x1bWUYByABKAkSFAoMcXVvdGVfdm9sdW1lGAggASgJEhMKC3RyYWRlX2NvdW50GAkgASgDEg4KBmNsb3NlZBgKIAEoCCK5AwoGVGlja2VyEg4KBnN5bWJvbBgBIAEoCRISCgpsYXN0X3ByaWNlGAIgASgJEhIKCm1hcmtfcHJpY2UYAyABKAkSEwoLaW5kZXhfcHJpY2UYBCABKAkSFgoOYmVzdF9iaWRfcHJpY2UYBSABKAkSGQoRYmVzdF9iaWRfcXVhbnRpdHkYBiABKAkSFgoOYmVzdF9hc2tfcHJpY2UYByABKAkSGQoRYmVzdF9hc2tfcXVhbnRpdHkYCCABKAkSFgoOb3Blbl9wcmljZV8yNGgYCSABKAkSFgoOaGlnaF9wcmljZV8yNGgYCiABKAkSFQoNbG93X3ByaWNlXzI0aBgLIAEoCRISCgp2b2x1bWVfMjRoGAwgASgJEhgKEHF1b3RlX3ZvbHVtZV8yNGgYDSABKAkSGAoQcHJpY2VfY2hhbmdlXzI0aBgOIAEoCRIdChVwcmljZV9jaGFuZ2VfcmF0ZV8yNGgYDyABKAkSFAoMZnVuZGluZ19yYXRlGBAgASgJEhwKFG5leHRfZnVuZGluZ191bml4X21zGBEgASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgSIAEoAyKWAQoOSW5kZXhDb21wb25lbnQSEAoIZXhjaGFuZ2UYASABKAkSDgoGc3ltYm9sGAIgASgJEg0KBXByaWNlGAMgASgJEg4KBndlaWdodBgEIAEoCRIYChBlZmZlY3RpdmVfd2VpZ2h0GAUgASgJEg0KBXN0YWxlGAYgASgIEhoKEmZldGNoZWRfYXRfdW5peF9tcxgHIAEoAyKRAQoKSW5kZXhQcmljZRIOCgZzeW1ib2wYASABKAkSDQoFcHJpY2UYAiABKAkSOAoKY29tcG9uZW50cxgDIAMoCzIkLnRyYWRleC5tYXJrZXRkYXRhLnYxLkluZGV4Q29tcG9uZW50Eg0KBXN0YWxlGAQgASgIEhsKE2NvbXB1dGVkX2F0X3VuaXhfbXMYBSABKAMifwoJTWFya1ByaWNlEg4KBnN5bWJvbBgBIAEoCRISCgptYXJrX3ByaWNlGAIgASgJEhMKC2luZGV4X3ByaWNlGAMgASgJEg0KBWJhc2lzGAQgASgJEg0KBXN0YWxlGAUgASgIEhsKE2NvbXB1dGVkX2F0X3VuaXhfbXMYBiABKAMizQEKE0Z1bmRpbmdSYXRlRXN0aW1hdGUSDgoGc3ltYm9sGAEgASgJEhQKDGZ1bmRpbmdfcmF0ZRgCIAEoCRIVCg1wcmVtaXVtX2luZGV4GAMgASgJEhUKDWludGVyZXN0X3JhdGUYBCABKAkSEgoKbWFya19wcmljZRgFIAEoCRITCgtpbmRleF9wcmljZRgGIAEoCRIcChRuZXh0X2Z1bmRpbmdfdW5peF9tcxgHIAEoAxIbChNjb21wdXRlZF9hdF91bml4X21zGAggASgDIjoKE0dldE9yZGVyQm9va1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEg0KBWRlcHRoGAIgASgFIkUKFEdldE9yZGVyQm9va1Jlc3BvbnNlEi0KBGJvb2sYASABKAsyHy50cmFkZXgubWFya2V0ZGF0YS52MS5PcmRlckJvb2siUAoRTGlzdFRyYWRlc1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIloKEkxpc3RUcmFkZXNSZXNwb25zZRIrCgZ0cmFkZXMYASADKAsyGy50cmFkZXgubWFya2V0ZGF0YS52MS5UcmFkZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiuwEKEkxpc3RDYW5kbGVzUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQISPAoIaW50ZXJ2YWwYAiABKA4yJC50cmFkZXgubWFya2V0ZGF0YS52MS5DYW5kbGVJbnRlcnZhbEIE4kEBAhIVCg1zdGFydF91bml4X21zGAMgASgDEhMKC2VuZF91bml4X21zGAQgASgDEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJIl0KE0xpc3RDYW5kbGVzUmVzcG9uc2USLQoHY2FuZGxlcxgBIAMoCzIcLnRyYWRleC5tYXJrZXRkYXRhLnYxLkNhbmRsZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKAoQR2V0VGlja2VyUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiQQoRR2V0VGlja2VyUmVzcG9uc2USLAoGdGlja2VyGAEgASgLMhwudHJhZGV4Lm1hcmtldGRhdGEudjEuVGlja2VyIhQKEkxpc3RUaWNrZXJzUmVxdWVzdCJEChNMaXN0VGlja2Vyc1Jlc3BvbnNlEi0KB3RpY2tlcnMYASADKAsyHC50cmFkZXgubWFya2V0ZGF0YS52MS5UaWNrZXIiLAoUR2V0SW5kZXhQcmljZVJlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECIk4KFUdldEluZGV4UHJpY2VSZXNwb25zZRI1CgtpbmRleF9wcmljZRgBIAEoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLkluZGV4UHJpY2UiKwoTR2V0TWFya1ByaWNlUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiSwoUR2V0TWFya1ByaWNlUmVzcG9uc2USMwoKbWFya19wcmljZRgBIAEoCzIfLnRyYWRleC5tYXJrZXRkYXRhLnYxLk1hcmtQcmljZSI9ChZTdHJlYW1PcmRlckJvb2tSZXF1ZXN0EhQKBnN5bWJvbBgBIAEoCUIE4kEBAhINCgVkZXB0aBgCIAEoBSKPAQoXU3RyZWFtT3JkZXJCb29rUmVzcG9uc2USMwoIc25hcHNob3QYASABKAsyHy50cmFkZXgubWFya2V0ZGF0YS52MS5PcmRlckJvb2tIABI1CgVkZWx0YRgCIAEoCzIkLnRyYWRleC5tYXJrZXRkYXRhLnYxLk9yZGVyQm9va0RlbHRhSABCCAoGdXBkYXRlIisKE1N0cmVhbVRyYWRlc1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECIkIKFFN0cmVhbVRyYWRlc1Jlc3BvbnNlEioKBXRyYWRlGAEgASgLMhsudHJhZGV4Lm1hcmtldGRhdGEudjEuVHJhZGUiKwoTU3RyZWFtVGlja2VyUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiRAoUU3RyZWFtVGlja2VyUmVzcG9uc2USLAoGdGlja2VyGAEgASgLMhwudHJhZGV4Lm1hcmtldGRhdGEudjEuVGlja2VyKvMBCg5DYW5kbGVJbnRlcnZhbBIfChtDQU5ETEVfSU5URVJWQUxfVU5TUEVDSUZJRUQQABIeChpDQU5ETEVfSU5URVJWQUxfT05FX01JTlVURRABEiAKHENBTkRMRV9JTlRFUlZBTF9GSVZFX01JTlVURVMQAhIjCh9DQU5ETEVfSU5URVJWQUxfRklGVEVFTl9NSU5VVEVTEAMSHAoYQ0FORExFX0lOVEVSVkFMX09ORV9IT1VSEAQSHgoaQ0FORExFX0lOVEVSVkFMX0ZPVVJfSE9VUlMQBRIbChdDQU5ETEVfSU5URVJWQUxfT05FX0RBWRAGMtULChFNYXJrZXREYXRhU2VydmljZRKOAQoMR2V0T3JkZXJCb29rEikudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0T3JkZXJCb29rUmVxdWVzdBoqLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldE9yZGVyQm9va1Jlc3BvbnNlIieiuxgCCAGC0+STAhsSGS92MS9tYXJrZXRzL3tzeW1ib2x9L2Jvb2sSigEKCkxpc3RUcmFkZXMSJy50cmFkZXgubWFya2V0ZGF0YS52MS5MaXN0VHJhZGVzUmVxdWVzdBooLnRyYWRleC5tYXJrZXRkYXRhLnYxLkxpc3RUcmFkZXNSZXNwb25zZSIporsYAggBgtPkkwIdEhsvdjEvbWFya2V0cy97c3ltYm9sfS90cmFkZXMSjgEKC0xpc3RDYW5kbGVzEigudHJhZGV4Lm1hcmtldGRhdGEudjEuTGlzdENhbmRsZXNSZXF1ZXN0GikudHJhZGV4Lm1hcmtldGRhdGEudjEuTGlzdENhbmRsZXNSZXNwb25zZSIqorsYAggBgtPkkwIeEhwvdjEvbWFya2V0cy97c3ltYm9sfS9jYW5kbGVzEocBCglHZXRUaWNrZXISJi50cmFkZXgubWFya2V0ZGF0YS52MS5HZXRUaWNrZXJSZXF1ZXN0GicudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0VGlja2VyUmVzcG9uc2UiKaK7GAIIAYLT5JMCHRIbL3YxL21hcmtldHMve3N5bWJvbH0vdGlja2VyEoUBCgtMaXN0VGlja2VycxIoLnRyYWRleC5tYXJrZXRkYXRhLnYxLkxpc3RUaWNrZXJzUmVxdWVzdBopLnRyYWRleC5tYXJrZXRkYXRhLnYxLkxpc3RUaWNrZXJzUmVzcG9uc2UiIaK7GAIIAYLT5JMCFRITL3YxL21hcmtldHMvdGlja2VycxKSAQoNR2V0SW5kZXhQcmljZRIqLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldEluZGV4UHJpY2VSZXF1ZXN0GisudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0SW5kZXhQcmljZVJlc3BvbnNlIiiiuxgCCAGC0+STAhwSGi92MS9tYXJrZXRzL3tzeW1ib2x9L2luZGV4Eo4BCgxHZXRNYXJrUHJpY2USKS50cmFkZXgubWFya2V0ZGF0YS52MS5HZXRNYXJrUHJpY2VSZXF1ZXN0GioudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0TWFya1ByaWNlUmVzcG9uc2UiJ6K7GAIIAYLT5JMCGxIZL3YxL21hcmtldHMve3N5bWJvbH0vbWFyaxKgAQoPU3RyZWFtT3JkZXJCb29rEiwudHJhZGV4Lm1hcmtldGRhdGEudjEuU3RyZWFtT3JkZXJCb29rUmVxdWVzdBotLnRyYWRleC5tYXJrZXRkYXRhLnYxLlN0cmVhbU9yZGVyQm9va1Jlc3BvbnNlIi6iuxgCCAGC0+STAiISIC92MS9tYXJrZXRzL3tzeW1ib2x9L2Jvb2s6c3RyZWFtMAESmQEKDFN0cmVhbVRyYWRlcxIpLnRyYWRleC5tYXJrZXRkYXRhLnYxLlN0cmVhbVRyYWRlc1JlcXVlc3QaKi50cmFkZXgubWFya2V0ZGF0YS52MS5TdHJlYW1UcmFkZXNSZXNwb25zZSIworsYAggBgtPkkwIkEiIvdjEvbWFya2V0cy97c3ltYm9sfS90cmFkZXM6c3RyZWFtMAESmQEKDFN0cmVhbVRpY2tlchIpLnRyYWRleC5tYXJrZXRkYXRhLnYxLlN0cmVhbVRpY2tlclJlcXVlc3QaKi50cmFkZXgubWFya2V0ZGF0YS52MS5TdHJlYW1UaWNrZXJSZXNwb25zZSIworsYAggBgtPkkwIkEiIvdjEvbWFya2V0cy97c3ltYm9sfS90aWNrZXI6c3RyZWFtMAFC6QEKGGNvbS50cmFkZXgubWFya2V0ZGF0YS52MUIPTWFya2V0ZGF0YVByb3RvUAFaSmdpdGh1Yi5jb20vdHJhZGV4LWV4Y2hhbmdlL3RyYWRleC9nZW4vZ28vdHJhZGV4L21hcmtldGRhdGEvdjE7bWFya2V0ZGF0YXYxogIDVE1YqgIUVHJhZGV4Lk1hcmtldGRhdGEuVjHKAhRUcmFkZXhcTWFya2V0ZGF0YVxWMeICIFRyYWRleFxNYXJrZXRkYXRhXFYxXEdQQk1ldGFkYXRh6gIWVHJhZGV4OjpNYXJrZXRkYXRhOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_trading]);
+  fileDesc("CiV0cmFkZXgvbWFya2V0ZGF0YS92MS9tYXJrZXRkYXRhLnByb3RvEhR0cmFkZXgubWFya2V0ZGF0YS52MSJCCgpQcmljZUxldmVsEg0KBXByaWNlGAEgASgJEhAKCHF1YW50aXR5GAIgASgJEhMKC29yZGVyX2NvdW50GAMgASgFIqsBCglPcmRlckJvb2sSDgoGc3ltYm9sGAEgASgJEi4KBGJpZHMYAiADKAsyIC50cmFkZXgubWFya2V0ZGF0YS52MS5QcmljZUxldmVsEi4KBGFza3MYAyADKAsyIC50cmFkZXgubWFya2V0ZGF0YS52MS5QcmljZUxldmVsEhIKCmVuZ2luZV9zZXEYBCABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGAUgASgDIu0BCg5PcmRlckJvb2tEZWx0YRIOCgZzeW1ib2wYASABKAkSLgoEYmlkcxgCIAMoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLlByaWNlTGV2ZWwSLgoEYXNrcxgDIAMoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLlByaWNlTGV2ZWwSGAoQZmlyc3RfZW5naW5lX3NlcRgEIAEoAxIXCg9sYXN0X2VuZ2luZV9zZXEYBSABKAMSHAoUcHJldl9sYXN0X2VuZ2luZV9zZXEYBiABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGAcgASgDItcBCgVUcmFkZRIQCgh0cmFkZV9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSDQoFcHJpY2UYAyABKAkSEAoIcXVhbnRpdHkYBCABKAkSFgoOcXVvdGVfcXVhbnRpdHkYBSABKAkSKgoKdGFrZXJfc2lkZRgGIAEoDjIWLnRyYWRleC5jb21tb24udjEuU2lkZRIWCg5pc19saXF1aWRhdGlvbhgHIAEoCBISCgplbmdpbmVfc2VxGAggASgDEhsKE2V4ZWN1dGVkX2F0X3VuaXhfbXMYCSABKAMiwgEKBkNhbmRsZRIZChFvcGVuX3RpbWVfdW5peF9tcxgBIAEoAxIaChJjbG9zZV90aW1lX3VuaXhfbXMYAiABKAMSDAoEb3BlbhgDIAEoCRIMCgRoaWdoGAQgASgJEgsKA2xvdxgFIAEoCRINCgVjbG9zZRgGIAEoCRIOCgZ2b2x1bWUYByABKAkSFAoMcXVvdGVfdm9sdW1lGAggASgJEhMKC3RyYWRlX2NvdW50GAkgASgDEg4KBmNsb3NlZBgKIAEoCCK5AwoGVGlja2VyEg4KBnN5bWJvbBgBIAEoCRISCgpsYXN0X3ByaWNlGAIgASgJEhIKCm1hcmtfcHJpY2UYAyABKAkSEwoLaW5kZXhfcHJpY2UYBCABKAkSFgoOYmVzdF9iaWRfcHJpY2UYBSABKAkSGQoRYmVzdF9iaWRfcXVhbnRpdHkYBiABKAkSFgoOYmVzdF9hc2tfcHJpY2UYByABKAkSGQoRYmVzdF9hc2tfcXVhbnRpdHkYCCABKAkSFgoOb3Blbl9wcmljZV8yNGgYCSABKAkSFgoOaGlnaF9wcmljZV8yNGgYCiABKAkSFQoNbG93X3ByaWNlXzI0aBgLIAEoCRISCgp2b2x1bWVfMjRoGAwgASgJEhgKEHF1b3RlX3ZvbHVtZV8yNGgYDSABKAkSGAoQcHJpY2VfY2hhbmdlXzI0aBgOIAEoCRIdChVwcmljZV9jaGFuZ2VfcmF0ZV8yNGgYDyABKAkSFAoMZnVuZGluZ19yYXRlGBAgASgJEhwKFG5leHRfZnVuZGluZ191bml4X21zGBEgASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgSIAEoAyLpAQoOSW5kZXhDb21wb25lbnQSEAoIZXhjaGFuZ2UYASABKAkSDgoGc3ltYm9sGAIgASgJEg0KBXByaWNlGAMgASgJEg4KBndlaWdodBgEIAEoCRIYChBlZmZlY3RpdmVfd2VpZ2h0GAUgASgJEg0KBXN0YWxlGAYgASgIEhoKEmZldGNoZWRfYXRfdW5peF9tcxgHIAEoAxJEChBleGNsdXNpb25fcmVhc29uGAggASgOMioudHJhZGV4Lm1hcmtldGRhdGEudjEuSW5kZXhFeGNsdXNpb25SZWFzb24SCwoDbGVnGAkgASgJIjkKCEluZGV4TGVnEgwKBHBhaXIYASABKAkSDQoFcHJpY2UYAiABKAkSEAoIZGVncmFkZWQYAyABKAgi0QEKCkluZGV4UHJpY2USDgoGc3ltYm9sGAEgASgJEg0KBXByaWNlGAIgASgJEjgKCmNvbXBvbmVudHMYAyADKAsyJC50cmFkZXgubWFya2V0ZGF0YS52MS5JbmRleENvbXBvbmVudBINCgVzdGFsZRgEIAEoCBIbChNjb21wdXRlZF9hdF91bml4X21zGAUgASgDEhAKCGRlZ3JhZGVkGAYgASgIEiwKBGxlZ3MYByADKAsyHi50cmFkZXgubWFya2V0ZGF0YS52MS5JbmRleExlZyLaAQoJTWFya1ByaWNlEg4KBnN5bWJvbBgBIAEoCRISCgptYXJrX3ByaWNlGAIgASgJEhMKC2luZGV4X3ByaWNlGAMgASgJEg0KBWJhc2lzGAQgASgJEg0KBXN0YWxlGAUgASgIEhsKE2NvbXB1dGVkX2F0X3VuaXhfbXMYBiABKAMSGwoTZnVuZGluZ19iYXNpc19wcmljZRgHIAEoCRIiChptb3ZpbmdfYXZlcmFnZV9iYXNpc19wcmljZRgIIAEoCRIYChBsYXN0X3RyYWRlX3ByaWNlGAkgASgJItACChNGdW5kaW5nUmF0ZUVzdGltYXRlEg4KBnN5bWJvbBgBIAEoCRIUCgxmdW5kaW5nX3JhdGUYAiABKAkSFQoNcHJlbWl1bV9pbmRleBgDIAEoCRIVCg1pbnRlcmVzdF9yYXRlGAQgASgJEhIKCm1hcmtfcHJpY2UYBSABKAkSEwoLaW5kZXhfcHJpY2UYBiABKAkSHAoUbmV4dF9mdW5kaW5nX3VuaXhfbXMYByABKAMSGwoTY29tcHV0ZWRfYXRfdW5peF9tcxgIIAEoAxIYChBpbXBhY3RfYmlkX3ByaWNlGAkgASgJEhgKEGltcGFjdF9hc2tfcHJpY2UYCiABKAkSFwoPaW1wYWN0X25vdGlvbmFsGAsgASgJEhcKD3ByZW1pdW1fc2FtcGxlcxgMIAEoBRIbChNmdW5kaW5nX2ludGVydmFsX21zGA0gASgDIjoKE0dldE9yZGVyQm9va1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEg0KBWRlcHRoGAIgASgFIkUKFEdldE9yZGVyQm9va1Jlc3BvbnNlEi0KBGJvb2sYASABKAsyHy50cmFkZXgubWFya2V0ZGF0YS52MS5PcmRlckJvb2siUAoRTGlzdFRyYWRlc1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEhEKCXBhZ2Vfc2l6ZRgCIAEoBRISCgpwYWdlX3Rva2VuGAMgASgJIloKEkxpc3RUcmFkZXNSZXNwb25zZRIrCgZ0cmFkZXMYASADKAsyGy50cmFkZXgubWFya2V0ZGF0YS52MS5UcmFkZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiuwEKEkxpc3RDYW5kbGVzUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQISPAoIaW50ZXJ2YWwYAiABKA4yJC50cmFkZXgubWFya2V0ZGF0YS52MS5DYW5kbGVJbnRlcnZhbEIE4kEBAhIVCg1zdGFydF91bml4X21zGAMgASgDEhMKC2VuZF91bml4X21zGAQgASgDEhEKCXBhZ2Vfc2l6ZRgFIAEoBRISCgpwYWdlX3Rva2VuGAYgASgJIl0KE0xpc3RDYW5kbGVzUmVzcG9uc2USLQoHY2FuZGxlcxgBIAMoCzIcLnRyYWRleC5tYXJrZXRkYXRhLnYxLkNhbmRsZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiKAoQR2V0VGlja2VyUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiQQoRR2V0VGlja2VyUmVzcG9uc2USLAoGdGlja2VyGAEgASgLMhwudHJhZGV4Lm1hcmtldGRhdGEudjEuVGlja2VyIhQKEkxpc3RUaWNrZXJzUmVxdWVzdCJEChNMaXN0VGlja2Vyc1Jlc3BvbnNlEi0KB3RpY2tlcnMYASADKAsyHC50cmFkZXgubWFya2V0ZGF0YS52MS5UaWNrZXIiLAoUR2V0SW5kZXhQcmljZVJlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECIk4KFUdldEluZGV4UHJpY2VSZXNwb25zZRI1CgtpbmRleF9wcmljZRgBIAEoCzIgLnRyYWRleC5tYXJrZXRkYXRhLnYxLkluZGV4UHJpY2UiKwoTR2V0TWFya1ByaWNlUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiSwoUR2V0TWFya1ByaWNlUmVzcG9uc2USMwoKbWFya19wcmljZRgBIAEoCzIfLnRyYWRleC5tYXJrZXRkYXRhLnYxLk1hcmtQcmljZSI9ChZTdHJlYW1PcmRlckJvb2tSZXF1ZXN0EhQKBnN5bWJvbBgBIAEoCUIE4kEBAhINCgVkZXB0aBgCIAEoBSKPAQoXU3RyZWFtT3JkZXJCb29rUmVzcG9uc2USMwoIc25hcHNob3QYASABKAsyHy50cmFkZXgubWFya2V0ZGF0YS52MS5PcmRlckJvb2tIABI1CgVkZWx0YRgCIAEoCzIkLnRyYWRleC5tYXJrZXRkYXRhLnYxLk9yZGVyQm9va0RlbHRhSABCCAoGdXBkYXRlIisKE1N0cmVhbVRyYWRlc1JlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECIkIKFFN0cmVhbVRyYWRlc1Jlc3BvbnNlEioKBXRyYWRlGAEgASgLMhsudHJhZGV4Lm1hcmtldGRhdGEudjEuVHJhZGUiKwoTU3RyZWFtVGlja2VyUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiRAoUU3RyZWFtVGlja2VyUmVzcG9uc2USLAoGdGlja2VyGAEgASgLMhwudHJhZGV4Lm1hcmtldGRhdGEudjEuVGlja2VyKvMBCg5DYW5kbGVJbnRlcnZhbBIfChtDQU5ETEVfSU5URVJWQUxfVU5TUEVDSUZJRUQQABIeChpDQU5ETEVfSU5URVJWQUxfT05FX01JTlVURRABEiAKHENBTkRMRV9JTlRFUlZBTF9GSVZFX01JTlVURVMQAhIjCh9DQU5ETEVfSU5URVJWQUxfRklGVEVFTl9NSU5VVEVTEAMSHAoYQ0FORExFX0lOVEVSVkFMX09ORV9IT1VSEAQSHgoaQ0FORExFX0lOVEVSVkFMX0ZPVVJfSE9VUlMQBRIbChdDQU5ETEVfSU5URVJWQUxfT05FX0RBWRAGKqkBChRJbmRleEV4Y2x1c2lvblJlYXNvbhImCiJJTkRFWF9FWENMVVNJT05fUkVBU09OX1VOU1BFQ0lGSUVEEAASIwofSU5ERVhfRVhDTFVTSU9OX1JFQVNPTl9OT19RVU9URRABEiAKHElOREVYX0VYQ0xVU0lPTl9SRUFTT05fU1RBTEUQAhIiCh5JTkRFWF9FWENMVVNJT05fUkVBU09OX09VVExJRVIQAzLVCwoRTWFya2V0RGF0YVNlcnZpY2USjgEKDEdldE9yZGVyQm9vaxIpLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldE9yZGVyQm9va1JlcXVlc3QaKi50cmFkZXgubWFya2V0ZGF0YS52MS5HZXRPcmRlckJvb2tSZXNwb25zZSInorsYAggBgtPkkwIbEhkvdjEvbWFya2V0cy97c3ltYm9sfS9ib29rEooBCgpMaXN0VHJhZGVzEicudHJhZGV4Lm1hcmtldGRhdGEudjEuTGlzdFRyYWRlc1JlcXVlc3QaKC50cmFkZXgubWFya2V0ZGF0YS52MS5MaXN0VHJhZGVzUmVzcG9uc2UiKaK7GAIIAYLT5JMCHRIbL3YxL21hcmtldHMve3N5bWJvbH0vdHJhZGVzEo4BCgtMaXN0Q2FuZGxlcxIoLnRyYWRleC5tYXJrZXRkYXRhLnYxLkxpc3RDYW5kbGVzUmVxdWVzdBopLnRyYWRleC5tYXJrZXRkYXRhLnYxLkxpc3RDYW5kbGVzUmVzcG9uc2UiKqK7GAIIAYLT5JMCHhIcL3YxL21hcmtldHMve3N5bWJvbH0vY2FuZGxlcxKHAQoJR2V0VGlja2VyEiYudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0VGlja2VyUmVxdWVzdBonLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldFRpY2tlclJlc3BvbnNlIimiuxgCCAGC0+STAh0SGy92MS9tYXJrZXRzL3tzeW1ib2x9L3RpY2tlchKFAQoLTGlzdFRpY2tlcnMSKC50cmFkZXgubWFya2V0ZGF0YS52MS5MaXN0VGlja2Vyc1JlcXVlc3QaKS50cmFkZXgubWFya2V0ZGF0YS52MS5MaXN0VGlja2Vyc1Jlc3BvbnNlIiGiuxgCCAGC0+STAhUSEy92MS9tYXJrZXRzL3RpY2tlcnMSkgEKDUdldEluZGV4UHJpY2USKi50cmFkZXgubWFya2V0ZGF0YS52MS5HZXRJbmRleFByaWNlUmVxdWVzdBorLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldEluZGV4UHJpY2VSZXNwb25zZSIoorsYAggBgtPkkwIcEhovdjEvbWFya2V0cy97c3ltYm9sfS9pbmRleBKOAQoMR2V0TWFya1ByaWNlEikudHJhZGV4Lm1hcmtldGRhdGEudjEuR2V0TWFya1ByaWNlUmVxdWVzdBoqLnRyYWRleC5tYXJrZXRkYXRhLnYxLkdldE1hcmtQcmljZVJlc3BvbnNlIieiuxgCCAGC0+STAhsSGS92MS9tYXJrZXRzL3tzeW1ib2x9L21hcmsSoAEKD1N0cmVhbU9yZGVyQm9vaxIsLnRyYWRleC5tYXJrZXRkYXRhLnYxLlN0cmVhbU9yZGVyQm9va1JlcXVlc3QaLS50cmFkZXgubWFya2V0ZGF0YS52MS5TdHJlYW1PcmRlckJvb2tSZXNwb25zZSIuorsYAggBgtPkkwIiEiAvdjEvbWFya2V0cy97c3ltYm9sfS9ib29rOnN0cmVhbTABEpkBCgxTdHJlYW1UcmFkZXMSKS50cmFkZXgubWFya2V0ZGF0YS52MS5TdHJlYW1UcmFkZXNSZXF1ZXN0GioudHJhZGV4Lm1hcmtldGRhdGEudjEuU3RyZWFtVHJhZGVzUmVzcG9uc2UiMKK7GAIIAYLT5JMCJBIiL3YxL21hcmtldHMve3N5bWJvbH0vdHJhZGVzOnN0cmVhbTABEpkBCgxTdHJlYW1UaWNrZXISKS50cmFkZXgubWFya2V0ZGF0YS52MS5TdHJlYW1UaWNrZXJSZXF1ZXN0GioudHJhZGV4Lm1hcmtldGRhdGEudjEuU3RyZWFtVGlja2VyUmVzcG9uc2UiMKK7GAIIAYLT5JMCJBIiL3YxL21hcmtldHMve3N5bWJvbH0vdGlja2VyOnN0cmVhbTABQukBChhjb20udHJhZGV4Lm1hcmtldGRhdGEudjFCD01hcmtldGRhdGFQcm90b1ABWkpnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9tYXJrZXRkYXRhL3YxO21hcmtldGRhdGF2MaICA1RNWKoCFFRyYWRleC5NYXJrZXRkYXRhLlYxygIUVHJhZGV4XE1hcmtldGRhdGFcVjHiAiBUcmFkZXhcTWFya2V0ZGF0YVxWMVxHUEJNZXRhZGF0YeoCFlRyYWRleDo6TWFya2V0ZGF0YTo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_trading]);
 
 /**
  * The aggregate of one price level.
@@ -442,6 +442,20 @@ export type IndexComponent = Message<"tradex.marketdata.v1.IndexComponent"> & {
    * @generated from field: int64 fetched_at_unix_ms = 7;
    */
   fetchedAtUnixMs: bigint;
+
+  /**
+   * Why the component was left out of this computation (UNSPECIFIED: it was used).
+   *
+   * @generated from field: tradex.marketdata.v1.IndexExclusionReason exclusion_reason = 8;
+   */
+  exclusionReason: IndexExclusionReason;
+
+  /**
+   * The leg of a composed index this component prices, e.g. "USDT/INR" (see IndexPrice.legs).
+   *
+   * @generated from field: string leg = 9;
+   */
+  leg: string;
 };
 
 /**
@@ -450,6 +464,42 @@ export type IndexComponent = Message<"tradex.marketdata.v1.IndexComponent"> & {
  */
 export const IndexComponentSchema: GenMessage<IndexComponent> = /*@__PURE__*/
   messageDesc(file_tradex_marketdata_v1_marketdata, 6);
+
+/**
+ * One leg of a composed index: an index of quote X in base B, e.g. BTC/USDT, then USDT/INR.
+ * The instrument's index is the product of its legs' prices.
+ *
+ * @generated from message tradex.marketdata.v1.IndexLeg
+ */
+export type IndexLeg = Message<"tradex.marketdata.v1.IndexLeg"> & {
+  /**
+   * The spot pair, e.g. "USDT/INR".
+   *
+   * @generated from field: string pair = 1;
+   */
+  pair: string;
+
+  /**
+   * The weighted average of the leg's used components (the last good value when degraded).
+   *
+   * @generated from field: string price = 2;
+   */
+  price: string;
+
+  /**
+   * Fewer than the configured minimum of components were usable.
+   *
+   * @generated from field: bool degraded = 3;
+   */
+  degraded: boolean;
+};
+
+/**
+ * Describes the message tradex.marketdata.v1.IndexLeg.
+ * Use `create(IndexLegSchema)` to create a new message.
+ */
+export const IndexLegSchema: GenMessage<IndexLeg> = /*@__PURE__*/
+  messageDesc(file_tradex_marketdata_v1_marketdata, 7);
 
 /**
  * @generated from message tradex.marketdata.v1.IndexPrice
@@ -485,6 +535,21 @@ export type IndexPrice = Message<"tradex.marketdata.v1.IndexPrice"> & {
    * @generated from field: int64 computed_at_unix_ms = 5;
    */
   computedAtUnixMs: bigint;
+
+  /**
+   * Fewer than the configured minimum of sources were usable (in any leg): price holds the
+   * last good value and stale is set.
+   *
+   * @generated from field: bool degraded = 6;
+   */
+  degraded: boolean;
+
+  /**
+   * One entry per leg, in multiplication order (a single entry for a directly quoted index).
+   *
+   * @generated from field: repeated tradex.marketdata.v1.IndexLeg legs = 7;
+   */
+  legs: IndexLeg[];
 };
 
 /**
@@ -492,7 +557,7 @@ export type IndexPrice = Message<"tradex.marketdata.v1.IndexPrice"> & {
  * Use `create(IndexPriceSchema)` to create a new message.
  */
 export const IndexPriceSchema: GenMessage<IndexPrice> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 7);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 8);
 
 /**
  * @generated from message tradex.marketdata.v1.MarkPrice
@@ -504,9 +569,9 @@ export type MarkPrice = Message<"tradex.marketdata.v1.MarkPrice"> & {
   symbol: string;
 
   /**
-   * The index price plus a smoothed basis: index + EMA(mid price of the book - index), the
-   * basis capped at a configured fraction of the index. Harder to push around than the last
-   * trade price; used for PnL, margin, price bands and liquidation.
+   * The median of funding_basis_price, moving_average_basis_price and last_trade_price (the
+   * mean of the two known ones when one is unknown; docs/PRICES.md). Harder to push around than
+   * the last trade price; used for PnL, margin, price bands and liquidation.
    *
    * @generated from field: string mark_price = 2;
    */
@@ -518,7 +583,7 @@ export type MarkPrice = Message<"tradex.marketdata.v1.MarkPrice"> & {
   indexPrice: string;
 
   /**
-   * The smoothed basis mark_price - index_price.
+   * mark_price - index_price.
    *
    * @generated from field: string basis = 4;
    */
@@ -535,6 +600,28 @@ export type MarkPrice = Message<"tradex.marketdata.v1.MarkPrice"> & {
    * @generated from field: int64 computed_at_unix_ms = 6;
    */
   computedAtUnixMs: bigint;
+
+  /**
+   * The three candidates whose median is the mark (docs/PRICES.md); empty when unknown.
+   * index * (1 + funding_rate * time to next funding / funding interval)
+   *
+   * @generated from field: string funding_basis_price = 7;
+   */
+  fundingBasisPrice: string;
+
+  /**
+   * index + moving average of (book mid - index) over the configured window
+   *
+   * @generated from field: string moving_average_basis_price = 8;
+   */
+  movingAverageBasisPrice: string;
+
+  /**
+   * The last trade price of this perpetual.
+   *
+   * @generated from field: string last_trade_price = 9;
+   */
+  lastTradePrice: string;
 };
 
 /**
@@ -542,7 +629,7 @@ export type MarkPrice = Message<"tradex.marketdata.v1.MarkPrice"> & {
  * Use `create(MarkPriceSchema)` to create a new message.
  */
 export const MarkPriceSchema: GenMessage<MarkPrice> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 8);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 9);
 
 /**
  * The current estimate of the next funding rate (the Funding service freezes the real rate at
@@ -598,6 +685,37 @@ export type FundingRateEstimate = Message<"tradex.marketdata.v1.FundingRateEstim
    * @generated from field: int64 computed_at_unix_ms = 8;
    */
   computedAtUnixMs: bigint;
+
+  /**
+   * The book prices that fill the impact notional on each side (empty when the side is too thin).
+   *
+   * @generated from field: string impact_bid_price = 9;
+   */
+  impactBidPrice: string;
+
+  /**
+   * @generated from field: string impact_ask_price = 10;
+   */
+  impactAskPrice: string;
+
+  /**
+   * @generated from field: string impact_notional = 11;
+   */
+  impactNotional: string;
+
+  /**
+   * How many premium samples of the current interval premium_index averages.
+   *
+   * @generated from field: int32 premium_samples = 12;
+   */
+  premiumSamples: number;
+
+  /**
+   * The funding interval, in milliseconds.
+   *
+   * @generated from field: int64 funding_interval_ms = 13;
+   */
+  fundingIntervalMs: bigint;
 };
 
 /**
@@ -605,7 +723,7 @@ export type FundingRateEstimate = Message<"tradex.marketdata.v1.FundingRateEstim
  * Use `create(FundingRateEstimateSchema)` to create a new message.
  */
 export const FundingRateEstimateSchema: GenMessage<FundingRateEstimate> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 9);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 10);
 
 /**
  * @generated from message tradex.marketdata.v1.GetOrderBookRequest
@@ -629,7 +747,7 @@ export type GetOrderBookRequest = Message<"tradex.marketdata.v1.GetOrderBookRequ
  * Use `create(GetOrderBookRequestSchema)` to create a new message.
  */
 export const GetOrderBookRequestSchema: GenMessage<GetOrderBookRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 10);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 11);
 
 /**
  * @generated from message tradex.marketdata.v1.GetOrderBookResponse
@@ -646,7 +764,7 @@ export type GetOrderBookResponse = Message<"tradex.marketdata.v1.GetOrderBookRes
  * Use `create(GetOrderBookResponseSchema)` to create a new message.
  */
 export const GetOrderBookResponseSchema: GenMessage<GetOrderBookResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 11);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 12);
 
 /**
  * @generated from message tradex.marketdata.v1.ListTradesRequest
@@ -677,7 +795,7 @@ export type ListTradesRequest = Message<"tradex.marketdata.v1.ListTradesRequest"
  * Use `create(ListTradesRequestSchema)` to create a new message.
  */
 export const ListTradesRequestSchema: GenMessage<ListTradesRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 12);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 13);
 
 /**
  * @generated from message tradex.marketdata.v1.ListTradesResponse
@@ -701,7 +819,7 @@ export type ListTradesResponse = Message<"tradex.marketdata.v1.ListTradesRespons
  * Use `create(ListTradesResponseSchema)` to create a new message.
  */
 export const ListTradesResponseSchema: GenMessage<ListTradesResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 13);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 14);
 
 /**
  * @generated from message tradex.marketdata.v1.ListCandlesRequest
@@ -751,7 +869,7 @@ export type ListCandlesRequest = Message<"tradex.marketdata.v1.ListCandlesReques
  * Use `create(ListCandlesRequestSchema)` to create a new message.
  */
 export const ListCandlesRequestSchema: GenMessage<ListCandlesRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 14);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 15);
 
 /**
  * @generated from message tradex.marketdata.v1.ListCandlesResponse
@@ -775,7 +893,7 @@ export type ListCandlesResponse = Message<"tradex.marketdata.v1.ListCandlesRespo
  * Use `create(ListCandlesResponseSchema)` to create a new message.
  */
 export const ListCandlesResponseSchema: GenMessage<ListCandlesResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 15);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 16);
 
 /**
  * @generated from message tradex.marketdata.v1.GetTickerRequest
@@ -792,7 +910,7 @@ export type GetTickerRequest = Message<"tradex.marketdata.v1.GetTickerRequest"> 
  * Use `create(GetTickerRequestSchema)` to create a new message.
  */
 export const GetTickerRequestSchema: GenMessage<GetTickerRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 16);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 17);
 
 /**
  * @generated from message tradex.marketdata.v1.GetTickerResponse
@@ -809,7 +927,7 @@ export type GetTickerResponse = Message<"tradex.marketdata.v1.GetTickerResponse"
  * Use `create(GetTickerResponseSchema)` to create a new message.
  */
 export const GetTickerResponseSchema: GenMessage<GetTickerResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 17);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 18);
 
 /**
  * @generated from message tradex.marketdata.v1.ListTickersRequest
@@ -822,7 +940,7 @@ export type ListTickersRequest = Message<"tradex.marketdata.v1.ListTickersReques
  * Use `create(ListTickersRequestSchema)` to create a new message.
  */
 export const ListTickersRequestSchema: GenMessage<ListTickersRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 18);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 19);
 
 /**
  * @generated from message tradex.marketdata.v1.ListTickersResponse
@@ -841,7 +959,7 @@ export type ListTickersResponse = Message<"tradex.marketdata.v1.ListTickersRespo
  * Use `create(ListTickersResponseSchema)` to create a new message.
  */
 export const ListTickersResponseSchema: GenMessage<ListTickersResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 19);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 20);
 
 /**
  * @generated from message tradex.marketdata.v1.GetIndexPriceRequest
@@ -858,7 +976,7 @@ export type GetIndexPriceRequest = Message<"tradex.marketdata.v1.GetIndexPriceRe
  * Use `create(GetIndexPriceRequestSchema)` to create a new message.
  */
 export const GetIndexPriceRequestSchema: GenMessage<GetIndexPriceRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 20);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 21);
 
 /**
  * @generated from message tradex.marketdata.v1.GetIndexPriceResponse
@@ -875,7 +993,7 @@ export type GetIndexPriceResponse = Message<"tradex.marketdata.v1.GetIndexPriceR
  * Use `create(GetIndexPriceResponseSchema)` to create a new message.
  */
 export const GetIndexPriceResponseSchema: GenMessage<GetIndexPriceResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 21);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 22);
 
 /**
  * @generated from message tradex.marketdata.v1.GetMarkPriceRequest
@@ -892,7 +1010,7 @@ export type GetMarkPriceRequest = Message<"tradex.marketdata.v1.GetMarkPriceRequ
  * Use `create(GetMarkPriceRequestSchema)` to create a new message.
  */
 export const GetMarkPriceRequestSchema: GenMessage<GetMarkPriceRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 22);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 23);
 
 /**
  * @generated from message tradex.marketdata.v1.GetMarkPriceResponse
@@ -909,7 +1027,7 @@ export type GetMarkPriceResponse = Message<"tradex.marketdata.v1.GetMarkPriceRes
  * Use `create(GetMarkPriceResponseSchema)` to create a new message.
  */
 export const GetMarkPriceResponseSchema: GenMessage<GetMarkPriceResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 23);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 24);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamOrderBookRequest
@@ -935,7 +1053,7 @@ export type StreamOrderBookRequest = Message<"tradex.marketdata.v1.StreamOrderBo
  * Use `create(StreamOrderBookRequestSchema)` to create a new message.
  */
 export const StreamOrderBookRequestSchema: GenMessage<StreamOrderBookRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 24);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 25);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamOrderBookResponse
@@ -967,7 +1085,7 @@ export type StreamOrderBookResponse = Message<"tradex.marketdata.v1.StreamOrderB
  * Use `create(StreamOrderBookResponseSchema)` to create a new message.
  */
 export const StreamOrderBookResponseSchema: GenMessage<StreamOrderBookResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 25);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 26);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamTradesRequest
@@ -984,7 +1102,7 @@ export type StreamTradesRequest = Message<"tradex.marketdata.v1.StreamTradesRequ
  * Use `create(StreamTradesRequestSchema)` to create a new message.
  */
 export const StreamTradesRequestSchema: GenMessage<StreamTradesRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 26);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 27);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamTradesResponse
@@ -1001,7 +1119,7 @@ export type StreamTradesResponse = Message<"tradex.marketdata.v1.StreamTradesRes
  * Use `create(StreamTradesResponseSchema)` to create a new message.
  */
 export const StreamTradesResponseSchema: GenMessage<StreamTradesResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 27);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 28);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamTickerRequest
@@ -1018,7 +1136,7 @@ export type StreamTickerRequest = Message<"tradex.marketdata.v1.StreamTickerRequ
  * Use `create(StreamTickerRequestSchema)` to create a new message.
  */
 export const StreamTickerRequestSchema: GenMessage<StreamTickerRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 28);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 29);
 
 /**
  * @generated from message tradex.marketdata.v1.StreamTickerResponse
@@ -1035,7 +1153,7 @@ export type StreamTickerResponse = Message<"tradex.marketdata.v1.StreamTickerRes
  * Use `create(StreamTickerResponseSchema)` to create a new message.
  */
 export const StreamTickerResponseSchema: GenMessage<StreamTickerResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_marketdata_v1_marketdata, 29);
+  messageDesc(file_tradex_marketdata_v1_marketdata, 30);
 
 /**
  * @generated from enum tradex.marketdata.v1.CandleInterval
@@ -1086,6 +1204,48 @@ export enum CandleInterval {
  */
 export const CandleIntervalSchema: GenEnum<CandleInterval> = /*@__PURE__*/
   enumDesc(file_tradex_marketdata_v1_marketdata, 0);
+
+/**
+ * Why an index component was not used.
+ *
+ * @generated from enum tradex.marketdata.v1.IndexExclusionReason
+ */
+export enum IndexExclusionReason {
+  /**
+   * The component was used.
+   *
+   * @generated from enum value: INDEX_EXCLUSION_REASON_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The venue has not answered since start-up.
+   *
+   * @generated from enum value: INDEX_EXCLUSION_REASON_NO_QUOTE = 1;
+   */
+  NO_QUOTE = 1,
+
+  /**
+   * Its newest quote is older than the configured staleness window.
+   *
+   * @generated from enum value: INDEX_EXCLUSION_REASON_STALE = 2;
+   */
+  STALE = 2,
+
+  /**
+   * It deviates from the median of the other fresh components by more than the configured
+   * fraction.
+   *
+   * @generated from enum value: INDEX_EXCLUSION_REASON_OUTLIER = 3;
+   */
+  OUTLIER = 3,
+}
+
+/**
+ * Describes the enum tradex.marketdata.v1.IndexExclusionReason.
+ */
+export const IndexExclusionReasonSchema: GenEnum<IndexExclusionReason> = /*@__PURE__*/
+  enumDesc(file_tradex_marketdata_v1_marketdata, 1);
 
 /**
  * Public market data: order books, trades, candles, tickers and prices. Books and trades are

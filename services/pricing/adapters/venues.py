@@ -1,0 +1,151 @@
+"""Spot tickers through ccxt (async). The only place floats exist: ccxt returns float prices and
+times, and every one is converted with str() to Decimal right here, before anything else sees it.
+
+Exchange classes come from an explicit table (no lookups by name). With `api_base_url` set (the
+local simulator), every URL in each exchange's `urls['api']` is rewritten to
+<api_base_url>/<exchange id><original path>, so ccxt's own request building and ticker parsing
+run unchanged. ccxt's market table is preloaded from the venue's id format (`set_markets`) so the
+only call per tick is the ticker; with `load_markets=True` ccxt loads the real market list
+instead (for real venues whose ids differ from the table below).
+
+A failure is logged once per source and failure streak (again only after the source recovered
+and failed anew), never raised: the worker carries on with the quotes it has.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlparse
+
+import ccxt.async_support as ccxt_async
+
+from services.pricing.domain.index import SpotQuote
+
+log = logging.getLogger(__name__)
+
+EXCHANGE_CLASSES = {
+    "binance": ccxt_async.binance,
+    "coinbase": ccxt_async.coinbase,
+    "kraken": ccxt_async.kraken,
+    "okx": ccxt_async.okx,
+}
+
+
+def _kraken_asset(asset: str) -> str:
+    return {"BTC": "XBT"}.get(asset, asset)
+
+
+MARKET_ID = {
+    "binance": lambda base, quote: f"{base}{quote}",
+    "coinbase": lambda base, quote: f"{base}-{quote}",
+    "kraken": lambda base, quote: f"{_kraken_asset(base)}{_kraken_asset(quote)}",
+    "okx": lambda base, quote: f"{base}-{quote}",
+}
+
+
+def to_decimal(value) -> Decimal | None:
+    """ccxt's float (or None) -> Decimal through its shortest repr; None for absent/invalid."""
+    if value is None:
+        return None
+    try:
+        result = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return result if result.is_finite() else None
+
+
+def ticker_quote(ticker: dict, received_at_ms: int) -> SpotQuote | None:
+    """The mid of bid/ask when both are there, else the last price; the venue's own time when
+    it gives one (an old time makes the source stale), else the receive time."""
+    bid, ask, last = (to_decimal(ticker.get(k)) for k in ("bid", "ask", "last"))
+    if bid and ask and bid > 0 and ask > 0:
+        price = (bid + ask) / 2
+    elif last and last > 0:
+        price = last
+    else:
+        return None
+    at = ticker.get("timestamp")
+    return SpotQuote(price=price, at_unix_ms=int(at) if isinstance(at, int) and at > 0 else received_at_ms)
+
+
+def _rewrite(urls, base: str, exchange: str):
+    if isinstance(urls, str):
+        return f"{base.rstrip('/')}/{exchange}{urlparse(urls).path}"
+    if isinstance(urls, dict):
+        return {k: _rewrite(v, base, exchange) for k, v in urls.items()}
+    return urls
+
+
+class VenueClients:
+    def __init__(self, *, api_base_url: str = "", load_markets: bool = False, timeout_ms: int = 3000) -> None:
+        self.api_base_url = api_base_url
+        self.load_markets = load_markets
+        self.timeout_ms = timeout_ms
+        self._clients: dict[str, object] = {}
+        self._symbols: dict[str, set[str]] = {}
+        self._failing: set[tuple[str, str]] = set()
+        self._last: dict[tuple[str, str], SpotQuote] = {}
+
+    def _client(self, exchange: str, symbol: str):
+        cls = EXCHANGE_CLASSES.get(exchange)
+        if cls is None:
+            raise KeyError(f"exchange {exchange!r} is not supported (supported: {', '.join(EXCHANGE_CLASSES)})")
+        client = self._clients.get(exchange)
+        if client is None:
+            client = cls({"enableRateLimit": False, "timeout": self.timeout_ms})
+            if self.api_base_url:
+                client.urls["api"] = _rewrite(client.urls["api"], self.api_base_url, exchange)
+            self._clients[exchange] = client
+            self._symbols[exchange] = set()
+        if not self.load_markets and symbol not in self._symbols[exchange]:
+            self._symbols[exchange].add(symbol)
+            client.set_markets([_market(exchange, s) for s in sorted(self._symbols[exchange])])
+        return client
+
+    async def fetch(self, exchange: str, symbol: str) -> SpotQuote | None:
+        key = (exchange, symbol)
+        try:
+            client = self._client(exchange, symbol)
+            ticker = await client.fetch_ticker(symbol)
+            quote = ticker_quote(ticker, int(time.time() * 1000))
+            if quote is None:
+                raise ValueError("ticker has neither bid/ask nor last")
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 -- any venue failure is a missing quote, never a crash
+            if key not in self._failing:
+                self._failing.add(key)
+                log.warning("index source failing: %s %s: %s: %s", exchange, symbol, type(exc).__name__,
+                            str(exc)[:300], extra={"exchange": exchange, "symbol": symbol})
+            return None
+        if key in self._failing:
+            self._failing.discard(key)
+            log.info("index source recovered: %s %s", exchange, symbol,
+                     extra={"exchange": exchange, "symbol": symbol})
+        return quote
+
+    async def fetch_all(self, sources: set[tuple[str, str]]) -> dict[tuple[str, str], SpotQuote]:
+        """The newest quote of every source: fetched now, else the last one it gave (which the
+        calculator will find STALE once it is older than the window); absent if it never answered."""
+        keys = sorted(sources)
+        results = await asyncio.gather(*(self.fetch(e, s) for e, s in keys))
+        for key, quote in zip(keys, results, strict=True):
+            if quote is not None:
+                self._last[key] = quote
+        return {k: self._last[k] for k in keys if k in self._last}
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            try:
+                await client.close()
+            except Exception:  # noqa: BLE001
+                log.debug("closing a ccxt client failed", exc_info=True)
+
+
+def _market(exchange: str, symbol: str) -> dict:
+    base, _, quote = symbol.partition("/")
+    return {"id": MARKET_ID[exchange](base, quote), "symbol": symbol, "base": base, "quote": quote,
+            "baseId": base, "quoteId": quote, "type": "spot", "spot": True, "active": True,
+            "precision": {}, "limits": {}}
