@@ -50,6 +50,10 @@ SERVICES: tuple[ServiceDef, ...] = (
     ServiceDef("order", "services.order", ("tradex.order.v1.OrderService", "tradex.order.v1.OrderInternalService")),
     # After metadata (METADATA_ADDR: fee rates, settlement asset, maintenance rate).
     ServiceDef("position", "services.position", ("tradex.position.v1.PositionService",)),
+    # Index (ccxt, against the local spot simulator unless TRADEX_SPOT_SIM=0), mark and funding
+    # estimates; serves MarketDataService's price RPCs until Market Data exists. After the engine
+    # (it reads books through ENGINE_ADDR).
+    ServiceDef("pricing", "services.pricing", ("tradex.marketdata.v1.MarketDataService",)),
 )
 
 
@@ -65,6 +69,8 @@ class Exchange:
         # The deposit rail simulator (see start_rail_sim): its port is picked in start().
         self.rail_port = 0
         self.rail_hmac_secret = os.environ.get("TRADEX_RAIL_HMAC_SECRET") or secrets.token_hex(32)
+        # The local spot-exchange simulator the index worker's ccxt talks to (see start_spot_sim).
+        self.spot_sim_port = 0
 
     def service_env(self) -> dict[str, str]:
         return {
@@ -75,6 +81,7 @@ class Exchange:
             "TRADEX_JWT_AUDIENCE": JWT_AUDIENCE,
             "TRADEX_RAIL_URL": self.rail_url,
             "TRADEX_RAIL_HMAC_SECRET": self.rail_hmac_secret,
+            **({"PRICING_VENUE_API_URL": self.spot_sim_url} if self.spot_sim_port else {}),
             # Where every service started so far listens (METADATA_ADDR=127.0.0.1:<port>, ...), for
             # services that call others over gRPC; so list a service after those it calls.
             **{f"{name.upper().replace('-', '_')}_ADDR": running.address
@@ -91,6 +98,7 @@ class Exchange:
             create_topics(self.stack.kafka_bootstrap, ["engine.snapshot.v1"], config=ENGINE_SNAPSHOT_TOPIC)
             create_topics(self.stack.kafka_bootstrap, all_topics())
             self.rail_port = free_port()
+            self.start_spot_sim()
             for service in self.service_defs:
                 self.start_service(service)
             self.start_edge()
@@ -132,6 +140,21 @@ class Exchange:
                "TRADEX_RAIL_WEBHOOK_URL": f"{self.http_url}/v1/wallet/rail/webhook", **self.extra_env}
         self.stack.supervisor.start("rail_sim", [sys.executable, "-m", "services.rail_sim"], env=env,
                                     cwd=PROJECT_ROOT, health=lambda: port_is_open("127.0.0.1", self.rail_port))
+
+    @property
+    def spot_sim_url(self) -> str:
+        return f"http://127.0.0.1:{self.spot_sim_port}" if self.spot_sim_port else ""
+
+    def start_spot_sim(self) -> None:
+        """The spot venues' simulator (plain HTTP), before the services so pricing gets its URL.
+        TRADEX_SPOT_SIM=0 leaves it out: pricing then talks to the real venues."""
+        wanted = {**os.environ, **self.extra_env}.get("TRADEX_SPOT_SIM", "1") != "0"
+        if not wanted or not any(service.name == "pricing" for service in self.service_defs):
+            return
+        self.spot_sim_port = free_port()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "SPOT_SIM_PORT": str(self.spot_sim_port), **self.extra_env}
+        self.stack.supervisor.start("spot_sim", [sys.executable, "-m", "services.spot_sim"], env=env,
+                                    cwd=PROJECT_ROOT, health=lambda: port_is_open("127.0.0.1", self.spot_sim_port))
 
     @property
     def http_url(self) -> str:

@@ -21,18 +21,27 @@ DEMO_INSTRUMENTS = [
      "max_order_quantity": "100",
      "index_sources": [{"exchange": "binance", "symbol": "BTC/USDT", "weight": "0.4"},
                        {"exchange": "okx", "symbol": "BTC/USDT", "weight": "0.3"},
-                       {"exchange": "kraken", "symbol": "BTC/USDT", "weight": "0.3"}]},
+                       {"exchange": "kraken", "symbol": "BTC/USDT", "weight": "0.3"},
+                       {"exchange": "coinbase", "symbol": "BTC/USDT", "weight": "0.2"}]},
     {"symbol": "ETH-USDT-PERP", "base_asset": "ETH", "quote_asset": "USDT", "tick_size": "0.01",
      "lot_size": "0.01", "min_notional": "5", "max_leverage": "50", "maintenance_margin_rate": "0.005",
      "maker_fee_rate": "0.0002", "taker_fee_rate": "0.0005", "price_band_rate": "0.05",
      "max_order_quantity": "1000",
      "index_sources": [{"exchange": "binance", "symbol": "ETH/USDT", "weight": "0.5"},
-                       {"exchange": "okx", "symbol": "ETH/USDT", "weight": "0.5"}]},
+                       {"exchange": "okx", "symbol": "ETH/USDT", "weight": "0.5"},
+                       {"exchange": "kraken", "symbol": "ETH/USDT", "weight": "0.3"}]},
     {"symbol": "BTC-INR-PERP", "base_asset": "BTC", "quote_asset": "INR", "tick_size": "1",
      "lot_size": "0.001", "min_notional": "500", "max_leverage": "20", "maintenance_margin_rate": "0.01",
      "maker_fee_rate": "0.0002", "taker_fee_rate": "0.0005", "price_band_rate": "0.05",
      "max_order_quantity": "50",
-     "index_sources": [{"exchange": "binance", "symbol": "BTC/USDT", "weight": "1"}]},
+     # Composed (docs/PRICES.md): BTC/USDT x USDT/INR. The USDT/INR venues here are the ones the
+     # local spot simulator answers for; a real deployment names venues that list USDT/INR.
+     "index_sources": [{"exchange": "binance", "symbol": "BTC/USDT", "weight": "0.4"},
+                       {"exchange": "okx", "symbol": "BTC/USDT", "weight": "0.3"},
+                       {"exchange": "kraken", "symbol": "BTC/USDT", "weight": "0.3"},
+                       {"exchange": "binance", "symbol": "USDT/INR", "weight": "0.5"},
+                       {"exchange": "okx", "symbol": "USDT/INR", "weight": "0.3"},
+                       {"exchange": "kraken", "symbol": "USDT/INR", "weight": "0.2"}]},
 ]
 
 
