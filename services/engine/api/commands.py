@@ -89,9 +89,9 @@ def _new_order(book: SymbolBook, cid: str, n: pb.NewOrder) -> list[Applied]:
     tif = _TIFS.get(n.time_in_force, "UNSPECIFIED")
     if is_market and n.time_in_force == trading_pb2.TIME_IN_FORCE_UNSPECIFIED:
         tif = TimeInForce.IOC  # "MARKET orders are always treated as IOC"
-    # MARKET: the engine derives its own band; a protection price from Risk is not yet applied
-    # (see the service README "what's left").
-    price = None if is_market else to_units(n.price, book.tick)
+    # MARKET: Risk's protection price (when the command carries one) bounds it together with the
+    # engine's own band, so the engine never fills beyond the price Risk locked margin at.
+    price = None if is_market and not n.price else to_units(n.price, book.tick)
     domain = NewOrder(
         command_id=cid, order_id=n.order_id, user_id=n.user_id, side=_SIDES.get(n.side, "UNSPECIFIED"),
         order_type=order_type, tif=tif, price_ticks=price, qty_lots=to_units(n.quantity, book.lot),

@@ -49,8 +49,10 @@ Time in force
     rejected (FOK_NOT_FILLABLE) with the book untouched; POST_ONLY is rejected
     (POST_ONLY_WOULD_TAKE) if its price would cross the best opposite price, otherwise rests.
     MARKET: takes IOC (default) or FOK, anything else is INVALID_TIME_IN_FORCE; ``price_ticks``
-    must be None. An empty opposite side rejects it with NO_LIQUIDITY. It trades only within the
-    protection band (EngineConfig docstring) around the best opposite price at arrival; a remainder
+    is None or the protection price Risk locked margin at (an ``int`` >= 1, else INVALID_PRICE).
+    An empty opposite side rejects it with NO_LIQUIDITY. It trades only within the protection
+    band (EngineConfig docstring) around the best opposite price at arrival, and never beyond
+    ``price_ticks`` when given (the tighter bound wins); a remainder
     is cancelled with MARKET_PROTECTION if liquidity remains beyond the band, MARKET_REMAINDER if
     the opposite side ran out. ``OrderAccepted.price_ticks`` of a market order is its band limit.
 
@@ -385,7 +387,9 @@ class MatchingEngine:
             if crosses and tif is _POST_ONLY:
                 return self._reject(cid, oid, uid, RejectReason.POST_ONLY_WOULD_TAKE)
         else:
-            if price is not None:
+            # A MARKET order may carry a protection price (Risk's, from the mark): the tighter of
+            # it and the engine's own band below is its limit.
+            if price is not None and (type(price) is not int or price <= 0):
                 return self._reject(cid, oid, uid, RejectReason.INVALID_PRICE)
             if tif is not _IOC and tif is not _FOK:
                 return self._reject(cid, oid, uid, RejectReason.INVALID_TIME_IN_FORCE)
@@ -397,13 +401,18 @@ class MatchingEngine:
             band = self._band_ticks
             if band is None:
                 band = best * self._band_bps // 10_000
+            protection = price
             if side is _BUY:
                 price = best + band
+                if protection is not None and protection < price:
+                    price = protection
                 key_limit = price
             else:
                 price = best - band
                 if price < 1:
                     price = 1
+                if protection is not None and protection > price:
+                    price = protection
                 key_limit = -price
             crosses = True
         if tif is _FOK and not (crosses and self._fillable(opp, key_limit, qty, uid, stp)):

@@ -268,7 +268,7 @@ def test_market_fok_within_band():
 @pytest.mark.parametrize(
     "kwargs, reason",
     [
-        (dict(side=BUY, price=5, tif=GTC), RejectReason.INVALID_PRICE),  # market with a price
+        (dict(side=BUY, price=0, tif=IOC), RejectReason.INVALID_PRICE),  # market with a bad protection price
         (dict(side=BUY, price=None, tif=GTC), RejectReason.INVALID_TIME_IN_FORCE),
         (dict(side=BUY, price=None, tif=POST), RejectReason.INVALID_TIME_IN_FORCE),
     ],
@@ -580,3 +580,22 @@ def test_config_validation():
     with pytest.raises(ValueError):
         EngineConfig(symbol="")
     assert EngineConfig(symbol="X").market_band_bps == 500
+
+
+def test_market_protection_price_from_risk_is_the_tighter_bound():
+    eng = make_engine()
+    for i, price in enumerate((100, 101, 102)):
+        new(eng, f"s{i}", "u1", SELL, price, 1)
+    for i, price in enumerate((99, 98, 97)):
+        new(eng, f"b{i}", "u1", BUY, price, 1)
+    # BUY with Risk's protection at 101: fills 100 and 101, never 102 (inside the engine's own band)
+    ev = new(eng, "mb", "u2", BUY, 101, 3, tif=IOC, otype=MARKET)
+    assert ev[0].price_ticks == 101
+    assert trades(ev) == [("s0", "mb", 100, 1), ("s1", "mb", 101, 1)]
+    assert [e.reason for e in ev if isinstance(e, OrderCancelled)] == [CancelReason.MARKET_PROTECTION]
+    # SELL at 98: fills 99 and 98 only
+    ev = new(eng, "ms", "u2", SELL, 98, 3, tif=IOC, otype=MARKET)
+    assert trades(ev) == [("b0", "ms", 99, 1), ("b1", "ms", 98, 1)]
+    # a protection wider than the engine's own band leaves the engine's band in force
+    ev = new(eng, "mw", "u2", BUY, 10_000, 1, tif=IOC, otype=MARKET)
+    assert ev[0].price_ticks < 10_000 and trades(ev) == [("s2", "mw", 102, 1)]

@@ -143,7 +143,7 @@ class RefBook:
                 return reject("POST_ONLY_WOULD_TAKE")
             limit = price
         else:
-            if price is not None:
+            if price is not None and not (isinstance(price, int) and not isinstance(price, bool) and price > 0):
                 return reject("INVALID_PRICE")
             if tif not in ("IOC", "FOK"):
                 return reject("INVALID_TIME_IN_FORCE")
@@ -155,6 +155,8 @@ class RefBook:
             best = q[0].price
             band = self.band_ticks if self.band_ticks is not None else best * self.band_bps // 10000
             limit = best + band if side == "BUY" else max(1, best - band)
+            if price is not None:  # Risk's protection price: the tighter bound wins
+                limit = min(limit, price) if side == "BUY" else max(limit, price)
         accepted = ("accepted", c.order_id, c.user_id, side, typ, tif, limit, qty, c.reduce_only, c.is_liquidation, stp)
         if tif == "FOK":  # simulate on a copy, keep it only if it filled completely
             trial = copy.deepcopy(self.orders)
