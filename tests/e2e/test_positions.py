@@ -1,0 +1,145 @@
+"""Positions and margin through the whole path: Envoy -> Order -> Engine -> engine.event.v1 ->
+Position (ledger, settlement.v1) -> Wallet. Two users open a position against each other and
+close it; the closer's margin and PnL come back to available, the wallet ledger balances, nothing
+stays locked, and closing needs no new margin. Instrument of approved_instrument(): tick 0.01,
+lot 0.1, maker fee 0.0001, taker fee 0.0004, maintenance rate 0.01."""
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import grpc
+import pytest
+from tradex.marketdata.v1 import events_pb2 as md_events
+from tradex.marketdata.v1 import marketdata_pb2
+from tradex.position.v1 import position_pb2 as pb
+from tradex.position.v1 import position_pb2_grpc
+
+from services.platform.ids import now_ms
+from tests.e2e.order_support import (
+    approved_instrument,
+    call,
+    funded_user,
+    limit_order,
+    placed,
+    requires_risk,
+    resting,
+    sql,
+    wait_for,
+    wait_for_status,
+    wallet_balance,
+)
+from tests.e2e.wallet_support import produce
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
+__all__ = ["requires_risk"]
+
+
+def positions(exchange, token: str) -> list[dict]:
+    response = call(exchange.http_url, "GET", "/v1/positions", token=token)
+    assert response.status == 200, response.body
+    return response.body.get("positions", [])
+
+
+def settled(exchange, user_id: str, count: int) -> None:
+    """Waits until the Wallet applied `count` TRADE settlements of the user."""
+    wait_for(lambda: sql(exchange, "select count(*) from wallet.operations o join position.outbox p on "
+                                   "o.idempotency_key = 'settlement:' || p.event_id where p.key = %s and "
+                                   "p.topic = 'settlement.v1'", user_id) == [(count,)])
+
+
+def usdt_conserved(exchange) -> bool:
+    users = sql(exchange, "select coalesce(sum(available + locked + position_margin), 0) from wallet.balances "
+                          "where asset = 'USDT'")[0][0]
+    systems = sql(exchange, "select coalesce(sum(balance), 0) from wallet.system_balances where asset = 'USDT'")[0][0]
+    return users + systems == 0
+
+
+def fees_account(exchange) -> D:
+    return sql(exchange, "select balance from wallet.system_balances where account_kind = 'FEES' "
+                         "and asset = 'USDT'")[0][0]
+
+
+def by_symbol(exchange, symbol: str, as_of: int) -> pb.ListPositionsBySymbolResponse:
+    with grpc.insecure_channel(exchange.stack.services["position"].address) as channel:
+        stub = position_pb2_grpc.PositionServiceStub(channel)
+        return stub.ListPositionsBySymbol(pb.ListPositionsBySymbolRequest(symbol=symbol, as_of_unix_ms=as_of))
+
+
+def test_two_users_open_then_close_and_margin_and_pnl_return_to_available(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    short_id, short_token = funded_user(exchange, "1000")
+    long_id, long_token = funded_user(exchange, "1000")
+    fees_before = fees_account(exchange)
+
+    # Open: the short rests (maker), the long takes it. 1 @ 100, leverage 10: margin 10 each.
+    maker = resting(exchange, short_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    taker = placed(exchange, long_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, long_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for_status(exchange, short_token, maker["order_id"], "ORDER_STATUS_FILLED")
+    settled(exchange, short_id, 1)
+    settled(exchange, long_id, 1)
+    opened_at = wait_for(lambda: sql(exchange, "select max(at_unix_ms) from position.position_ledger "
+                                               "where symbol = %s", symbol)[0][0])
+
+    [short] = wait_for(lambda: positions(exchange, short_token))
+    [long] = positions(exchange, long_token)
+    assert (short["side"], short["size"], short["entry_price"], short["margin"], short["leverage"]) == (
+        "POSITION_SIDE_SHORT", "1", "100", "10", "10")
+    assert (long["side"], long["size"], long["entry_price"], long["margin"]) == ("POSITION_SIDE_LONG", "1", "100", "10")
+    # No mark price yet: the response says so and values nothing, but the liquidation estimate
+    # needs none: long (100 - 10) / (1 * 0.99), short (100 + 10) / (1 * 1.01).
+    assert not long.get("mark_price_available")
+    assert (long.get("mark_price", ""), long.get("unrealized_pnl", ""), long.get("maintenance_margin", "")) == ("", "", "")
+    assert long["estimated_liquidation_price"].startswith("90.90909090")
+    assert short["estimated_liquidation_price"].startswith("108.9108910891")
+    # The fill's margin left the order's lock for position margin; the lock's rest went back.
+    wait_for(lambda: wallet_balance(exchange, short_id) == (D("989.99"), 0, 10))  # maker fee 0.01
+    wait_for(lambda: wallet_balance(exchange, long_id) == (D("989.96"), 0, 10))  # taker fee 0.04
+
+    # A mark price arrives (as the pricing service will publish it): positions are valued with it.
+    mark = marketdata_pb2.MarkPrice(symbol=symbol, mark_price="105", index_price="105", computed_at_unix_ms=now_ms())
+    produce(exchange, "md.mark.v1", symbol, md_events.MarkPriceUpdated(mark_price=mark))
+    [long] = wait_for(lambda: [p for p in positions(exchange, long_token) if p.get("mark_price_available")])
+    assert (long["mark_price"], long["unrealized_pnl"], long["notional"], long["maintenance_margin"]) == (
+        "105", "5", "105", "1.05")
+    [short] = positions(exchange, short_token)
+    assert short["unrealized_pnl"] == "-5"
+
+    # Risk sees the exposure (debounced risk.exposure.v2), so reduce-only orders are accepted.
+    for user_id in (short_id, long_id):
+        wait_for(lambda u=user_id: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
+                                       u, symbol))
+
+    # Close at 110, reduce-only: no new margin locked. The long rests (maker), the short takes.
+    long_close = resting(exchange, long_token, limit_order(symbol, "SELL", "110.00", "1", leverage="10",
+                                                           reduce_only=True))
+    short_close = placed(exchange, short_token, limit_order(symbol, "BUY", "110.00", "1", leverage="10",
+                                                            reduce_only=True))
+    assert long_close["margin_locked"] in ("0", "", None) and short_close.get("margin_locked", "0") in ("0", "")
+    wait_for_status(exchange, short_token, short_close["order_id"], "ORDER_STATUS_FILLED")
+    wait_for_status(exchange, long_token, long_close["order_id"], "ORDER_STATUS_FILLED")
+    settled(exchange, short_id, 2)
+    settled(exchange, long_id, 2)
+
+    # Flat: nothing left in position margin or locked; PnL and margin are back in available.
+    # long: 1000 + 10 (PnL) - 0.04 - 0.011 (fees); short: 1000 - 10 - 0.01 - 0.044.
+    wait_for(lambda: wallet_balance(exchange, long_id) == (D("1009.949"), 0, 0))
+    wait_for(lambda: wallet_balance(exchange, short_id) == (D("989.946"), 0, 0))
+    assert positions(exchange, long_token) == [] and positions(exchange, short_token) == []
+    assert fees_account(exchange) - fees_before == D("0.105")
+    assert usdt_conserved(exchange)
+    assert sql(exchange, "select count(*) from position.outbox where topic = 'position.closed.v1' and key in (%s, %s)",
+               long_id, short_id) == [(2,)]
+
+    # The ledger: realized PnL over all users of the symbol is zero-sum; fees match the wallet.
+    [(realized, fees)] = sql(exchange, "select sum(realized_pnl), sum(fee) from position.position_ledger "
+                                       "where symbol = %s", symbol)
+    assert (realized, fees) == (0, D("0.105"))
+
+    # As of the opening instant the replay shows both positions; as of now, none.
+    then = by_symbol(exchange, symbol, opened_at)
+    assert sorted((p.user_id, p.size, p.entry_price) for p in then.positions) == sorted(
+        [(short_id, "1", "100"), (long_id, "1", "100")])
+    assert then.applied_through_unix_ms >= opened_at
+    assert by_symbol(exchange, symbol, opened_at - 1).positions == []
+    assert list(by_symbol(exchange, symbol, 0).positions) == []
