@@ -19,7 +19,10 @@ def exchange():
     # Every test client shares 127.0.0.1, so the per-address limits are lifted; the per-email ones
     # stay at their defaults and are what the auth tests exercise.
     mesh = Exchange(root, http_port=0, extra_env={"AUTH_BCRYPT_COST": "4", "AUTH_LOGIN_LIMIT_PER_IP": "100000",
-                                                  "AUTH_SIGNUP_LIMIT_PER_IP": "100000"})
+                                                  "AUTH_SIGNUP_LIMIT_PER_IP": "100000",
+                                                  # Prices (tests/e2e/test_prices.py): faster mark samples and
+                                                  # staleness than the production defaults.
+                                                  "PRICING_SAMPLE_INTERVAL_S": "1", "PRICING_STALE_AFTER_S": "3"})
     mesh.start()
     try:
         yield mesh

@@ -13,7 +13,9 @@ are rewritten to http://127.0.0.1:<port>/<exchange id><original path>):
                                   its time; Kraken's ticker carries no time, so a stale Kraken
                                   answers 503 instead), outlier (price x factor), down (503);
                                   or {"symbol": "BTC/USDT", "price": "100"} to set the walk's
-                                  level, optionally with "exchange" for that venue only.
+                                  level, optionally with "exchange" for that venue only (an
+                                  unknown symbol with a price and no exchange is a new market);
+                                  "walk": false stops the random walk of that symbol.
 
 Prices: one random walk per spot pair (step every SPOT_SIM_STEP_S, relative volatility
 SPOT_SIM_VOLATILITY; 0 keeps prices fixed), plus a fixed small offset per venue so venues differ
@@ -73,6 +75,7 @@ class Market:
     symbol: str
     level: Decimal
     venues: dict[str, VenueState] = field(default_factory=lambda: {e: VenueState() for e in EXCHANGES})
+    walk: bool = True  # False: the level only moves by control
 
 
 class SpotSimulator:
@@ -96,7 +99,9 @@ class SpotSimulator:
     def step(self) -> None:
         if self.volatility == 0:
             return
-        for market in self.markets.values():
+        for market in list(self.markets.values()):
+            if not market.walk:
+                continue
             noise = Decimal(str(self._random.gauss(0.0, 1.0))) * self.volatility
             market.level = (market.level * (1 + noise)).quantize(_Q, rounding=ROUND_HALF_EVEN)
 
@@ -119,11 +124,24 @@ class SpotSimulator:
             return venue.frozen_price, venue.frozen_at_ms
         return self._live_price(exchange, market), int(time.time() * 1000)
 
+    def add_market(self, symbol: str, price: Decimal) -> Market:
+        base, sep, quote = symbol.partition("/")
+        if not sep or not base or not quote or price <= 0:
+            raise ValueError(f"a new market needs BASE/QUOTE and a positive price, got {symbol!r} {price}")
+        market = self.markets[symbol] = Market(symbol, price)
+        for exchange in EXCHANGES:
+            self._by_id[(exchange, market_id(exchange, symbol))] = symbol
+        return market
+
     def control(self, body: dict) -> dict:
         symbol = str(body.get("symbol", "")).upper()
         exchanges = [body["exchange"]] if body.get("exchange") else list(EXCHANGES)
+        if symbol not in self.markets and "price" in body and not body.get("exchange"):
+            self.add_market(symbol, Decimal(str(body["price"])))
         if symbol not in self.markets:
             raise ValueError(f"unknown symbol {symbol!r}")
+        if "walk" in body:
+            self.markets[symbol].walk = bool(body["walk"])
         for exchange in exchanges:
             if exchange not in EXCHANGES:
                 raise ValueError(f"unknown exchange {exchange!r}")
