@@ -1,6 +1,7 @@
 """Orders through the whole trading path on the real mesh: Envoy -> Order -> Metadata, Risk,
 Wallet -> order.command.v1 -> Matching Engine -> engine.event.v1 -> Order (status, fills) ->
-Wallet (SettleTrade, ReleaseFunds). Every amount below follows from the instrument of
+Wallet (ReleaseFunds), and engine.event.v1 -> Position -> settlement.v1 -> Wallet (a fill's
+margin and fee). Every amount below follows from the instrument of
 approved_instrument(): tick 0.01, lot 0.1, maker fee 0.0001, taker fee 0.0004."""
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from tests.e2e.order_support import (
     wait_for,
     wait_for_status,
     wallet_balance,
+    wallet_calls_done,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
@@ -84,13 +86,15 @@ def test_a_crossing_order_fills_both_sides_which_are_settled_and_released(exchan
     assert get_order(exchange, buyer_token, maker["order_id"]).status == 404
     assert fills(exchange, buyer_token, f"?order_id={maker['order_id']}") == []
 
-    # The taker is done: its fill settled (margin 5 at the trade price, fee 0.02) and the unused
-    # rest of its lock (locked at 101, filled at 100) released, in that order.
-    assert all_wallet_calls_done(exchange, taker["order_id"], 2) == ["SETTLE_TRADE", "RELEASE_FUNDS"]
-    assert wallet_balance(exchange, buyer_id) == (D("1000") - D("5") - D("0.02"), D("0"), D("5"))
+    # The taker is done: its fill settled by Position's settlement.v1 (margin 5 at the trade
+    # price, fee 0.02) and the unused rest of its lock (locked at 101, filled at 100) released by
+    # Order, the only wallet call Order makes.
+    assert all_wallet_calls_done(exchange, taker["order_id"], 1) == ["RELEASE_FUNDS"]
+    wait_for(lambda: wallet_balance(exchange, buyer_id) == (D("1000") - D("5") - D("0.02"), D("0"), D("5")))
     # The maker rests on: its fill settled (margin 5, maker fee 0.005), the rest still locked.
-    assert all_wallet_calls_done(exchange, maker["order_id"], 1) == ["SETTLE_TRADE"]
-    assert wallet_balance(exchange, seller_id) == (D("1000") - D("20.08"), D("20.08") - D("5.005"), D("5"))
+    assert wallet_calls_done(exchange, maker["order_id"]) == []
+    wait_for(lambda: wallet_balance(exchange, seller_id) == (D("1000") - D("20.08"), D("20.08") - D("5.005"),
+                                                             D("5")))
 
     # The same trade delivered again (Kafka redelivery) changes nothing.
     redeliver(exchange, seller_fill["trade_id"])
@@ -99,11 +103,11 @@ def test_a_crossing_order_fills_both_sides_which_are_settled_and_released(exchan
     closed = wait_for_status(exchange, seller_token, maker["order_id"], "ORDER_STATUS_CANCELLED")
     assert closed["cancel_reason"] == "ORDER_CANCEL_REASON_USER_REQUESTED" and closed["filled_quantity"] == "0.5"
     assert closed["remaining_quantity"] == "0" and closed["margin_locked"] == "0"
-    assert all_wallet_calls_done(exchange, maker["order_id"], 2) == ["SETTLE_TRADE", "RELEASE_FUNDS"]
-    assert wallet_balance(exchange, seller_id) == (D("1000") - D("5.005"), D("0"), D("5"))
+    assert all_wallet_calls_done(exchange, maker["order_id"], 1) == ["RELEASE_FUNDS"]
+    wait_for(lambda: wallet_balance(exchange, seller_id) == (D("1000") - D("5.005"), D("0"), D("5")))
     assert len(fills(exchange, seller_token)) == 1
     assert sql(exchange, "select count(*) from wallet.journal_entries where idempotency_key = %s",
-               f"trade:{seller_fill['trade_id']}:{maker['order_id']}") == [(1,)]
+               f"settlement:trade:{seller_fill['trade_id']}:{maker['order_id']}") == [(1,)]
 
     # Every change was announced on order.updated.v1, the last one with the order's version.
     updates = sql(exchange, "select event_id from orders.outbox where topic = 'order.updated.v1' and key = %s "
@@ -163,8 +167,8 @@ def test_a_liquidation_order_takes_resting_liquidity_without_a_lock(exchange, in
     [fill] = fills(exchange, liquidated_token)
     assert fill["is_liquidation"] and fill["margin"] == "0" and fill["fee"] == "0.04"
     # Settled without a lock (no release owed): the fee comes from available.
-    assert all_wallet_calls_done(exchange, order.order_id, 1) == ["SETTLE_TRADE"]
-    assert wallet_balance(exchange, liquidated_id) == (D("100") - D("0.04"), D("0"), D("0"))
+    assert wallet_calls_done(exchange, order.order_id) == []
+    wait_for(lambda: wallet_balance(exchange, liquidated_id) == (D("100") - D("0.04"), D("0"), D("0")))
     wait_for_status(exchange, bidder_token, bid["order_id"], "ORDER_STATUS_FILLED")
     assert sql(exchange, "select count(*) from orders.outbox where event_id = %s",
                f"cmd:{order.order_id}:new") == [(1,)]
