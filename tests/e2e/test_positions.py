@@ -5,6 +5,8 @@ stays locked, and closing needs no new margin. Instrument of approved_instrument
 lot 0.1, maker fee 0.0001, taker fee 0.0004, maintenance rate 0.01."""
 from __future__ import annotations
 
+import os
+import signal
 from decimal import Decimal as D
 
 import grpc
@@ -14,6 +16,7 @@ from tradex.marketdata.v1 import marketdata_pb2
 from tradex.position.v1 import position_pb2 as pb
 from tradex.position.v1 import position_pb2_grpc
 
+from mesh.exchange import SERVICES
 from services.platform.ids import now_ms
 from tests.e2e.order_support import (
     approved_instrument,
@@ -21,9 +24,11 @@ from tests.e2e.order_support import (
     funded_user,
     limit_order,
     placed,
+    redeliver,
     requires_risk,
     resting,
     sql,
+    trades_of,
     wait_for,
     wait_for_status,
     wallet_balance,
@@ -143,3 +148,50 @@ def test_two_users_open_then_close_and_margin_and_pnl_return_to_available(exchan
     assert then.applied_through_unix_ms >= opened_at
     assert by_symbol(exchange, symbol, opened_at - 1).positions == []
     assert list(by_symbol(exchange, symbol, 0).positions) == []
+
+
+def test_position_killed_mid_stream_applies_every_trade_once(exchange, admins):
+    """SIGKILL the Position process by PID while the engine fills; restart it; redeliver the
+    trades: every fill is in the ledger once, settled once, and the wallet shows each once."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    seller_id, seller_token = funded_user(exchange, "1000")
+    buyer_id, buyer_token = funded_user(exchange, "1000")
+    asks = [resting(exchange, seller_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+            for _ in range(5)]
+    position = exchange.stack.services["position"]
+    os.kill(position.process.pid, signal.SIGKILL)
+    position.process.popen.wait(timeout=10)
+    exchange.stack.supervisor.stop(position.process)
+    # While Position is down, the engine matches the taker against all five asks.
+    taker = placed(exchange, buyer_token, limit_order(symbol, "BUY", "100.00", "5", leverage="10"))
+    wait_for(lambda: len(trades_of(exchange, taker["order_id"])) == 5)
+    definition = next(s for s in SERVICES if s.name == "position")
+    exchange.stack.start_service(definition.name, definition.module, exchange.service_env(), port=position.port)
+
+    def ledger_rows() -> int:
+        return sql(exchange, "select count(*) from position.position_ledger where symbol = %s", symbol)[0][0]
+
+    wait_for(lambda: ledger_rows() == 10)
+    # Killed again while it may be mid-way through its outbox, then every trade delivered twice more.
+    position = exchange.stack.services["position"]
+    os.kill(position.process.pid, signal.SIGKILL)
+    position.process.popen.wait(timeout=10)
+    exchange.stack.supervisor.stop(position.process)
+    for trade in trades_of(exchange, taker["order_id"]):
+        redeliver(exchange, trade.trade_id)
+    exchange.stack.start_service(definition.name, definition.module, exchange.service_env(), port=position.port)
+    for ask in asks:
+        wait_for_status(exchange, seller_token, ask["order_id"], "ORDER_STATUS_FILLED")
+    # 5 * 100 / 10 margin each side; fees 500 * 0.0004 (taker), 500 * 0.0001 (maker).
+    wait_for(lambda: wallet_balance(exchange, buyer_id) == (D("1000") - D("50") - D("0.2"), 0, 50))
+    wait_for(lambda: wallet_balance(exchange, seller_id) == (D("1000") - D("50") - D("0.05"), 0, 50))
+    wait_for(lambda: sql(exchange, "select count(*) from position.inbox where consumer = 'position.trades' and "
+                                   "event_id in (select source_event_id from position.position_ledger "
+                                   "where symbol = %s)", symbol) == [(5,)])
+    assert ledger_rows() == 10
+    assert sql(exchange, "select count(*) from wallet.journal_entries where idempotency_key like %s",
+               f"settlement:trade:{symbol}:%") == [(10,)]
+    [long] = positions(exchange, buyer_token)
+    [short] = positions(exchange, seller_token)
+    assert (long["size"], long["margin"], short["size"], short["margin"]) == ("5", "50", "5", "50")
+    assert usdt_conserved(exchange)
