@@ -11,6 +11,8 @@ from decimal import Decimal as D
 
 import grpc
 import pytest
+from tradex.common.v1 import positions_pb2
+from tradex.funding.v1 import events_pb2 as funding_events
 from tradex.marketdata.v1 import events_pb2 as md_events
 from tradex.marketdata.v1 import marketdata_pb2
 from tradex.position.v1 import position_pb2 as pb
@@ -194,4 +196,39 @@ def test_position_killed_mid_stream_applies_every_trade_once(exchange, admins):
     [long] = positions(exchange, buyer_token)
     [short] = positions(exchange, seller_token)
     assert (long["size"], long["margin"], short["size"], short["margin"]) == ("5", "50", "5", "50")
+    assert usdt_conserved(exchange)
+
+
+def test_funding_is_folded_into_the_position_and_settled_once_from_total_equity(exchange, admins):
+    """position.funding.v1 (produced here until the Funding service exists) -> ledger ->
+    settlement.v1 kind FUNDING, idempotent by funding:{cycle_ts}:{user_id}:{symbol}; a payment
+    larger than available is collected from position margin too."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    short_id, short_token = funded_user(exchange, "1000")
+    long_id, long_token = funded_user(exchange, "20.05")
+    # The long puts all it has into the position: 20 margin (1 @ 100, leverage 5) + 0.04 fee.
+    resting(exchange, short_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    taker = placed(exchange, long_token, limit_order(symbol, "BUY", "100.00", "1", leverage="5"))
+    wait_for_status(exchange, long_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: wallet_balance(exchange, long_id) == (D("0.01"), 0, 20))
+    short_before = wait_for(lambda: (b := wallet_balance(exchange, short_id))[2] == 10 and b)
+
+    cycle = now_ms()
+    for user_id, side, amount in ((long_id, positions_pb2.POSITION_SIDE_LONG, "-0.5"),
+                                  (short_id, positions_pb2.POSITION_SIDE_SHORT, "0.5")):
+        payment = funding_events.FundingApplied(
+            funding_id=f"funding:{cycle}:{user_id}:{symbol}", cycle_id=f"cycle-{cycle}", cycle_ts_unix_ms=cycle,
+            user_id=user_id, symbol=symbol, asset="USDT", rate="0.005", mark_price="100", side=side, size="1",
+            amount=amount)
+        produce(exchange, "position.funding.v1", user_id, payment)
+        produce(exchange, "position.funding.v1", user_id, payment)  # a worker publishing twice
+    # The long pays 0.5 with 0.01 available: 0.01 from available, 0.49 from position margin.
+    wait_for(lambda: wallet_balance(exchange, long_id) == (0, 0, D("19.51")))
+    wait_for(lambda: wallet_balance(exchange, short_id) == (short_before[0] + D("0.5"), 0, 10))
+    [long] = wait_for(lambda: [p for p in positions(exchange, long_token) if p["funding"] == "-0.5"])
+    assert long["size"] == "1"
+    assert sql(exchange, "select count(*) from position.position_ledger where kind = 'FUNDING' and symbol = %s",
+               symbol) == [(2,)]
+    assert sql(exchange, "select count(*) from wallet.journal_entries where idempotency_key like %s",
+               f"settlement:funding:{cycle}:%:{symbol}") == [(2,)]
     assert usdt_conserved(exchange)
