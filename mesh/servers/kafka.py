@@ -261,6 +261,12 @@ def _server_properties(log_dir: Path, port: int, controller_port: int, extra: Ma
         "transaction.state.log.num.partitions": "4",
         # A consumer group's first join would otherwise wait 3 s for more members.
         "group.initial.rebalance.delay.ms": "0",
+        # Idle cost: the controller appends a no-op record every 500 ms by default (liveness of
+        # the metadata log, which one node does not need that often) and the broker heartbeats
+        # its controller every 2 s; both only matter to multi-node failover.
+        "metadata.max.idle.interval.ms": "5000",
+        "broker.heartbeat.interval.ms": "5000",
+        "broker.session.timeout.ms": "30000",
         **extra,
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())

@@ -57,7 +57,7 @@ async def build():
         name=consumers.ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap, topics=consumers.ENGINE_TOPICS,
         engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
         on_committed=after_engine_event)
-    # Withdrawn orders' cancel commands are picked up by the relay's idle poll (20 ms).
+    # Withdrawn orders' cancel commands reach the relay through the outbox's NOTIFY.
     user_status = EventConsumer(name=consumers.USER_CONSUMER, bootstrap=settings.kafka_bootstrap,
                                 topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,
                                 handlers=consumers.USER_HANDLERS)

@@ -3,6 +3,15 @@
 A consumed event is applied in ONE database transaction together with its inbox row, and the
 Kafka offset is committed only after that transaction committed. A crash between the two
 redelivers the event; the inbox makes the redelivery a no-op.
+
+What is already waiting is applied as a batch in one transaction (every event id of the batch
+is claimed in the inbox, so exactly-once still holds per event): under load that is one commit
+for many events instead of one each. If a batch fails it is retried one event per transaction,
+so a bad event is isolated and retried alone without holding back the ones before it.
+
+Idle cost: consumers long-poll. With `fetch.min.bytes` = 1 the broker answers a waiting fetch
+as soon as one record arrives, so a long `fetch.wait.max.ms` costs no latency, only fewer
+empty fetch round trips (about 2 per second per idle consumer instead of 100).
 """
 from __future__ import annotations
 
@@ -21,6 +30,22 @@ from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncConnection, Message, ReceivedEvent], Awaitable[None]]
+
+
+LONG_POLL_MS = 5000
+POLL_TIMEOUT_S = 1.0
+MAX_BATCH = 500
+
+
+def next_batch(consumer: Consumer, limit: int = MAX_BATCH, wait_s: float = POLL_TIMEOUT_S) -> list:
+    """Waits for the first record only, then takes whatever else is already fetched.
+
+    `consume(n, timeout)` alone would hold a lone record until the timeout expired (it waits to
+    fill the batch), adding that wait to every event's latency on a quiet topic."""
+    first = consumer.poll(wait_s)
+    if first is None:
+        return []
+    return [first, *consumer.consume(limit - 1, 0)] if limit > 1 else [first]
 
 
 def make_producer(bootstrap: str, **overrides) -> Producer:
@@ -43,7 +68,8 @@ def make_consumer(bootstrap: str, group_id: str, **overrides) -> Consumer:
         "auto.offset.reset": "earliest",
         "isolation.level": "read_committed",
         "session.timeout.ms": 10000,
-        "fetch.wait.max.ms": 10,
+        "fetch.min.bytes": 1,
+        "fetch.wait.max.ms": LONG_POLL_MS,
     }
     config.update(overrides)
     return Consumer(config)
@@ -54,43 +80,76 @@ class EventConsumer:
 
     `handlers` maps a protobuf message class to its handler; events of other types on the
     same topics are acknowledged and skipped (topics may carry several event types).
+    `max_batch` = 1 applies every event in its own transaction.
     """
 
     def __init__(self, *, name: str, bootstrap: str, topics: list[str], engine: AsyncEngine,
                  inbox: sa.Table, handlers: dict[type[Message], Handler],
-                 consumer_overrides: dict | None = None) -> None:
+                 consumer_overrides: dict | None = None, max_batch: int = MAX_BATCH) -> None:
         self.name = name
         self._topics = topics
         self._engine = engine
         self._inbox = inbox
         self._handlers = {cls.DESCRIPTOR.full_name: (cls, fn) for cls, fn in handlers.items()}
         self._consumer = make_consumer(bootstrap, name, **(consumer_overrides or {}))
+        self._max_batch = max(1, max_batch)
         self.applied = 0
+
+    def wanted(self, event: ReceivedEvent) -> bool:
+        """Whether `event` needs the database at all; subclasses may filter further."""
+        return event.event_type in self._handlers
+
+    def after_commit(self, applied: int) -> None:
+        """Called after a transaction that applied `applied` > 0 new events."""
 
     async def run(self) -> None:
         self._consumer.subscribe(self._topics)
         log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics)})
         try:
             while True:
-                record = await asyncio.to_thread(self._consumer.poll, 0.25)
-                if record is None:
-                    continue
-                if record.error():
-                    log.warning("kafka error: %s", record.error(), extra={"consumer": self.name})
-                    continue
-                await self._process_with_retry(record)
+                records = await asyncio.to_thread(next_batch, self._consumer, self._max_batch)
+                good = []
+                for record in records:
+                    if record.error():
+                        log.warning("kafka error: %s", record.error(), extra={"consumer": self.name})
+                    else:
+                        good.append(record)
+                if good:
+                    await self._process_records(good)
         finally:
             await asyncio.to_thread(self._consumer.close)
+
+    async def _process_records(self, records: list) -> None:
+        if len(records) > 1:
+            try:
+                await self.process_batch(records)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - isolated below, one event per transaction
+                log.warning("batch of %d failed; applying one by one", len(records),
+                            extra={"consumer": self.name}, exc_info=True)
+            else:
+                self._commit_offsets(records)
+                return
+        for record in records:
+            await self._process_with_retry(record)
+
+    def _commit_offsets(self, records: list) -> None:
+        # Asynchronous: the effect is already committed with its inbox rows, so a lost offset
+        # commit only means a redelivery the inbox drops; waiting for the broker here would
+        # add a round trip to every batch.
+        last: dict[tuple[str, int], int] = {}
+        for record in records:
+            last[(record.topic(), record.partition())] = record.offset()
+        self._consumer.commit(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()],
+                              asynchronous=True)
 
     async def _process_with_retry(self, record) -> None:
         delay = 0.1
         while True:
             try:
                 await self.process(record)
-                # Asynchronous: the effect is already committed with its inbox row, so a lost offset
-                # commit only means a redelivery the inbox drops; waiting for the broker here would
-                # add a round trip to every event.
-                self._consumer.commit(message=record, asynchronous=True)
+                self._commit_offsets([record])
                 return
             except asyncio.CancelledError:
                 raise
@@ -107,17 +166,27 @@ class EventConsumer:
 
     async def process(self, record) -> bool:
         """Applies one record; returns False if it was a duplicate or of an unhandled type."""
-        event = from_kafka(record)
-        entry = self._handlers.get(event.event_type)
-        if entry is None:
-            return False
-        cls, handler = entry
+        return await self.process_batch([record]) == 1
+
+    async def process_batch(self, records: list) -> int:
+        """Applies the new events among `records` in one transaction; returns how many."""
+        events = [event for event in map(from_kafka, records) if self.wanted(event)]
+        if not events:
+            return 0
+        applied = 0
         async with self._engine.begin() as conn:
-            if not await inbox_mod.claim(conn, self._inbox, self.name, event.event_id):
-                return False
-            await handler(conn, event.decode(cls), event)
-        self.applied += 1
-        return True
+            fresh = await inbox_mod.claim_many(conn, self._inbox, self.name, [e.event_id for e in events])
+            for event in events:
+                if event.event_id not in fresh:
+                    continue
+                fresh.discard(event.event_id)  # the same id twice in one batch applies once
+                cls, handler = self._handlers[event.event_type]
+                await handler(conn, event.decode(cls), event)
+                applied += 1
+        if applied:
+            self.applied += applied
+            self.after_commit(applied)
+        return applied
 
     def seek(self, topic: str, partition: int, offset: int) -> None:
         self._consumer.seek(TopicPartition(topic, partition, offset))

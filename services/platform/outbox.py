@@ -4,12 +4,19 @@
 event exists iff the change committed. `OutboxRelay` publishes unpublished rows in id order
 with an idempotent producer and marks them published only after Kafka acknowledged them: a
 crash in between republishes the same event id, which consumers' inboxes drop.
+
+The relay sleeps until there is work: the committing code wakes it in-process (`wake()`), and a
+statement trigger on the outbox table NOTIFYs `outbox_<schema>` at commit, which wakes the relay
+of any process (replicas, admin tools) through a LISTEN connection. A slow timer is only the
+safety net for a lost notification, so an idle relay costs nothing.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
+import psycopg
 import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -32,35 +39,124 @@ async def add_event(conn: AsyncConnection, outbox: sa.Table, *, topic: str, key:
     return event_id
 
 
+def notify_channel(schema: str) -> str:
+    return f"outbox_{schema}"
+
+
+def notify_trigger_ddl(schema: str, table: str = "outbox") -> list[str]:
+    """NOTIFY the relay at commit of any transaction that added outbox rows (once per statement;
+    PostgreSQL folds repeats within one transaction). Idempotent, so every relay installs it at
+    start for its own schema: no service can forget it in a migration."""
+    return [
+        f"""CREATE OR REPLACE FUNCTION "{schema}".{table}_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN PERFORM pg_notify('{notify_channel(schema)}', ''); RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE TRIGGER {table}_notify AFTER INSERT ON "{schema}".{table}
+            FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".{table}_notify()""",
+    ]
+
+
+def libpq_url(engine: AsyncEngine) -> str:
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def listen(url: str, channel: str, on_notify: Callable[[], None], *,
+                 on_lost: Callable[[], None] = lambda: None, retry_s: float = 1.0) -> None:
+    """Calls `on_notify` for every NOTIFY on `channel` (and once after each (re)connect, for
+    whatever was committed while nobody listened). Runs until cancelled.
+
+    It waits on the socket itself (loop.add_reader) rather than psycopg's `notifies()`, whose
+    wait wakes every 100 ms to check for cancellation: ten wake-ups a second per relay, forever."""
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                await conn.execute(f'LISTEN "{channel}"')
+                pgconn, readable = conn.pgconn, asyncio.Event()
+                loop.add_reader(pgconn.socket, readable.set)
+                try:
+                    on_notify()
+                    while True:
+                        await readable.wait()
+                        readable.clear()
+                        pgconn.consume_input()  # raises once the server is gone
+                        got = False
+                        while pgconn.notifies() is not None:
+                            got = True
+                        if got:
+                            on_notify()
+                finally:
+                    loop.remove_reader(pgconn.socket)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the safety timer covers the gap
+            log.warning("LISTEN %s lost (%s); reconnecting", channel, exc)
+        on_lost()
+        await asyncio.sleep(retry_s)
+
+
 class OutboxRelay:
     def __init__(self, engine: AsyncEngine, outbox: sa.Table, producer, *,
-                 batch_size: int = 500, idle_sleep_s: float = 0.02) -> None:
+                 batch_size: int = 500, safety_interval_s: float = 2.0, listen: bool = True) -> None:
         self._engine = engine
         self._outbox = outbox
         self._producer = producer
         self._batch_size = batch_size
-        self._idle_sleep_s = idle_sleep_s
+        self._safety_interval_s = safety_interval_s
+        self._listen = listen
         self._lock_key = f"outbox:{outbox.schema}"
         self._wake = asyncio.Event()
+        self._listening = False
 
-    def wake(self) -> None:
-        """Called after a commit that added events, to skip the idle sleep."""
+    def _lost(self) -> None:
+        self._listening = False
         self._wake.set()
 
+    def wake(self) -> None:
+        """Called after a commit that added events, to skip the idle sleep. While the LISTEN
+        connection is up, the commit's own NOTIFY does that, and a second wake-up would only
+        cost an empty pass."""
+        if not self._listening:
+            self._wake.set()
+
+    def _notified(self) -> None:
+        self._listening = True
+        self._wake.set()
+
+    async def _install_notify_trigger(self) -> None:
+        schema = self._outbox.schema
+        async with self._engine.begin() as conn:
+            # The same lock as migrations: replicas starting together do not race on the DDL.
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": "migrate:" + schema})
+            for statement in notify_trigger_ddl(schema, self._outbox.name):
+                await conn.execute(sa.text(statement))
+
     async def run(self) -> None:
-        backoff = self._idle_sleep_s
+        self._listening = False
+        listener = None
+        if self._listen:
+            await self._install_notify_trigger()
+            listener = asyncio.create_task(listen(libpq_url(self._engine), notify_channel(self._outbox.schema),
+                                                  self._notified, on_lost=self._lost))
+        try:
+            await self._relay_forever()
+        finally:
+            if listener is not None:
+                listener.cancel()
+
+    async def _relay_forever(self) -> None:
+        backoff = self._safety_interval_s
         while True:
             try:
+                self._wake.clear()
                 sent = await self.relay_once()
-                backoff = self._idle_sleep_s
+                backoff = self._safety_interval_s
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("outbox relay failed; retrying", extra={"schema": self._outbox.schema})
                 sent = 0
                 backoff = min(backoff * 2 if backoff else 0.1, 5.0)
-            if sent == 0:
-                self._wake.clear()
+            if sent < self._batch_size:  # a full batch means more may be waiting: go on at once
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=backoff)
                 except TimeoutError:

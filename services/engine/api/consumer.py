@@ -29,7 +29,7 @@ from services.engine.api.commands import apply_command, new_book
 from services.engine.api.events import to_protos
 from services.engine.api.snapshots import from_snapshot, to_book_hash, to_snapshot
 from services.engine.app.book import InputPosition, SymbolBook
-from services.platform.kafka import make_consumer
+from services.platform.kafka import make_consumer, next_batch
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ class CommandLoop:
         try:
             await asyncio.to_thread(self._recover, consumer)
             while True:
-                records = await asyncio.to_thread(_next_batch, consumer)
+                records = await asyncio.to_thread(next_batch, consumer)
                 last = {}
                 for record in records:
                     if record.error():
@@ -144,14 +144,3 @@ class CommandLoop:
         publisher.flush()
         book.commands_since_snapshot = 0
         self._snapshotted.add(book.symbol)
-
-
-def _next_batch(consumer: Consumer, limit: int = 500, wait_s: float = 0.2) -> list:
-    """Waits for the first command only, then takes whatever else is already there.
-
-    consume(n, timeout) alone would hold a lone command until the timeout expired (it waits to
-    fill the batch), adding that wait to every order's latency on a quiet book."""
-    first = consumer.poll(wait_s)
-    if first is None:
-        return []
-    return [first, *consumer.consume(limit - 1, 0)]

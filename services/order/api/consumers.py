@@ -16,7 +16,7 @@ from tradex.user.v1 import user_pb2
 
 from services.order.app.commands import cancel_open_orders
 from services.order.app.engine_events import RELEVANT, EngineEventApplier
-from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
+from services.platform.events import MalformedEvent, ReceivedEvent
 from services.platform.kafka import EventConsumer
 
 ENGINE_TOPICS = ["engine.event.v1"]
@@ -28,7 +28,7 @@ USER_CONSUMER = "order.user-status"
 class WakingConsumer(EventConsumer):
     """An EventConsumer that skips, without touching the database, the records its `relevant`
     filter rejects (most of engine.event.v1 is book deltas), and calls `on_committed` after each
-    applied event, so the outbox relay and the wallet-call drainer start at once."""
+    transaction that applied events, so the outbox relay and the wallet-call drainer start at once."""
 
     def __init__(self, *, relevant: Callable[[ReceivedEvent], bool] = lambda _: True,
                  on_committed: Callable[[], None] = lambda: None, **kwargs) -> None:
@@ -36,13 +36,11 @@ class WakingConsumer(EventConsumer):
         self._relevant = relevant
         self._on_committed = on_committed
 
-    async def process(self, record) -> bool:
-        if not self._relevant(from_kafka(record)):
-            return False
-        applied = await super().process(record)
-        if applied:
-            self._on_committed()
-        return applied
+    def wanted(self, event: ReceivedEvent) -> bool:
+        return super().wanted(event) and self._relevant(event)
+
+    def after_commit(self, applied: int) -> None:
+        self._on_committed()
 
 
 def is_order_event(received: ReceivedEvent) -> bool:

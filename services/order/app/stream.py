@@ -3,8 +3,8 @@ the updates out to its own streaming callers, by user.
 
 Why Kafka and not the local commit: an update may be committed by another replica (or by this
 one's consumer), and the topic is the one place that has them all, in per-user order (key =
-user id). The tail uses a consumer group of its own per process, starts at the end and commits
-nothing: a stream shows changes "from now on"; a reconnecting client catches up with ListOrders
+user id). The tail assigns itself every partition at its end, outside any consumer group (no
+joins, no heartbeats, nothing committed): a stream shows changes "from now on"; a reconnecting client catches up with ListOrders
 / ListFills and drops versions it has (order.proto). A subscriber that cannot keep up is cut off
 rather than allowed to grow memory without bound; it reconnects and catches up the same way.
 """
@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
 
+from confluent_kafka import OFFSET_END, TopicPartition
 from google.protobuf.message import DecodeError
 from tradex.order.v1 import events_pb2 as order_events
 
 from services.platform.events import MalformedEvent, from_kafka
-from services.platform.kafka import make_consumer
+from services.platform.kafka import POLL_TIMEOUT_S, make_consumer
 
 log = logging.getLogger(__name__)
 
@@ -65,14 +65,18 @@ class UpdateTail:
 
     def __init__(self, bootstrap: str, hub: UpdateHub, *, service: str = "order") -> None:
         self._hub = hub
-        self._consumer = make_consumer(bootstrap, f"{service}.stream.{uuid.uuid4().hex[:12]}",
-                                       **{"auto.offset.reset": "latest", "enable.auto.commit": False})
+        # group.id is required by librdkafka even though assign() never joins the group.
+        self._consumer = make_consumer(bootstrap, f"{service}.stream", **{"auto.offset.reset": "latest"})
+
+    def _assign_at_end(self) -> None:
+        partitions = self._consumer.list_topics(TOPIC, timeout=10).topics[TOPIC].partitions
+        self._consumer.assign([TopicPartition(TOPIC, p, OFFSET_END) for p in partitions])
 
     async def run(self) -> None:
-        self._consumer.subscribe([TOPIC])
+        await asyncio.to_thread(self._assign_at_end)
         try:
             while True:
-                record = await asyncio.to_thread(self._consumer.poll, 0.25)
+                record = await asyncio.to_thread(self._consumer.poll, POLL_TIMEOUT_S)
                 if record is None or record.error():
                     continue
                 try:
