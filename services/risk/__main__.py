@@ -21,14 +21,16 @@ from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from services.platform.config import CommonSettings
 from services.platform.db import make_engine
-from services.platform.kafka import EventConsumer
+from services.platform.kafka import EventConsumer, make_producer
+from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
-from services.risk.adapters.tables import SCHEMA, inbox
+from services.risk.adapters.tables import SCHEMA, inbox, outbox
 from services.risk.api.account_events import ACCOUNT_TOPICS, AccountEvents
 from services.risk.api.consumers import INSTRUMENT_TOPICS, InstrumentCacheUpdater
 from services.risk.api.engine_events import ORDER_TOPICS, EngineEvents
 from services.risk.api.market_events import PRICE_TOPICS, MarketEvents
 from services.risk.api.servicer import RiskServicer
+from services.risk.app.margin_watch import MarginWatch
 from services.risk.app.pretrade import RiskUseCases
 from services.risk.app.warmup import warm_up
 from services.risk.config import RiskSettings
@@ -67,12 +69,15 @@ async def build():
         return run
 
     servicer = RiskServicer(RiskUseCases(state, risk))
+    # The live margin watch and the relay of its risk.liquidation.v1 events.
+    relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
+    watch = MarginWatch(engine, state, on_events_committed=relay.wake)
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: risk_pb2_grpc.add_RiskServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[load_state, *(after_warm_up(c) for c in consumers)],
+        background=[load_state, *(after_warm_up(c) for c in consumers), relay.run, watch.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from decimal import Decimal as D
 
 import grpc
 import pytest
-from tradex.common.v1 import positions_pb2
+from tradex.common.v1 import positions_pb2, trading_pb2
 from tradex.funding.v1 import events_pb2 as funding_events
 from tradex.marketdata.v1 import events_pb2 as md_events
 from tradex.marketdata.v1 import marketdata_pb2
 from tradex.position.v1 import position_pb2 as pb
 from tradex.position.v1 import position_pb2_grpc
+from tradex.risk.v1 import events_pb2 as risk_events
 
 from mesh.exchange import SERVICES
 from services.platform.ids import now_ms
@@ -232,3 +234,51 @@ def test_funding_is_folded_into_the_position_and_settled_once_from_total_equity(
     assert sql(exchange, "select count(*) from wallet.journal_entries where idempotency_key like %s",
                f"settlement:funding:{cycle}:%:{symbol}") == [(2,)]
     assert usdt_conserved(exchange)
+
+
+def publish_mark(exchange, symbol: str, price: str) -> None:
+    mark = marketdata_pb2.MarkPrice(symbol=symbol, mark_price=price, index_price=price, computed_at_unix_ms=now_ms())
+    produce(exchange, "md.mark.v1", symbol, md_events.MarkPriceUpdated(mark_price=mark))
+    wait_for(lambda: sql(exchange, "select 1 from risk.prices where symbol = %s and mark_price = %s", symbol,
+                         D(price)))
+
+
+def liquidations_of(exchange, user_id: str) -> list:
+    return sql(exchange, "select payload from risk.outbox where topic = 'risk.liquidation.v1' and key = %s "
+                         "order by id", user_id)
+
+
+def test_a_losing_position_triggers_exactly_one_liquidation_and_a_healthy_one_none(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    healthy_id, healthy_token = funded_user(exchange, "1000")
+    weak_id, weak_token = funded_user(exchange, "10.05")
+    # weak: long 1 @ 100 at leverage 10 with nothing else: wallet 10.01 after the 0.04 fee, so
+    # equity 10.01 + (mark - 100) reaches maintenance 0.01 * mark below a mark of about 90.9.
+    resting(exchange, healthy_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    taker = placed(exchange, weak_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, weak_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (D("0.01"), 0, 10))
+    for user_id in (weak_id, healthy_id):
+        wait_for(lambda u=user_id: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
+                                       u, symbol))
+
+    publish_mark(exchange, symbol, "95")
+    time.sleep(1.0)  # several watch scans
+    assert liquidations_of(exchange, weak_id) == []
+    publish_mark(exchange, symbol, "90")
+    [(payload,)] = wait_for(lambda: liquidations_of(exchange, weak_id))
+    event = risk_events.LiquidationTriggered.FromString(payload)
+    assert (event.symbol, event.quantity, event.entry_price, event.mark_price) == (symbol, "1", "100", "90")
+    assert event.close_side == trading_pb2.SIDE_SELL and D(event.equity) == D("0.01")
+    # The mark keeps falling while the liquidation runs: no storm.
+    publish_mark(exchange, symbol, "89")
+    publish_mark(exchange, symbol, "88")
+    time.sleep(1.0)
+    assert len(liquidations_of(exchange, weak_id)) == 1
+    assert liquidations_of(exchange, healthy_id) == []
+    # Recovered, then breached anew: a second one.
+    publish_mark(exchange, symbol, "100")
+    wait_for(lambda: sql(exchange, "select breached from risk.margin_watch where user_id = %s", weak_id) == [(False,)])
+    publish_mark(exchange, symbol, "90")
+    wait_for(lambda: len(liquidations_of(exchange, weak_id)) == 2)
+    assert liquidations_of(exchange, healthy_id) == []

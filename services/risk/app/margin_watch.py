@@ -1,0 +1,81 @@
+"""The live margin watch (see domain/margin_watch.py): a loop over the accounts with positions,
+valued with Risk's in-memory marks, balances and exposures (kept by the existing consumers).
+
+It scans rather than hooking each consumer, so that it needs no change to them: every
+`interval_s` it computes each account's figures with views.account_view and, for the accounts
+whose state flipped, writes the flip and the risk.liquidation.v1 events (one per position,
+largest loss first) in one transaction. The breached set is persisted (margin_watch), so a
+restart neither repeats a trigger nor forgets one. Event times are the mark's time, not this
+loop's clock.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.platform.ids import new_id, now_ms
+from services.risk.adapters import margin_watch_store as store
+from services.risk.domain.margin_watch import Transition, liquidations, transition
+from services.risk.domain.state import RiskState
+from services.risk.domain.views import account_assets, account_view
+
+log = logging.getLogger(__name__)
+
+
+class MarginWatch:
+    def __init__(self, engine: AsyncEngine, state: RiskState, *, interval_s: float = 0.25,
+                 on_events_committed: Callable[[], None] = lambda: None) -> None:
+        self._engine = engine
+        self._state = state
+        self._interval_s = interval_s
+        self._wake = on_events_committed
+        self._breached: set[tuple[str, str]] | None = None
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.scan_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("margin watch scan failed; retrying")
+            await asyncio.sleep(self._interval_s)
+
+    def _mark_time(self, symbols) -> int:
+        times = [p.mark.at_unix_ms for s in symbols if (p := self._state.prices.get(s)) and p.mark]
+        return max(times) if times else now_ms()
+
+    async def scan_once(self) -> int:
+        """Returns how many accounts changed state."""
+        if not self._state.ready:
+            return 0
+        if self._breached is None:
+            async with self._engine.connect() as conn:
+                self._breached = await store.breached_accounts(conn)
+        accounts = {(user_id, asset) for user_id in list(self._state.exposures)
+                    for asset in account_assets(self._state, user_id)} | self._breached
+        changes = []
+        for user_id, asset in sorted(accounts):
+            figures = account_view(self._state, user_id, asset)
+            change = transition((user_id, asset) in self._breached, figures)
+            if change is not Transition.NONE:
+                changes.append((user_id, asset, change, figures))
+        if not changes:
+            return 0
+        async with self._engine.begin() as conn:
+            for user_id, asset, change, figures in changes:
+                at = self._mark_time(p.position.symbol for p in figures.positions)
+                await store.set_breached(conn, user_id, asset, change is Transition.TRIGGER, at)
+                if change is Transition.TRIGGER:
+                    for liquidation in liquidations(figures):
+                        await store.liquidation_triggered(conn, new_id(), user_id, asset, liquidation, at)
+                    log.warning("margin breach: liquidation triggered", extra={
+                        "user_id": user_id, "asset": asset, "equity": str(figures.equity),
+                        "maintenance_margin": str(figures.maintenance_margin)})
+        for user_id, asset, change, _ in changes:
+            (self._breached.add if change is Transition.TRIGGER else self._breached.discard)((user_id, asset))
+        self._wake()
+        return len(changes)
