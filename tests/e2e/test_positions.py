@@ -282,3 +282,26 @@ def test_a_losing_position_triggers_exactly_one_liquidation_and_a_healthy_one_no
     publish_mark(exchange, symbol, "90")
     wait_for(lambda: len(liquidations_of(exchange, weak_id)) == 2)
     assert liquidations_of(exchange, healthy_id) == []
+
+
+def test_closing_with_a_plain_order_needs_no_new_margin(exchange, admins):
+    """Risk nets: the part of an order that closes the position locks nothing, so a user whose
+    whole balance is in position margin can still close with an ordinary order."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    other_id, other_token = funded_user(exchange, "1000")
+    user_id, token = funded_user(exchange, "10.05")
+    resting(exchange, other_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    opened = placed(exchange, token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, token, opened["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: wallet_balance(exchange, user_id) == (D("0.01"), 0, 10))
+    wait_for(lambda: sql(exchange, "select size from risk.positions where user_id = %s and symbol = %s",
+                         user_id, symbol) == [(D(1),)])
+
+    resting(exchange, other_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    close = placed(exchange, token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    assert close["margin_locked"] in ("0", "")
+    wait_for_status(exchange, token, close["order_id"], "ORDER_STATUS_FILLED")
+    # The 10 of margin is back; the taker fee 0.04 came out of it.
+    wait_for(lambda: wallet_balance(exchange, user_id) == (D("9.97"), 0, 0))
+    assert positions(exchange, token) == []
+    assert usdt_conserved(exchange)

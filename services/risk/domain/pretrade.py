@@ -25,7 +25,8 @@ or an approval with the amount to lock (formulas in services/risk/domain/margin.
                                  Gross exposure sums, per symbol, the larger of its long and short
                                  legs: position at mark + working orders at their prices (+ this
                                  order at its price on its side). Reduce-only orders add nothing.
-11. INSUFFICIENT_MARGIN          lock_amount > available margin, where available margin =
+11. INSUFFICIENT_MARGIN          lock_amount > available margin (initial margin only on the part
+                                 that does not close the position: domain/netting.py), where available margin =
                                  wallet available - locks approved but not yet visible in the
                                  wallet - unrealized loss in the asset + what this very order id
                                  already holds (a retry or an amend replaces its old lock).
@@ -48,6 +49,7 @@ from services.platform.decimals import format_decimal
 from services.risk.domain import margin
 from services.risk.domain.accounts import Account, AccountStatus, Balance, TierLimits
 from services.risk.domain.instruments import InstrumentLimits
+from services.risk.domain.netting import reducing_quantity
 from services.risk.domain.orders import OrderIntent, OrderType, Side, WorkingOrder
 from services.risk.domain.positions import ValuedPosition
 
@@ -159,8 +161,12 @@ def _evaluate(intent: OrderIntent, view: PreTradeView, policy: RiskPolicy) -> De
     _check_exposure_limit(intent, view, price, policy.account_exposure_multiple * limits.max_position_notional,
                           asset)
 
-    im = margin.initial_margin(order_notional, intent.leverage)
-    fee = margin.fee_reserve(order_notional, instrument.taker_fee_rate)
+    # Netting: the part that closes the position needs no new margin (domain/netting.py).
+    # Its fee is paid from the margin the fill frees (the Wallet frees margin before charging).
+    reducing = reducing_quantity(intent, view.positions, view.working_orders)
+    opening_notional = margin.notional(price, intent.quantity - reducing)
+    im = margin.initial_margin(opening_notional, intent.leverage)
+    fee = margin.fee_reserve(opening_notional, instrument.taker_fee_rate)
     lock = im + fee
     available = available_margin(view)
     if lock > available:

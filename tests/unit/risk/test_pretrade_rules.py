@@ -301,3 +301,17 @@ def test_first_failing_rule_wins():
                     RejectReason.LEVERAGE_ABOVE_INSTRUMENT_MAX)
     assert rejected(evaluate(intent(), view(balance=None, reference_price=D("1"))),
                     RejectReason.PRICE_OUTSIDE_BAND)
+
+
+def test_the_part_of_an_order_that_closes_the_position_needs_no_margin():
+    # short 0.1: a buy of 0.3 closes 0.1 and opens 0.2; margin and fee reserve only for 0.2
+    decision = evaluate(intent(quantity=D("0.3")), view(positions=(position("-0.1"),)))
+    assert decision.approved and decision.initial_margin == D("1000") and decision.fee_reserve == D("5")
+    # a plain (not reduce-only) order that only closes needs no margin at all, even with nothing available
+    closing = evaluate(intent(quantity=D("0.1")), view(positions=(position("-0.1"),),
+                                                       balance=replace(BALANCE, available=D("0"))))
+    assert closing.approved and closing.initial_margin == 0 and closing.lock_amount == 0
+    # an older buy already closes the position: this one opens
+    opened = evaluate(intent(quantity=D("0.1")), view(positions=(position("-0.1"),),
+                                                      working_orders=(working(Side.BUY, "0.1"),)))
+    assert opened.initial_margin == D("500")
