@@ -5,6 +5,7 @@ developer runs.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -103,6 +104,7 @@ class Exchange:
                 self.start_service(service)
             self.start_edge()
             self.start_rail_sim()
+            self.start_market_maker()
         except BaseException:
             self.stop()
             raise
@@ -155,6 +157,21 @@ class Exchange:
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "SPOT_SIM_PORT": str(self.spot_sim_port), **self.extra_env}
         self.stack.supervisor.start("spot_sim", [sys.executable, "-m", "services.spot_sim"], env=env,
                                     cwd=PROJECT_ROOT, health=lambda: port_is_open("127.0.0.1", self.spot_sim_port))
+
+    def start_market_maker(self) -> None:
+        """The demo market maker (mesh/market_maker.py): a client through Envoy with its own accounts.
+        TRADEX_MARKET_MAKER=0 leaves it out (the test session does: its quotes would trade with tests)."""
+        settings = {**os.environ, **self.extra_env}
+        if settings.get("TRADEX_MARKET_MAKER", "1") == "0" or "pricing" not in self.stack.services:
+            return
+        path = self.root / "market-maker-credentials.json"
+        if not path.exists():
+            path.write_text(json.dumps({"password": "Mm-" + secrets.token_urlsafe(16)}))
+            path.chmod(0o600)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "TRADEX_MM_TARGET": self.grpc_target,
+               "TRADEX_MM_PASSWORD": json.loads(path.read_text())["password"], **self.extra_env}
+        self.stack.supervisor.start("market_maker", [sys.executable, "-m", "mesh.market_maker"], env=env,
+                                    cwd=PROJECT_ROOT)
 
     @property
     def http_url(self) -> str:

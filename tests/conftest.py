@@ -22,7 +22,9 @@ def exchange():
                                                   "AUTH_SIGNUP_LIMIT_PER_IP": "100000",
                                                   # Prices (tests/e2e/test_prices.py): faster mark samples and
                                                   # staleness than the production defaults.
-                                                  "PRICING_SAMPLE_INTERVAL_S": "1", "PRICING_STALE_AFTER_S": "3"})
+                                                  "PRICING_SAMPLE_INTERVAL_S": "1", "PRICING_STALE_AFTER_S": "3",
+                                                  # The demo market maker's quotes would trade with the tests.
+                                                  "TRADEX_MARKET_MAKER": "0"})
     mesh.start()
     try:
         yield mesh

@@ -13,7 +13,9 @@ from services.platform.errors import InvalidArgument
 from services.pricing.domain.index import IndexPolicy
 from services.pricing.domain.mark import FundingPolicy
 
-DEFAULT_IMPACT_NOTIONAL = json.dumps({"USDT": "1000", "INR": "85000"})
+# Sized for a young exchange's book (the demo market maker quotes more than this per side); raise it
+# with real depth, since a thin side gives no premium sample.
+DEFAULT_IMPACT_NOTIONAL = json.dumps({"USDT": "200", "INR": "17000"})
 
 
 def _decimal(name: str, default: str, *, positive: bool = False) -> Decimal:

@@ -13,6 +13,7 @@ from decimal import Decimal
 import grpc
 from tradex.auth.v1 import auth_pb2, auth_pb2_grpc
 from tradex.common.v1 import trading_pb2
+from tradex.marketdata.v1 import marketdata_pb2, marketdata_pb2_grpc
 from tradex.metadata.v1 import metadata_pb2, metadata_pb2_grpc
 from tradex.order.v1 import order_pb2, order_pb2_grpc
 from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
@@ -52,6 +53,7 @@ class Client:
         self._metadata = metadata_pb2_grpc.MetadataServiceStub(self._channel)
         self._orders = order_pb2_grpc.OrderServiceStub(self._channel)
         self._wallet = wallet_pb2_grpc.WalletServiceStub(self._channel)
+        self._market = marketdata_pb2_grpc.MarketDataServiceStub(self._channel)
 
     # --- session -------------------------------------------------------------------------------
 
@@ -85,6 +87,15 @@ class Client:
         return list(self._pages(self._metadata.ListInstruments, metadata_pb2.ListInstrumentsRequest(),
                                 "instruments"))
 
+    # --- prices (anonymous) ----------------------------------------------------------------------
+
+    def get_index_price(self, symbol: str) -> marketdata_pb2.IndexPrice:
+        """The latest index with its per-venue components, weights and exclusions."""
+        return self._call(self._market.GetIndexPrice, marketdata_pb2.GetIndexPriceRequest(symbol=symbol)).index_price
+
+    def get_mark_price(self, symbol: str) -> marketdata_pb2.MarkPrice:
+        return self._call(self._market.GetMarkPrice, marketdata_pb2.GetMarkPriceRequest(symbol=symbol)).mark_price
+
     # --- trading -------------------------------------------------------------------------------
 
     def place_order(self, symbol: str, side: str, quantity: Decimal | str, *, price: Decimal | str | None = None,
@@ -108,6 +119,17 @@ class Client:
     def list_fills(self, symbol: str = "", order_id: str = "") -> list[order_pb2.Fill]:
         return list(self._pages(self._orders.ListFills, order_pb2.ListFillsRequest(symbol=symbol, order_id=order_id),
                                 "fills"))
+
+    def list_open_orders(self, symbol: str = "") -> list[order_pb2.Order]:
+        request = order_pb2.ListOrdersRequest(symbol=symbol, state=order_pb2.ORDER_STATE_FILTER_OPEN)
+        return list(self._pages(self._orders.ListOrders, request, "orders"))
+
+    def create_deposit(self, asset: str, amount: Decimal | str, *, client_request_id: str | None = None):
+        """Starts a deposit through the payment rail; the balance grows once the rail confirms it.
+        Reuse `client_request_id` to retry safely."""
+        request = wallet_pb2.CreateDepositRequest(asset=asset, amount=_decimal_text("amount", amount),
+                                                  client_request_id=client_request_id or uuid.uuid4().hex)
+        return self._call(self._wallet.CreateDeposit, request).deposit
 
     def balances(self) -> list[wallet_pb2.Balance]:
         return list(self._call(self._wallet.ListBalances, wallet_pb2.ListBalancesRequest()).balances)
