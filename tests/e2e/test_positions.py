@@ -16,6 +16,7 @@ from tradex.common.v1 import positions_pb2, trading_pb2
 from tradex.funding.v1 import events_pb2 as funding_events
 from tradex.marketdata.v1 import events_pb2 as md_events
 from tradex.marketdata.v1 import marketdata_pb2
+from tradex.position.v1 import events_pb2 as position_events
 from tradex.position.v1 import position_pb2 as pb
 from tradex.position.v1 import position_pb2_grpc
 from tradex.risk.v1 import events_pb2 as risk_events
@@ -199,6 +200,18 @@ def test_position_killed_mid_stream_applies_every_trade_once(exchange, admins):
     [short] = positions(exchange, seller_token)
     assert (long["size"], long["margin"], short["size"], short["margin"]) == ("5", "50", "5", "50")
     assert usdt_conserved(exchange)
+
+    # risk.exposure.v2 is debounced per user (POSITION_EXPOSURE_INTERVAL_S, 1 s by default), kill or
+    # no kill, and the last one published carries the latest state.
+    def exposures() -> list:
+        return sql(exchange, "select occurred_at_unix_ms, payload from position.outbox where topic = "
+                             "'risk.exposure.v2' and key = %s order by id", buyer_id)
+    wait_for(lambda: (rows := exposures()) and position_events.ExposureUpdated.FromString(rows[-1][1]).symbols
+             and position_events.ExposureUpdated.FromString(rows[-1][1]).symbols[0].size == "5")
+    times = [at for at, _ in exposures()]
+    assert all(later - earlier >= 1000 for earlier, later in zip(times, times[1:], strict=False)), times
+    versions = [position_events.ExposureUpdated.FromString(payload).version for _, payload in exposures()]
+    assert versions == sorted(set(versions))
 
 
 def test_funding_is_folded_into_the_position_and_settled_once_from_total_equity(exchange, admins):
