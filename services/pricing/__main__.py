@@ -33,7 +33,7 @@ SERVICE_NAME = marketdata_pb2.DESCRIPTOR.services_by_name["MarketDataService"].f
 
 
 async def build():
-    settings = CommonSettings.from_env("pricing", default_port=50060)
+    settings = CommonSettings.from_env("pricing", default_port=50061)
     pricing = PricingSettings.from_env()
     engine = make_engine(settings.database_url, pool_size=4)
     cache = make_redis(settings.redis_url)
