@@ -69,10 +69,11 @@ def fees_account(exchange) -> D:
                          "and asset = 'USDT'")[0][0]
 
 
-def by_symbol(exchange, symbol: str, as_of: int) -> pb.ListPositionsBySymbolResponse:
+def by_symbol(exchange, symbol: str, as_of: int, **paging) -> pb.ListPositionsBySymbolResponse:
     with grpc.insecure_channel(exchange.stack.services["position"].address) as channel:
         stub = position_pb2_grpc.PositionServiceStub(channel)
-        return stub.ListPositionsBySymbol(pb.ListPositionsBySymbolRequest(symbol=symbol, as_of_unix_ms=as_of))
+        return stub.ListPositionsBySymbol(pb.ListPositionsBySymbolRequest(symbol=symbol, as_of_unix_ms=as_of,
+                                                                          **paging))
 
 
 def test_two_users_open_then_close_and_margin_and_pnl_return_to_available(exchange, admins):
@@ -151,6 +152,11 @@ def test_two_users_open_then_close_and_margin_and_pnl_return_to_available(exchan
     assert sorted((p.user_id, p.size, p.entry_price) for p in then.positions) == sorted(
         [(short_id, "1", "100"), (long_id, "1", "100")])
     assert then.applied_through_unix_ms >= opened_at
+    first = by_symbol(exchange, symbol, opened_at, page_size=1)
+    assert len(first.positions) == 1 and first.next_page_token and first.as_of_unix_ms == opened_at
+    second = by_symbol(exchange, symbol, 0, page_size=1, page_token=first.next_page_token)
+    assert [p.user_id for p in (*first.positions, *second.positions)] == sorted([short_id, long_id])
+    assert second.next_page_token == "" and second.as_of_unix_ms == opened_at
     assert by_symbol(exchange, symbol, opened_at - 1).positions == []
     assert list(by_symbol(exchange, symbol, 0).positions) == []
 

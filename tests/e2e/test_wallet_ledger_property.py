@@ -38,6 +38,7 @@ from services.wallet.app.deposits import DepositCaps, DepositUseCases, WebhookCa
 from services.wallet.app.funds import FundsUseCases, TradeFill
 from services.wallet.app.settlements import InsuranceUseCases, SettlementPosting, apply_settlement
 from services.wallet.domain.ledger import ASSETS, AccountKind
+from services.wallet.domain.settlements import SettlementKind, TradeInstruction
 from tests.unit.wallet.test_ledger_property import SEED_SLOTS, USERS, concrete, operations, seed_deposits
 
 pytestmark = pytest.mark.e2e
@@ -124,6 +125,16 @@ class Run:
         async with self.engine.begin() as conn:
             await apply_settlement(conn, SettlementPosting(self.key(sid), self.user_ids[user], asset, kind, amount,
                                                            "trade"))
+
+    async def trade_instruction(self, sid, user, asset, order, released, margin_in, pnl, fee):
+        # settlement.v1 kind TRADE, as the consumer applies it; an order of another user or asset
+        # is applied without touching that order's lock.
+        funds = self.order_funds.get(order)
+        order_id = funds.order_id if funds is not None else self.key(order)
+        async with self.engine.begin() as conn:
+            await apply_settlement(conn, SettlementPosting(
+                self.key(sid), self.user_ids[user], asset, SettlementKind.TRADE, pnl - fee, "trade",
+                order_id=order_id, trade=TradeInstruction(released, margin_in, pnl, fee)))
 
     async def insurance_op(self, tid, user, asset, amount, draw):
         op = self.insurance.draw if draw else self.insurance.contribute

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 # The events that concern orders; book deltas are Market Data's.
 RELEVANT = frozenset({"order_accepted", "order_rejected", "trade_executed", "order_cancelled", "order_expired",
-                      "order_amended", "command_rejected"})
+                      "order_amended", "command_rejected"})  # the keys of EngineEventApplier's dispatch table
 
 
 def _reason(enum, value: int) -> str:
@@ -54,8 +54,14 @@ class EngineEventApplier:
         if kind not in RELEVANT:
             return
         at_ms = event.occurred_at_unix_ms or received.occurred_at_unix_ms
+        handlers = {
+            "order_accepted": self._order_accepted, "order_rejected": self._order_rejected,
+            "trade_executed": self._trade_executed, "order_cancelled": self._order_cancelled,
+            "order_expired": self._order_expired, "order_amended": self._order_amended,
+            "command_rejected": self._command_rejected,
+        }
         try:
-            await getattr(self, "_" + kind)(conn, event, getattr(event, kind), at_ms)
+            await handlers[kind](conn, event, getattr(event, kind), at_ms)
         except IllegalTransition as exc:
             log.error("engine event refused by the order state machine; skipped", extra={
                 "event_id": event.event_id, "kind": kind, "error": str(exc)})
