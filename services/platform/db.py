@@ -11,8 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
-    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size,
-                               pool_pre_ping=True)
+    # No pool_pre_ping: it costs a round trip (SELECT 1) on every checkout, i.e. on every
+    # transaction of every service. A connection the server dropped fails its statement instead;
+    # SQLAlchemy then invalidates the pool and the caller's retry (a consumer's redelivery, a
+    # client's retry on UNAVAILABLE) gets a fresh connection.
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size)
 
 
 def _outbox_columns() -> list:

@@ -1,9 +1,10 @@
 """Kafka record <-> protobuf event, with the headers every TradeX topic carries."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from google.protobuf.message import Message
+from google.protobuf.message import DecodeError, Message
 
 HEADER_EVENT_ID = "event_id"
 HEADER_EVENT_TYPE = "event_type"
@@ -50,3 +51,21 @@ def from_kafka(record) -> ReceivedEvent:
         occurred_at_unix_ms=int(headers.get(HEADER_OCCURRED_AT, "0")),
         payload=record.value() or b"",
     )
+
+
+def oneof_filter(message_class: type[Message], oneof: str, kinds: Iterable[str]) -> Callable[[ReceivedEvent], bool]:
+    """A consumer's `relevant` predicate: only events of `message_class` whose `oneof` is set to
+    one of `kinds` reach the database (engine.event.v1 is mostly book deltas, which many
+    consumers do not need: skipping them before the transaction saves an inbox row each)."""
+    wanted, full_name = frozenset(kinds), message_class.DESCRIPTOR.full_name
+
+    def relevant(received: ReceivedEvent) -> bool:
+        if received.event_type != full_name:
+            return False
+        try:
+            event = message_class.FromString(received.payload)
+        except DecodeError as exc:
+            raise MalformedEvent(f"{full_name} {received.event_id} does not parse: {exc}") from exc
+        return event.WhichOneof(oneof) in wanted
+
+    return relevant

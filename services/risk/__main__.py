@@ -30,6 +30,7 @@ from services.risk.api.consumers import INSTRUMENT_TOPICS, InstrumentCacheUpdate
 from services.risk.api.engine_events import ORDER_TOPICS, EngineEvents
 from services.risk.api.market_events import PRICE_TOPICS, MarketEvents
 from services.risk.api.servicer import RiskServicer
+from services.risk.app.leverage import LeverageSettings
 from services.risk.app.margin_watch import MarginWatch
 from services.risk.app.pretrade import RiskUseCases
 from services.risk.app.warmup import warm_up
@@ -46,18 +47,22 @@ async def build():
     state = RiskState()
     for tier in risk.default_tiers:
         state.put_tier(tier)
+    orders = EngineEvents(state)
     groups = [
         ("risk.instruments", INSTRUMENT_TOPICS, InstrumentCacheUpdater(state.instruments).handlers()),
         ("risk.accounts", ACCOUNT_TOPICS, AccountEvents(state).handlers()),
         ("risk.prices", PRICE_TOPICS, MarketEvents(state).handlers()),
-        ("risk.orders", ORDER_TOPICS, EngineEvents(state).handlers()),
+        ("risk.orders", ORDER_TOPICS, orders.handlers()),
     ]
+    relevant = {"risk.orders": orders.relevant}
     consumers = [EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
-                               inbox=inbox, handlers=handlers) for name, topics, handlers in groups]
+                               inbox=inbox, handlers=handlers, relevant=relevant.get(name))
+                 for name, topics, handlers in groups]
     warmed = asyncio.Event()
 
     async def load_state() -> None:
         await warm_up(engine, state)
+        await leverage.load()
         warmed.set()
 
     def after_warm_up(consumer: EventConsumer):
@@ -68,7 +73,8 @@ async def build():
         run.__qualname__ = f"consume:{consumer.name}"
         return run
 
-    servicer = RiskServicer(RiskUseCases(state, risk))
+    leverage = LeverageSettings(engine, state)
+    servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
     # The live margin watch and the relay of its risk.liquidation.v1 events.
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     watch = MarginWatch(engine, state, on_events_committed=relay.wake)

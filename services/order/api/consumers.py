@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from google.protobuf.message import DecodeError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.user.v1 import events_pb2 as user_events
@@ -16,7 +15,7 @@ from tradex.user.v1 import user_pb2
 
 from services.order.app.commands import cancel_open_orders
 from services.order.app.engine_events import RELEVANT, EngineEventApplier
-from services.platform.events import MalformedEvent, ReceivedEvent
+from services.platform.events import ReceivedEvent, oneof_filter
 from services.platform.kafka import EventConsumer
 
 ENGINE_TOPICS = ["engine.event.v1"]
@@ -26,31 +25,18 @@ USER_CONSUMER = "order.user-status"
 
 
 class WakingConsumer(EventConsumer):
-    """An EventConsumer that skips, without touching the database, the records its `relevant`
-    filter rejects (most of engine.event.v1 is book deltas), and calls `on_committed` after each
-    transaction that applied events, so the outbox relay and the wallet-call drainer start at once."""
+    """An EventConsumer that calls `on_committed` after each transaction that applied events, so
+    the wallet-call drainer starts at once."""
 
-    def __init__(self, *, relevant: Callable[[ReceivedEvent], bool] = lambda _: True,
-                 on_committed: Callable[[], None] = lambda: None, **kwargs) -> None:
+    def __init__(self, *, on_committed: Callable[[], None] = lambda: None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._relevant = relevant
         self._on_committed = on_committed
-
-    def wanted(self, event: ReceivedEvent) -> bool:
-        return super().wanted(event) and self._relevant(event)
 
     def after_commit(self, applied: int) -> None:
         self._on_committed()
 
 
-def is_order_event(received: ReceivedEvent) -> bool:
-    if received.event_type != engine_pb.EngineEvent.DESCRIPTOR.full_name:
-        return False
-    try:
-        event = engine_pb.EngineEvent.FromString(received.payload)
-    except DecodeError as exc:
-        raise MalformedEvent(f"engine event {received.event_id} does not parse: {exc}") from exc
-    return event.WhichOneof("event") in RELEVANT
+is_order_event = oneof_filter(engine_pb.EngineEvent, "event", RELEVANT)
 
 
 async def on_user_status_changed(conn: AsyncConnection, event: user_events.UserStatusChanged,

@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.engine.v1 import events_pb2 as engine_events
 
-from services.platform.events import ReceivedEvent
+from services.platform.events import ReceivedEvent, oneof_filter
 from services.risk.adapters import order_store
 from services.risk.api.event_parsing import EventReader
 from services.risk.domain.orders import WorkingOrder
@@ -26,10 +26,20 @@ ZERO = Decimal(0)
 class EngineEvents:
     def __init__(self, state: RiskState) -> None:
         self.state = state
+        self._by_kind = {
+            "order_accepted": self._order_accepted,
+            "order_rejected": self._order_rejected,
+            "trade_executed": self._trade_executed,
+            "order_cancelled": self._order_cancelled,
+            "order_expired": self._order_expired,
+            "order_amended": self._order_amended,
+            "command_rejected": self._command_rejected,
+        }
+        # Book deltas (most of the topic) never reach the database.
+        self.relevant = oneof_filter(engine_events.EngineEvent, "event", self._by_kind)
 
     async def on_event(self, conn: AsyncConnection, event: engine_events.EngineEvent, received: ReceivedEvent) -> None:
-        kind = event.WhichOneof("event")
-        handler = getattr(self, f"_{kind}", None) if kind else None
+        handler = self._by_kind.get(event.WhichOneof("event") or "")
         if handler is not None:
             await handler(conn, event, EventReader(received))
 
