@@ -324,3 +324,31 @@ def test_closing_with_a_plain_order_needs_no_new_margin(exchange, admins):
     wait_for(lambda: wallet_balance(exchange, user_id) == (D("9.97"), 0, 0))
     assert positions(exchange, token) == []
     assert usdt_conserved(exchange)
+
+
+def set_leverage(exchange, token: str, symbol: str, leverage: str):
+    return call(exchange.http_url, "POST", f"/v1/positions/{symbol}/leverage", {"leverage": leverage}, token)
+
+
+def test_leverage_is_a_per_symbol_setting_that_orders_without_one_use(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]  # max leverage 20
+    other_id, other_token = funded_user(exchange, "1000")
+    user_id, token = funded_user(exchange, "10.05")
+    refused = set_leverage(exchange, token, symbol, "21")
+    assert refused.status == 400 and "above the instrument's maximum 20" in refused.body["message"]
+    answer = set_leverage(exchange, token, symbol, "10")
+    assert answer.status == 200 and answer.body["leverage"] == "10", answer.body
+
+    resting(exchange, other_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    body = limit_order(symbol, "BUY", "100.00", "1")  # no leverage: the setting applies
+    order = placed(exchange, token, body)
+    assert (order["leverage"], order["margin_locked"]) == ("10", "10.04")
+    wait_for_status(exchange, token, order["order_id"], "ORDER_STATUS_FILLED")
+    [mine] = wait_for(lambda: positions(exchange, token))
+    assert (mine["leverage"], mine["margin"]) == ("10", "10")
+    wait_for(lambda: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s", user_id, symbol))
+
+    # Equity 10.01 cannot hold the position's 100 of notional at leverage 5 (20 of margin).
+    refused = set_leverage(exchange, token, symbol, "5")
+    assert refused.status == 400 and "would not cover 20" in refused.body["message"], refused.body
+    assert set_leverage(exchange, token, symbol, "20").status == 200

@@ -22,6 +22,8 @@ class Approval:
     lock_amount: Decimal
     reference_price: Decimal | None
     protection_price: Decimal | None  # MARKET only
+    # The leverage Risk used: the order's own, or the user's setting for the symbol.
+    leverage: Decimal = Decimal(1)
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -53,4 +55,5 @@ class RiskClient:
                                      reason=reason)
         return Approval(asset=response.asset, lock_amount=Decimal(response.lock_amount or "0"),
                         reference_price=_decimal(response.reference_price),
-                        protection_price=_decimal(response.protection_price))
+                        protection_price=_decimal(response.protection_price),
+                        leverage=_decimal(response.leverage) or (leverage if leverage > 0 else Decimal(1)))

@@ -161,7 +161,7 @@ class PlacementUseCases:
         return Order(
             order_id=order_id, client_order_id=request.client_order_id, user_id=placement.user_id,
             symbol=request.symbol, side=request.side, order_type=request.order_type,
-            time_in_force=request.time_in_force, price=price, quantity=request.quantity, leverage=request.leverage,
+            time_in_force=request.time_in_force, price=price, quantity=request.quantity, leverage=approval.leverage,
             reduce_only=request.reduce_only, self_trade_prevention=request.self_trade_prevention,
             margin_asset=instrument.quote_asset, tick_size=instrument.tick_size, lot_size=instrument.lot_size,
             maker_fee_rate=instrument.maker_fee_rate, taker_fee_rate=instrument.taker_fee_rate,

@@ -88,8 +88,9 @@ def parse_new_order(*, symbol: str, side: Side | None, order_type: OrderType | N
             raise InvalidArgument("price must be empty for a MARKET order")
         parsed_price = None
     parsed_quantity = parse_decimal("quantity", quantity, positive=True)
-    parsed_leverage = parse_decimal("leverage", leverage, allow_empty=True) if leverage else ONE
-    if parsed_leverage < ONE:
+    # Empty: the user's per-symbol setting, which Risk resolves (PreTradeCheckResponse.leverage).
+    parsed_leverage = parse_decimal("leverage", leverage, allow_empty=True) if leverage else Decimal(0)
+    if 0 < parsed_leverage < ONE or parsed_leverage < 0:
         raise InvalidArgument(f"leverage must be at least 1, got {leverage!r}")
     return NewOrderRequest(
         symbol=symbol, side=side, order_type=order_type, time_in_force=tif, price=parsed_price,

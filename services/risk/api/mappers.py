@@ -38,8 +38,9 @@ def intent_from_proto(request: pb.PreTradeCheckRequest) -> OrderIntent:
         raise InvalidArgument("price must be empty for a MARKET order (Risk sets its protection price)")
     else:
         price = None
-    leverage = parse_decimal("leverage", request.leverage, positive=True)
-    if leverage < 1:
+    # Empty or "0": the user's setting for the symbol (resolved by the use case).
+    leverage = parse_decimal("leverage", request.leverage or "0", non_negative=True)
+    if 0 < leverage < 1:
         raise InvalidArgument(f"leverage must be at least 1, got {request.leverage!r}")
     return OrderIntent(
         order_id=_required("order_id", request.order_id), user_id=_required("user_id", request.user_id),

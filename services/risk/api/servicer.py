@@ -13,6 +13,7 @@ from tradex.risk.v1 import risk_pb2 as pb
 from tradex.risk.v1 import risk_pb2_grpc
 
 from services.platform.auth import require_principal
+from services.platform.decimals import format_decimal, parse_decimal
 from services.platform.errors import InvalidArgument
 from services.platform.ids import now_ms
 from services.risk.api.mappers import account_to_proto, decision_to_proto, intent_from_proto
@@ -33,7 +34,22 @@ class RiskServicer(risk_pb2_grpc.RiskServiceServicer):
     async def PreTradeCheck(self, request: pb.PreTradeCheckRequest, context) -> pb.PreTradeCheckResponse:
         intent = intent_from_proto(request)
         await self._require_ready(context)
-        return decision_to_proto(self._use_cases.check(intent))
+        intent = self._use_cases.with_leverage(intent)
+        response = decision_to_proto(self._use_cases.check(intent))
+        response.leverage = format_decimal(intent.leverage)
+        return response
+
+    async def SetLeverage(self, request: pb.SetLeverageRequest, context) -> pb.SetLeverageResponse:
+        caller = require_principal()
+        symbol = request.symbol.strip().upper()
+        if not symbol:
+            raise InvalidArgument("symbol is required")
+        leverage = parse_decimal("leverage", request.leverage, positive=True)
+        await self._require_ready(context)
+        if self._use_cases.leverage is None:
+            await context.abort(grpc.StatusCode.UNIMPLEMENTED, "leverage settings are not enabled")
+        at = await self._use_cases.leverage.set(caller.subject, symbol, leverage)
+        return pb.SetLeverageResponse(symbol=symbol, leverage=format_decimal(leverage), updated_at_unix_ms=at)
 
     async def GetAccountRisk(self, request: pb.GetAccountRiskRequest, context) -> pb.GetAccountRiskResponse:
         caller = require_principal()

@@ -3,12 +3,14 @@ the account view. Both read only the in-memory state: no database or network on 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from services.platform.ids import now_ms
+from services.risk.app.leverage import LeverageSettings
 from services.risk.config import RiskSettings
 from services.risk.domain.account_risk import AccountFigures
+from services.risk.domain.leverage import resolve
 from services.risk.domain.orders import OrderIntent, Reservation, WorkingOrder
 from services.risk.domain.pretrade import Decision, evaluate
 from services.risk.domain.state import RiskState
@@ -22,6 +24,12 @@ class RiskUseCases:
     state: RiskState
     settings: RiskSettings
     clock: Callable[[], int] = now_ms
+    # Per-(user, symbol) leverage for orders that carry none (app/leverage.py); None: default 1.
+    leverage: LeverageSettings | None = None
+
+    def with_leverage(self, intent: OrderIntent) -> OrderIntent:
+        resolved = self.leverage.resolve(intent) if self.leverage else resolve(intent.leverage, None)
+        return replace(intent, leverage=resolved)
 
     def check(self, intent: OrderIntent) -> Decision:
         now = self.clock()

@@ -30,7 +30,8 @@ def request(**changes):
 
 def test_a_valid_limit_order_parses_with_defaults():
     order = request()
-    assert order.time_in_force is TimeInForce.GTC and order.leverage == 1 and order.price == D("65000.1")
+    # leverage 0: none given, so the per-symbol setting applies (Risk resolves it at the check)
+    assert order.time_in_force is TimeInForce.GTC and order.leverage == 0 and order.price == D("65000.1")
     check_instrument_rules(order, BTC)
 
 

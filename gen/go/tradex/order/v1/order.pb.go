@@ -626,7 +626,11 @@ type PlaceOrderRequest struct {
 	// Only ever reduce the caller's position in the symbol (checked by Risk at placement; a
 	// resting reduce-only order that would later increase it is cancelled).
 	ReduceOnly bool `protobuf:"varint,8,opt,name=reduce_only,json=reduceOnly,proto3" json:"reduce_only,omitempty"`
-	// Decimal from 1 up to the instrument's and the KYC tier's maximum; empty means "1".
+	// Deprecated: leverage is a per-(user, symbol) setting (POST /v1/positions/{symbol}/leverage).
+	// Leave it empty to use the setting (1 without one); when given, a decimal from 1 up to the
+	// instrument's and the KYC tier's maximum, used for this order only.
+	//
+	// Deprecated: Marked as deprecated in tradex/order/v1/order.proto.
 	Leverage string `protobuf:"bytes,9,opt,name=leverage,proto3" json:"leverage,omitempty"`
 	// UNSPECIFIED uses the exchange default (CANCEL_MAKER).
 	SelfTradePrevention v1.SelfTradePrevention `protobuf:"varint,10,opt,name=self_trade_prevention,json=selfTradePrevention,proto3,enum=tradex.common.v1.SelfTradePrevention" json:"self_trade_prevention,omitempty"`
@@ -720,6 +724,7 @@ func (x *PlaceOrderRequest) GetReduceOnly() bool {
 	return false
 }
 
+// Deprecated: Marked as deprecated in tradex/order/v1/order.proto.
 func (x *PlaceOrderRequest) GetLeverage() string {
 	if x != nil {
 		return x.Leverage
@@ -1839,7 +1844,7 @@ const file_tradex_order_v1_order_proto_rawDesc = "" +
 	"\x0eliquidity_role\x18\v \x01(\x0e2\x1f.tradex.common.v1.LiquidityRoleR\rliquidityRole\x12\x16\n" +
 	"\x06margin\x18\f \x01(\tR\x06margin\x12%\n" +
 	"\x0eis_liquidation\x18\r \x01(\bR\risLiquidation\x12-\n" +
-	"\x13executed_at_unix_ms\x18\x0e \x01(\x03R\x10executedAtUnixMs\"\xe6\x03\n" +
+	"\x13executed_at_unix_ms\x18\x0e \x01(\x03R\x10executedAtUnixMs\"\xea\x03\n" +
 	"\x11PlaceOrderRequest\x12\x1c\n" +
 	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\x120\n" +
 	"\x04side\x18\x02 \x01(\x0e2\x16.tradex.common.v1.SideB\x04\xe2A\x01\x02R\x04side\x12@\n" +
@@ -1850,8 +1855,8 @@ const file_tradex_order_v1_order_proto_rawDesc = "" +
 	"\bquantity\x18\x06 \x01(\tB\x04\xe2A\x01\x02R\bquantity\x12,\n" +
 	"\x0fclient_order_id\x18\a \x01(\tB\x04\xe2A\x01\x02R\rclientOrderId\x12\x1f\n" +
 	"\vreduce_only\x18\b \x01(\bR\n" +
-	"reduceOnly\x12\x1a\n" +
-	"\bleverage\x18\t \x01(\tR\bleverage\x12Y\n" +
+	"reduceOnly\x12\x1e\n" +
+	"\bleverage\x18\t \x01(\tB\x02\x18\x01R\bleverage\x12Y\n" +
 	"\x15self_trade_prevention\x18\n" +
 	" \x01(\x0e2%.tradex.common.v1.SelfTradePreventionR\x13selfTradePrevention\"B\n" +
 	"\x12PlaceOrderResponse\x12,\n" +

@@ -175,6 +175,119 @@ func (RejectReason) EnumDescriptor() ([]byte, []int) {
 	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{1}
 }
 
+type SetLeverageRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Symbol string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	// Decimal >= 1.
+	Leverage      string `protobuf:"bytes,2,opt,name=leverage,proto3" json:"leverage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetLeverageRequest) Reset() {
+	*x = SetLeverageRequest{}
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLeverageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLeverageRequest) ProtoMessage() {}
+
+func (x *SetLeverageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLeverageRequest.ProtoReflect.Descriptor instead.
+func (*SetLeverageRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *SetLeverageRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *SetLeverageRequest) GetLeverage() string {
+	if x != nil {
+		return x.Leverage
+	}
+	return ""
+}
+
+type SetLeverageResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Symbol          string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Leverage        string                 `protobuf:"bytes,2,opt,name=leverage,proto3" json:"leverage,omitempty"`
+	UpdatedAtUnixMs int64                  `protobuf:"varint,3,opt,name=updated_at_unix_ms,json=updatedAtUnixMs,proto3" json:"updated_at_unix_ms,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SetLeverageResponse) Reset() {
+	*x = SetLeverageResponse{}
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetLeverageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetLeverageResponse) ProtoMessage() {}
+
+func (x *SetLeverageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetLeverageResponse.ProtoReflect.Descriptor instead.
+func (*SetLeverageResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *SetLeverageResponse) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *SetLeverageResponse) GetLeverage() string {
+	if x != nil {
+		return x.Leverage
+	}
+	return ""
+}
+
+func (x *SetLeverageResponse) GetUpdatedAtUnixMs() int64 {
+	if x != nil {
+		return x.UpdatedAtUnixMs
+	}
+	return 0
+}
+
 type PreTradeCheckRequest struct {
 	state     protoimpl.MessageState `protogen:"open.v1"`
 	OrderId   string                 `protobuf:"bytes,1,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
@@ -186,7 +299,7 @@ type PreTradeCheckRequest struct {
 	Price string `protobuf:"bytes,6,opt,name=price,proto3" json:"price,omitempty"`
 	// The order's open quantity (for an amend: the new remaining quantity).
 	Quantity string `protobuf:"bytes,7,opt,name=quantity,proto3" json:"quantity,omitempty"`
-	// Decimal >= 1.
+	// Decimal >= 1; empty (or "0"): the user's setting for the symbol (SetLeverage), 1 without one.
 	Leverage      string `protobuf:"bytes,8,opt,name=leverage,proto3" json:"leverage,omitempty"`
 	ReduceOnly    bool   `protobuf:"varint,9,opt,name=reduce_only,json=reduceOnly,proto3" json:"reduce_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -195,7 +308,7 @@ type PreTradeCheckRequest struct {
 
 func (x *PreTradeCheckRequest) Reset() {
 	*x = PreTradeCheckRequest{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[0]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -207,7 +320,7 @@ func (x *PreTradeCheckRequest) String() string {
 func (*PreTradeCheckRequest) ProtoMessage() {}
 
 func (x *PreTradeCheckRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[0]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -220,7 +333,7 @@ func (x *PreTradeCheckRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreTradeCheckRequest.ProtoReflect.Descriptor instead.
 func (*PreTradeCheckRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{0}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *PreTradeCheckRequest) GetOrderId() string {
@@ -307,13 +420,16 @@ type PreTradeCheckResponse struct {
 	// price_band_rate against the taker). The Order service sends it as the command's price; the
 	// engine treats MARKET as IOC bounded by it (and by its own band around the best price).
 	ProtectionPrice string `protobuf:"bytes,9,opt,name=protection_price,json=protectionPrice,proto3" json:"protection_price,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// The leverage the check used: the request's, or the user's setting when it carried none. The
+	// Order service gives it to the order (and so to the engine, which echoes it to Position).
+	Leverage      string `protobuf:"bytes,10,opt,name=leverage,proto3" json:"leverage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *PreTradeCheckResponse) Reset() {
 	*x = PreTradeCheckResponse{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[1]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -325,7 +441,7 @@ func (x *PreTradeCheckResponse) String() string {
 func (*PreTradeCheckResponse) ProtoMessage() {}
 
 func (x *PreTradeCheckResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[1]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -338,7 +454,7 @@ func (x *PreTradeCheckResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PreTradeCheckResponse.ProtoReflect.Descriptor instead.
 func (*PreTradeCheckResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{1}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *PreTradeCheckResponse) GetDecision() PreTradeDecision {
@@ -404,6 +520,13 @@ func (x *PreTradeCheckResponse) GetProtectionPrice() string {
 	return ""
 }
 
+func (x *PreTradeCheckResponse) GetLeverage() string {
+	if x != nil {
+		return x.Leverage
+	}
+	return ""
+}
+
 // The risk of one open position, valued at the mark price.
 type PositionRisk struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -427,7 +550,7 @@ type PositionRisk struct {
 
 func (x *PositionRisk) Reset() {
 	*x = PositionRisk{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[2]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -439,7 +562,7 @@ func (x *PositionRisk) String() string {
 func (*PositionRisk) ProtoMessage() {}
 
 func (x *PositionRisk) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[2]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -452,7 +575,7 @@ func (x *PositionRisk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PositionRisk.ProtoReflect.Descriptor instead.
 func (*PositionRisk) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{2}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *PositionRisk) GetSymbol() string {
@@ -547,7 +670,7 @@ type AccountRisk struct {
 
 func (x *AccountRisk) Reset() {
 	*x = AccountRisk{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[3]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -559,7 +682,7 @@ func (x *AccountRisk) String() string {
 func (*AccountRisk) ProtoMessage() {}
 
 func (x *AccountRisk) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[3]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -572,7 +695,7 @@ func (x *AccountRisk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AccountRisk.ProtoReflect.Descriptor instead.
 func (*AccountRisk) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{3}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *AccountRisk) GetAsset() string {
@@ -662,7 +785,7 @@ type GetAccountRiskRequest struct {
 
 func (x *GetAccountRiskRequest) Reset() {
 	*x = GetAccountRiskRequest{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[4]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -674,7 +797,7 @@ func (x *GetAccountRiskRequest) String() string {
 func (*GetAccountRiskRequest) ProtoMessage() {}
 
 func (x *GetAccountRiskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[4]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -687,7 +810,7 @@ func (x *GetAccountRiskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAccountRiskRequest.ProtoReflect.Descriptor instead.
 func (*GetAccountRiskRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{4}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetAccountRiskRequest) GetAsset() string {
@@ -706,7 +829,7 @@ type GetAccountRiskResponse struct {
 
 func (x *GetAccountRiskResponse) Reset() {
 	*x = GetAccountRiskResponse{}
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[5]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -718,7 +841,7 @@ func (x *GetAccountRiskResponse) String() string {
 func (*GetAccountRiskResponse) ProtoMessage() {}
 
 func (x *GetAccountRiskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_risk_v1_risk_proto_msgTypes[5]
+	mi := &file_tradex_risk_v1_risk_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -731,7 +854,7 @@ func (x *GetAccountRiskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAccountRiskResponse.ProtoReflect.Descriptor instead.
 func (*GetAccountRiskResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{5}
+	return file_tradex_risk_v1_risk_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetAccountRiskResponse) GetAccounts() []*AccountRisk {
@@ -745,7 +868,14 @@ var File_tradex_risk_v1_risk_proto protoreflect.FileDescriptor
 
 const file_tradex_risk_v1_risk_proto_rawDesc = "" +
 	"\n" +
-	"\x19tradex/risk/v1/risk.proto\x12\x0etradex.risk.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\x1a\x1etradex/common/v1/trading.proto\"\xe3\x02\n" +
+	"\x19tradex/risk/v1/risk.proto\x12\x0etradex.risk.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\x1a\x1etradex/common/v1/trading.proto\"T\n" +
+	"\x12SetLeverageRequest\x12\x1c\n" +
+	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\x12 \n" +
+	"\bleverage\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\bleverage\"v\n" +
+	"\x13SetLeverageResponse\x12\x16\n" +
+	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x1a\n" +
+	"\bleverage\x18\x02 \x01(\tR\bleverage\x12+\n" +
+	"\x12updated_at_unix_ms\x18\x03 \x01(\x03R\x0fupdatedAtUnixMs\"\xdd\x02\n" +
 	"\x14PreTradeCheckRequest\x12\x1f\n" +
 	"\border_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\aorderId\x12\x1d\n" +
 	"\auser_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\x06userId\x12\x1c\n" +
@@ -754,10 +884,10 @@ const file_tradex_risk_v1_risk_proto_rawDesc = "" +
 	"\n" +
 	"order_type\x18\x05 \x01(\x0e2\x1b.tradex.common.v1.OrderTypeB\x04\xe2A\x01\x02R\torderType\x12\x14\n" +
 	"\x05price\x18\x06 \x01(\tR\x05price\x12 \n" +
-	"\bquantity\x18\a \x01(\tB\x04\xe2A\x01\x02R\bquantity\x12 \n" +
-	"\bleverage\x18\b \x01(\tB\x04\xe2A\x01\x02R\bleverage\x12\x1f\n" +
+	"\bquantity\x18\a \x01(\tB\x04\xe2A\x01\x02R\bquantity\x12\x1a\n" +
+	"\bleverage\x18\b \x01(\tR\bleverage\x12\x1f\n" +
 	"\vreduce_only\x18\t \x01(\bR\n" +
-	"reduceOnly\"\x85\x03\n" +
+	"reduceOnly\"\xa1\x03\n" +
 	"\x15PreTradeCheckResponse\x12<\n" +
 	"\bdecision\x18\x01 \x01(\x0e2 .tradex.risk.v1.PreTradeDecisionR\bdecision\x12A\n" +
 	"\rreject_reason\x18\x02 \x01(\x0e2\x1c.tradex.risk.v1.RejectReasonR\frejectReason\x12\x18\n" +
@@ -769,7 +899,9 @@ const file_tradex_risk_v1_risk_proto_rawDesc = "" +
 	"\vlock_amount\x18\a \x01(\tR\n" +
 	"lockAmount\x12'\n" +
 	"\x0freference_price\x18\b \x01(\tR\x0ereferencePrice\x12)\n" +
-	"\x10protection_price\x18\t \x01(\tR\x0fprotectionPrice\"\xe0\x02\n" +
+	"\x10protection_price\x18\t \x01(\tR\x0fprotectionPrice\x12\x1a\n" +
+	"\bleverage\x18\n" +
+	" \x01(\tR\bleverage\"\xe0\x02\n" +
 	"\fPositionRisk\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x122\n" +
 	"\x04side\x18\x02 \x01(\x0e2\x1e.tradex.common.v1.PositionSideR\x04side\x12\x12\n" +
@@ -818,10 +950,11 @@ const file_tradex_risk_v1_risk_proto_rawDesc = "" +
 	"(REJECT_REASON_REDUCE_ONLY_WOULD_INCREASE\x10\n" +
 	"\x12$\n" +
 	" REJECT_REASON_NO_REFERENCE_PRICE\x10\v\x12!\n" +
-	"\x1dREJECT_REASON_UNKNOWN_ACCOUNT\x10\f2\xfb\x01\n" +
+	"\x1dREJECT_REASON_UNKNOWN_ACCOUNT\x10\f2\x8c\x03\n" +
 	"\vRiskService\x12d\n" +
 	"\rPreTradeCheck\x12$.tradex.risk.v1.PreTradeCheckRequest\x1a%.tradex.risk.v1.PreTradeCheckResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12\x85\x01\n" +
-	"\x0eGetAccountRisk\x12%.tradex.risk.v1.GetAccountRiskRequest\x1a&.tradex.risk.v1.GetAccountRiskResponse\"$\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/risk/accountB\xb9\x01\n" +
+	"\x0eGetAccountRisk\x12%.tradex.risk.v1.GetAccountRiskRequest\x1a&.tradex.risk.v1.GetAccountRiskResponse\"$\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/risk/account\x12\x8e\x01\n" +
+	"\vSetLeverage\x12\".tradex.risk.v1.SetLeverageRequest\x1a#.tradex.risk.v1.SetLeverageResponse\"6\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/positions/{symbol}/leverageB\xb9\x01\n" +
 	"\x12com.tradex.risk.v1B\tRiskProtoP\x01Z>github.com/tradex-exchange/tradex/gen/go/tradex/risk/v1;riskv1\xa2\x02\x03TRX\xaa\x02\x0eTradex.Risk.V1\xca\x02\x0eTradex\\Risk\\V1\xe2\x02\x1aTradex\\Risk\\V1\\GPBMetadata\xea\x02\x10Tradex::Risk::V1b\x06proto3"
 
 var (
@@ -837,34 +970,38 @@ func file_tradex_risk_v1_risk_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_risk_v1_risk_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_risk_v1_risk_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_tradex_risk_v1_risk_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
 var file_tradex_risk_v1_risk_proto_goTypes = []any{
 	(PreTradeDecision)(0),          // 0: tradex.risk.v1.PreTradeDecision
 	(RejectReason)(0),              // 1: tradex.risk.v1.RejectReason
-	(*PreTradeCheckRequest)(nil),   // 2: tradex.risk.v1.PreTradeCheckRequest
-	(*PreTradeCheckResponse)(nil),  // 3: tradex.risk.v1.PreTradeCheckResponse
-	(*PositionRisk)(nil),           // 4: tradex.risk.v1.PositionRisk
-	(*AccountRisk)(nil),            // 5: tradex.risk.v1.AccountRisk
-	(*GetAccountRiskRequest)(nil),  // 6: tradex.risk.v1.GetAccountRiskRequest
-	(*GetAccountRiskResponse)(nil), // 7: tradex.risk.v1.GetAccountRiskResponse
-	(v1.Side)(0),                   // 8: tradex.common.v1.Side
-	(v1.OrderType)(0),              // 9: tradex.common.v1.OrderType
-	(v1.PositionSide)(0),           // 10: tradex.common.v1.PositionSide
+	(*SetLeverageRequest)(nil),     // 2: tradex.risk.v1.SetLeverageRequest
+	(*SetLeverageResponse)(nil),    // 3: tradex.risk.v1.SetLeverageResponse
+	(*PreTradeCheckRequest)(nil),   // 4: tradex.risk.v1.PreTradeCheckRequest
+	(*PreTradeCheckResponse)(nil),  // 5: tradex.risk.v1.PreTradeCheckResponse
+	(*PositionRisk)(nil),           // 6: tradex.risk.v1.PositionRisk
+	(*AccountRisk)(nil),            // 7: tradex.risk.v1.AccountRisk
+	(*GetAccountRiskRequest)(nil),  // 8: tradex.risk.v1.GetAccountRiskRequest
+	(*GetAccountRiskResponse)(nil), // 9: tradex.risk.v1.GetAccountRiskResponse
+	(v1.Side)(0),                   // 10: tradex.common.v1.Side
+	(v1.OrderType)(0),              // 11: tradex.common.v1.OrderType
+	(v1.PositionSide)(0),           // 12: tradex.common.v1.PositionSide
 }
 var file_tradex_risk_v1_risk_proto_depIdxs = []int32{
-	8,  // 0: tradex.risk.v1.PreTradeCheckRequest.side:type_name -> tradex.common.v1.Side
-	9,  // 1: tradex.risk.v1.PreTradeCheckRequest.order_type:type_name -> tradex.common.v1.OrderType
+	10, // 0: tradex.risk.v1.PreTradeCheckRequest.side:type_name -> tradex.common.v1.Side
+	11, // 1: tradex.risk.v1.PreTradeCheckRequest.order_type:type_name -> tradex.common.v1.OrderType
 	0,  // 2: tradex.risk.v1.PreTradeCheckResponse.decision:type_name -> tradex.risk.v1.PreTradeDecision
 	1,  // 3: tradex.risk.v1.PreTradeCheckResponse.reject_reason:type_name -> tradex.risk.v1.RejectReason
-	10, // 4: tradex.risk.v1.PositionRisk.side:type_name -> tradex.common.v1.PositionSide
-	4,  // 5: tradex.risk.v1.AccountRisk.positions:type_name -> tradex.risk.v1.PositionRisk
-	5,  // 6: tradex.risk.v1.GetAccountRiskResponse.accounts:type_name -> tradex.risk.v1.AccountRisk
-	2,  // 7: tradex.risk.v1.RiskService.PreTradeCheck:input_type -> tradex.risk.v1.PreTradeCheckRequest
-	6,  // 8: tradex.risk.v1.RiskService.GetAccountRisk:input_type -> tradex.risk.v1.GetAccountRiskRequest
-	3,  // 9: tradex.risk.v1.RiskService.PreTradeCheck:output_type -> tradex.risk.v1.PreTradeCheckResponse
-	7,  // 10: tradex.risk.v1.RiskService.GetAccountRisk:output_type -> tradex.risk.v1.GetAccountRiskResponse
-	9,  // [9:11] is the sub-list for method output_type
-	7,  // [7:9] is the sub-list for method input_type
+	12, // 4: tradex.risk.v1.PositionRisk.side:type_name -> tradex.common.v1.PositionSide
+	6,  // 5: tradex.risk.v1.AccountRisk.positions:type_name -> tradex.risk.v1.PositionRisk
+	7,  // 6: tradex.risk.v1.GetAccountRiskResponse.accounts:type_name -> tradex.risk.v1.AccountRisk
+	4,  // 7: tradex.risk.v1.RiskService.PreTradeCheck:input_type -> tradex.risk.v1.PreTradeCheckRequest
+	8,  // 8: tradex.risk.v1.RiskService.GetAccountRisk:input_type -> tradex.risk.v1.GetAccountRiskRequest
+	2,  // 9: tradex.risk.v1.RiskService.SetLeverage:input_type -> tradex.risk.v1.SetLeverageRequest
+	5,  // 10: tradex.risk.v1.RiskService.PreTradeCheck:output_type -> tradex.risk.v1.PreTradeCheckResponse
+	9,  // 11: tradex.risk.v1.RiskService.GetAccountRisk:output_type -> tradex.risk.v1.GetAccountRiskResponse
+	3,  // 12: tradex.risk.v1.RiskService.SetLeverage:output_type -> tradex.risk.v1.SetLeverageResponse
+	10, // [10:13] is the sub-list for method output_type
+	7,  // [7:10] is the sub-list for method input_type
 	7,  // [7:7] is the sub-list for extension type_name
 	7,  // [7:7] is the sub-list for extension extendee
 	0,  // [0:7] is the sub-list for field type_name
@@ -881,7 +1018,7 @@ func file_tradex_risk_v1_risk_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_risk_v1_risk_proto_rawDesc), len(file_tradex_risk_v1_risk_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   6,
+			NumMessages:   8,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	RiskService_PreTradeCheck_FullMethodName  = "/tradex.risk.v1.RiskService/PreTradeCheck"
 	RiskService_GetAccountRisk_FullMethodName = "/tradex.risk.v1.RiskService/GetAccountRisk"
+	RiskService_SetLeverage_FullMethodName    = "/tradex.risk.v1.RiskService/SetLeverage"
 )
 
 // RiskServiceClient is the client API for RiskService service.
@@ -51,6 +52,13 @@ type RiskServiceClient interface {
 	PreTradeCheck(ctx context.Context, in *PreTradeCheckRequest, opts ...grpc.CallOption) (*PreTradeCheckResponse, error)
 	// The caller's margin state per settlement asset, with the risk of each open position.
 	GetAccountRisk(ctx context.Context, in *GetAccountRiskRequest, opts ...grpc.CallOption) (*GetAccountRiskResponse, error)
+	// Sets the caller's leverage for a symbol: what PreTradeCheck uses for an order that carries
+	// none. Bounded by the instrument's and the KYC tier's max_leverage; refused
+	// (FAILED_PRECONDITION, reason LEVERAGE_WOULD_UNDER_MARGIN) while the account's equity would not
+	// cover the symbol's position at the new leverage plus the margin its other positions hold.
+	// Open orders and the margin a position already holds are unchanged. Risk owns the setting
+	// because it alone knows tiers, instruments and equity together.
+	SetLeverage(ctx context.Context, in *SetLeverageRequest, opts ...grpc.CallOption) (*SetLeverageResponse, error)
 }
 
 type riskServiceClient struct {
@@ -75,6 +83,16 @@ func (c *riskServiceClient) GetAccountRisk(ctx context.Context, in *GetAccountRi
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetAccountRiskResponse)
 	err := c.cc.Invoke(ctx, RiskService_GetAccountRisk_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *riskServiceClient) SetLeverage(ctx context.Context, in *SetLeverageRequest, opts ...grpc.CallOption) (*SetLeverageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetLeverageResponse)
+	err := c.cc.Invoke(ctx, RiskService_SetLeverage_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +127,13 @@ type RiskServiceServer interface {
 	PreTradeCheck(context.Context, *PreTradeCheckRequest) (*PreTradeCheckResponse, error)
 	// The caller's margin state per settlement asset, with the risk of each open position.
 	GetAccountRisk(context.Context, *GetAccountRiskRequest) (*GetAccountRiskResponse, error)
+	// Sets the caller's leverage for a symbol: what PreTradeCheck uses for an order that carries
+	// none. Bounded by the instrument's and the KYC tier's max_leverage; refused
+	// (FAILED_PRECONDITION, reason LEVERAGE_WOULD_UNDER_MARGIN) while the account's equity would not
+	// cover the symbol's position at the new leverage plus the margin its other positions hold.
+	// Open orders and the margin a position already holds are unchanged. Risk owns the setting
+	// because it alone knows tiers, instruments and equity together.
+	SetLeverage(context.Context, *SetLeverageRequest) (*SetLeverageResponse, error)
 	mustEmbedUnimplementedRiskServiceServer()
 }
 
@@ -124,6 +149,9 @@ func (UnimplementedRiskServiceServer) PreTradeCheck(context.Context, *PreTradeCh
 }
 func (UnimplementedRiskServiceServer) GetAccountRisk(context.Context, *GetAccountRiskRequest) (*GetAccountRiskResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetAccountRisk not implemented")
+}
+func (UnimplementedRiskServiceServer) SetLeverage(context.Context, *SetLeverageRequest) (*SetLeverageResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetLeverage not implemented")
 }
 func (UnimplementedRiskServiceServer) mustEmbedUnimplementedRiskServiceServer() {}
 func (UnimplementedRiskServiceServer) testEmbeddedByValue()                     {}
@@ -182,6 +210,24 @@ func _RiskService_GetAccountRisk_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _RiskService_SetLeverage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetLeverageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(RiskServiceServer).SetLeverage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: RiskService_SetLeverage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(RiskServiceServer).SetLeverage(ctx, req.(*SetLeverageRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // RiskService_ServiceDesc is the grpc.ServiceDesc for RiskService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -196,6 +242,10 @@ var RiskService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetAccountRisk",
 			Handler:    _RiskService_GetAccountRisk_Handler,
+		},
+		{
+			MethodName: "SetLeverage",
+			Handler:    _RiskService_SetLeverage_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

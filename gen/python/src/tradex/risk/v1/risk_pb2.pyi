@@ -50,6 +50,24 @@ REJECT_REASON_REDUCE_ONLY_WOULD_INCREASE: RejectReason
 REJECT_REASON_NO_REFERENCE_PRICE: RejectReason
 REJECT_REASON_UNKNOWN_ACCOUNT: RejectReason
 
+class SetLeverageRequest(_message.Message):
+    __slots__ = ("symbol", "leverage")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    leverage: str
+    def __init__(self, symbol: _Optional[str] = ..., leverage: _Optional[str] = ...) -> None: ...
+
+class SetLeverageResponse(_message.Message):
+    __slots__ = ("symbol", "leverage", "updated_at_unix_ms")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    leverage: str
+    updated_at_unix_ms: int
+    def __init__(self, symbol: _Optional[str] = ..., leverage: _Optional[str] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
+
 class PreTradeCheckRequest(_message.Message):
     __slots__ = ("order_id", "user_id", "symbol", "side", "order_type", "price", "quantity", "leverage", "reduce_only")
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -73,7 +91,7 @@ class PreTradeCheckRequest(_message.Message):
     def __init__(self, order_id: _Optional[str] = ..., user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., side: _Optional[_Union[_trading_pb2.Side, str]] = ..., order_type: _Optional[_Union[_trading_pb2.OrderType, str]] = ..., price: _Optional[str] = ..., quantity: _Optional[str] = ..., leverage: _Optional[str] = ..., reduce_only: _Optional[bool] = ...) -> None: ...
 
 class PreTradeCheckResponse(_message.Message):
-    __slots__ = ("decision", "reject_reason", "message", "asset", "initial_margin", "fee_reserve", "lock_amount", "reference_price", "protection_price")
+    __slots__ = ("decision", "reject_reason", "message", "asset", "initial_margin", "fee_reserve", "lock_amount", "reference_price", "protection_price", "leverage")
     DECISION_FIELD_NUMBER: _ClassVar[int]
     REJECT_REASON_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
@@ -83,6 +101,7 @@ class PreTradeCheckResponse(_message.Message):
     LOCK_AMOUNT_FIELD_NUMBER: _ClassVar[int]
     REFERENCE_PRICE_FIELD_NUMBER: _ClassVar[int]
     PROTECTION_PRICE_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
     decision: PreTradeDecision
     reject_reason: RejectReason
     message: str
@@ -92,7 +111,8 @@ class PreTradeCheckResponse(_message.Message):
     lock_amount: str
     reference_price: str
     protection_price: str
-    def __init__(self, decision: _Optional[_Union[PreTradeDecision, str]] = ..., reject_reason: _Optional[_Union[RejectReason, str]] = ..., message: _Optional[str] = ..., asset: _Optional[str] = ..., initial_margin: _Optional[str] = ..., fee_reserve: _Optional[str] = ..., lock_amount: _Optional[str] = ..., reference_price: _Optional[str] = ..., protection_price: _Optional[str] = ...) -> None: ...
+    leverage: str
+    def __init__(self, decision: _Optional[_Union[PreTradeDecision, str]] = ..., reject_reason: _Optional[_Union[RejectReason, str]] = ..., message: _Optional[str] = ..., asset: _Optional[str] = ..., initial_margin: _Optional[str] = ..., fee_reserve: _Optional[str] = ..., lock_amount: _Optional[str] = ..., reference_price: _Optional[str] = ..., protection_price: _Optional[str] = ..., leverage: _Optional[str] = ...) -> None: ...
 
 class PositionRisk(_message.Message):
     __slots__ = ("symbol", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "maintenance_margin", "estimated_liquidation_price")

@@ -52,6 +52,11 @@ class RiskServiceStub:
                 request_serializer=tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskRequest.SerializeToString,
                 response_deserializer=tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskResponse.FromString,
                 _registered_method=True)
+        self.SetLeverage = channel.unary_unary(
+                '/tradex.risk.v1.RiskService/SetLeverage',
+                request_serializer=tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageRequest.SerializeToString,
+                response_deserializer=tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageResponse.FromString,
+                _registered_method=True)
 
 
 class RiskServiceServicer:
@@ -90,6 +95,18 @@ class RiskServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SetLeverage(self, request, context):
+        """Sets the caller's leverage for a symbol: what PreTradeCheck uses for an order that carries
+        none. Bounded by the instrument's and the KYC tier's max_leverage; refused
+        (FAILED_PRECONDITION, reason LEVERAGE_WOULD_UNDER_MARGIN) while the account's equity would not
+        cover the symbol's position at the new leverage plus the margin its other positions hold.
+        Open orders and the margin a position already holds are unchanged. Risk owns the setting
+        because it alone knows tiers, instruments and equity together.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_RiskServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -102,6 +119,11 @@ def add_RiskServiceServicer_to_server(servicer, server):
                     servicer.GetAccountRisk,
                     request_deserializer=tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskRequest.FromString,
                     response_serializer=tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskResponse.SerializeToString,
+            ),
+            'SetLeverage': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetLeverage,
+                    request_deserializer=tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageRequest.FromString,
+                    response_serializer=tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -166,6 +188,33 @@ class RiskService:
             '/tradex.risk.v1.RiskService/GetAccountRisk',
             tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskRequest.SerializeToString,
             tradex_dot_risk_dot_v1_dot_risk__pb2.GetAccountRiskResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetLeverage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.risk.v1.RiskService/SetLeverage',
+            tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageRequest.SerializeToString,
+            tradex_dot_risk_dot_v1_dot_risk__pb2.SetLeverageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -17,7 +17,58 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/risk/v1/risk.proto.
  */
 export const file_tradex_risk_v1_risk: GenFile = /*@__PURE__*/
-  fileDesc("Chl0cmFkZXgvcmlzay92MS9yaXNrLnByb3RvEg50cmFkZXgucmlzay52MSKSAgoUUHJlVHJhZGVDaGVja1JlcXVlc3QSFgoIb3JkZXJfaWQYASABKAlCBOJBAQISFQoHdXNlcl9pZBgCIAEoCUIE4kEBAhIUCgZzeW1ib2wYAyABKAlCBOJBAQISKgoEc2lkZRgEIAEoDjIWLnRyYWRleC5jb21tb24udjEuU2lkZUIE4kEBAhI1CgpvcmRlcl90eXBlGAUgASgOMhsudHJhZGV4LmNvbW1vbi52MS5PcmRlclR5cGVCBOJBAQISDQoFcHJpY2UYBiABKAkSFgoIcXVhbnRpdHkYByABKAlCBOJBAQISFgoIbGV2ZXJhZ2UYCCABKAlCBOJBAQISEwoLcmVkdWNlX29ubHkYCSABKAgilQIKFVByZVRyYWRlQ2hlY2tSZXNwb25zZRIyCghkZWNpc2lvbhgBIAEoDjIgLnRyYWRleC5yaXNrLnYxLlByZVRyYWRlRGVjaXNpb24SMwoNcmVqZWN0X3JlYXNvbhgCIAEoDjIcLnRyYWRleC5yaXNrLnYxLlJlamVjdFJlYXNvbhIPCgdtZXNzYWdlGAMgASgJEg0KBWFzc2V0GAQgASgJEhYKDmluaXRpYWxfbWFyZ2luGAUgASgJEhMKC2ZlZV9yZXNlcnZlGAYgASgJEhMKC2xvY2tfYW1vdW50GAcgASgJEhcKD3JlZmVyZW5jZV9wcmljZRgIIAEoCRIYChBwcm90ZWN0aW9uX3ByaWNlGAkgASgJIu4BCgxQb3NpdGlvblJpc2sSDgoGc3ltYm9sGAEgASgJEiwKBHNpZGUYAiABKA4yHi50cmFkZXguY29tbW9uLnYxLlBvc2l0aW9uU2lkZRIMCgRzaXplGAMgASgJEhMKC2VudHJ5X3ByaWNlGAQgASgJEhIKCm1hcmtfcHJpY2UYBSABKAkSEAoIbm90aW9uYWwYBiABKAkSFgoOdW5yZWFsaXplZF9wbmwYByABKAkSGgoSbWFpbnRlbmFuY2VfbWFyZ2luGAggASgJEiMKG2VzdGltYXRlZF9saXF1aWRhdGlvbl9wcmljZRgJIAEoCSKfAgoLQWNjb3VudFJpc2sSDQoFYXNzZXQYASABKAkSFgoOd2FsbGV0X2JhbGFuY2UYAiABKAkSFgoOdW5yZWFsaXplZF9wbmwYAyABKAkSDgoGZXF1aXR5GAQgASgJEhQKDG9yZGVyX21hcmdpbhgFIAEoCRIXCg9wb3NpdGlvbl9tYXJnaW4YBiABKAkSGgoSbWFpbnRlbmFuY2VfbWFyZ2luGAcgASgJEhQKDG1hcmdpbl9yYXRpbxgIIAEoCRIYChBhdmFpbGFibGVfbWFyZ2luGAkgASgJEi8KCXBvc2l0aW9ucxgKIAMoCzIcLnRyYWRleC5yaXNrLnYxLlBvc2l0aW9uUmlzaxIVCg1hc19vZl91bml4X21zGAsgASgDIiYKFUdldEFjY291bnRSaXNrUmVxdWVzdBINCgVhc3NldBgBIAEoCSJHChZHZXRBY2NvdW50Umlza1Jlc3BvbnNlEi0KCGFjY291bnRzGAEgAygLMhsudHJhZGV4LnJpc2sudjEuQWNjb3VudFJpc2sqeAoQUHJlVHJhZGVEZWNpc2lvbhIiCh5QUkVfVFJBREVfREVDSVNJT05fVU5TUEVDSUZJRUQQABIfChtQUkVfVFJBREVfREVDSVNJT05fQVBQUk9WRUQQARIfChtQUkVfVFJBREVfREVDSVNJT05fUkVKRUNURUQQAiqTBAoMUmVqZWN0UmVhc29uEh0KGVJFSkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIvCitSRUpFQ1RfUkVBU09OX0xFVkVSQUdFX0FCT1ZFX0lOU1RSVU1FTlRfTUFYEAESKQolUkVKRUNUX1JFQVNPTl9MRVZFUkFHRV9BQk9WRV9USUVSX01BWBACEiUKIVJFSkVDVF9SRUFTT05fSU5TVUZGSUNJRU5UX01BUkdJThADEikKJVJFSkVDVF9SRUFTT05fUE9TSVRJT05fTElNSVRfRVhDRUVERUQQBBIpCiVSRUpFQ1RfUkVBU09OX0VYUE9TVVJFX0xJTUlUX0VYQ0VFREVEEAUSJAogUkVKRUNUX1JFQVNPTl9QUklDRV9PVVRTSURFX0JBTkQQBhIjCh9SRUpFQ1RfUkVBU09OX0FDQ09VTlRfU1VTUEVOREVEEAcSIAocUkVKRUNUX1JFQVNPTl9LWUNfVElFUl9MSU1JVBAIEicKI1JFSkVDVF9SRUFTT05fSU5TVFJVTUVOVF9OT1RfQUNUSVZFEAkSLAooUkVKRUNUX1JFQVNPTl9SRURVQ0VfT05MWV9XT1VMRF9JTkNSRUFTRRAKEiQKIFJFSkVDVF9SRUFTT05fTk9fUkVGRVJFTkNFX1BSSUNFEAsSIQodUkVKRUNUX1JFQVNPTl9VTktOT1dOX0FDQ09VTlQQDDL7AQoLUmlza1NlcnZpY2USZAoNUHJlVHJhZGVDaGVjaxIkLnRyYWRleC5yaXNrLnYxLlByZVRyYWRlQ2hlY2tSZXF1ZXN0GiUudHJhZGV4LnJpc2sudjEuUHJlVHJhZGVDaGVja1Jlc3BvbnNlIgaiuxgCGAEShQEKDkdldEFjY291bnRSaXNrEiUudHJhZGV4LnJpc2sudjEuR2V0QWNjb3VudFJpc2tSZXF1ZXN0GiYudHJhZGV4LnJpc2sudjEuR2V0QWNjb3VudFJpc2tSZXNwb25zZSIkorsYCBIGdHJhZGVygtPkkwISEhAvdjEvcmlzay9hY2NvdW50QrkBChJjb20udHJhZGV4LnJpc2sudjFCCVJpc2tQcm90b1ABWj5naXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9yaXNrL3YxO3Jpc2t2MaICA1RSWKoCDlRyYWRleC5SaXNrLlYxygIOVHJhZGV4XFJpc2tcVjHiAhpUcmFkZXhcUmlza1xWMVxHUEJNZXRhZGF0YeoCEFRyYWRleDo6Umlzazo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions, file_tradex_common_v1_trading]);
+  fileDesc("Chl0cmFkZXgvcmlzay92MS9yaXNrLnByb3RvEg50cmFkZXgucmlzay52MSJCChJTZXRMZXZlcmFnZVJlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEhYKCGxldmVyYWdlGAIgASgJQgTiQQECIlMKE1NldExldmVyYWdlUmVzcG9uc2USDgoGc3ltYm9sGAEgASgJEhAKCGxldmVyYWdlGAIgASgJEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgDIAEoAyKMAgoUUHJlVHJhZGVDaGVja1JlcXVlc3QSFgoIb3JkZXJfaWQYASABKAlCBOJBAQISFQoHdXNlcl9pZBgCIAEoCUIE4kEBAhIUCgZzeW1ib2wYAyABKAlCBOJBAQISKgoEc2lkZRgEIAEoDjIWLnRyYWRleC5jb21tb24udjEuU2lkZUIE4kEBAhI1CgpvcmRlcl90eXBlGAUgASgOMhsudHJhZGV4LmNvbW1vbi52MS5PcmRlclR5cGVCBOJBAQISDQoFcHJpY2UYBiABKAkSFgoIcXVhbnRpdHkYByABKAlCBOJBAQISEAoIbGV2ZXJhZ2UYCCABKAkSEwoLcmVkdWNlX29ubHkYCSABKAgipwIKFVByZVRyYWRlQ2hlY2tSZXNwb25zZRIyCghkZWNpc2lvbhgBIAEoDjIgLnRyYWRleC5yaXNrLnYxLlByZVRyYWRlRGVjaXNpb24SMwoNcmVqZWN0X3JlYXNvbhgCIAEoDjIcLnRyYWRleC5yaXNrLnYxLlJlamVjdFJlYXNvbhIPCgdtZXNzYWdlGAMgASgJEg0KBWFzc2V0GAQgASgJEhYKDmluaXRpYWxfbWFyZ2luGAUgASgJEhMKC2ZlZV9yZXNlcnZlGAYgASgJEhMKC2xvY2tfYW1vdW50GAcgASgJEhcKD3JlZmVyZW5jZV9wcmljZRgIIAEoCRIYChBwcm90ZWN0aW9uX3ByaWNlGAkgASgJEhAKCGxldmVyYWdlGAogASgJIu4BCgxQb3NpdGlvblJpc2sSDgoGc3ltYm9sGAEgASgJEiwKBHNpZGUYAiABKA4yHi50cmFkZXguY29tbW9uLnYxLlBvc2l0aW9uU2lkZRIMCgRzaXplGAMgASgJEhMKC2VudHJ5X3ByaWNlGAQgASgJEhIKCm1hcmtfcHJpY2UYBSABKAkSEAoIbm90aW9uYWwYBiABKAkSFgoOdW5yZWFsaXplZF9wbmwYByABKAkSGgoSbWFpbnRlbmFuY2VfbWFyZ2luGAggASgJEiMKG2VzdGltYXRlZF9saXF1aWRhdGlvbl9wcmljZRgJIAEoCSKfAgoLQWNjb3VudFJpc2sSDQoFYXNzZXQYASABKAkSFgoOd2FsbGV0X2JhbGFuY2UYAiABKAkSFgoOdW5yZWFsaXplZF9wbmwYAyABKAkSDgoGZXF1aXR5GAQgASgJEhQKDG9yZGVyX21hcmdpbhgFIAEoCRIXCg9wb3NpdGlvbl9tYXJnaW4YBiABKAkSGgoSbWFpbnRlbmFuY2VfbWFyZ2luGAcgASgJEhQKDG1hcmdpbl9yYXRpbxgIIAEoCRIYChBhdmFpbGFibGVfbWFyZ2luGAkgASgJEi8KCXBvc2l0aW9ucxgKIAMoCzIcLnRyYWRleC5yaXNrLnYxLlBvc2l0aW9uUmlzaxIVCg1hc19vZl91bml4X21zGAsgASgDIiYKFUdldEFjY291bnRSaXNrUmVxdWVzdBINCgVhc3NldBgBIAEoCSJHChZHZXRBY2NvdW50Umlza1Jlc3BvbnNlEi0KCGFjY291bnRzGAEgAygLMhsudHJhZGV4LnJpc2sudjEuQWNjb3VudFJpc2sqeAoQUHJlVHJhZGVEZWNpc2lvbhIiCh5QUkVfVFJBREVfREVDSVNJT05fVU5TUEVDSUZJRUQQABIfChtQUkVfVFJBREVfREVDSVNJT05fQVBQUk9WRUQQARIfChtQUkVfVFJBREVfREVDSVNJT05fUkVKRUNURUQQAiqTBAoMUmVqZWN0UmVhc29uEh0KGVJFSkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIvCitSRUpFQ1RfUkVBU09OX0xFVkVSQUdFX0FCT1ZFX0lOU1RSVU1FTlRfTUFYEAESKQolUkVKRUNUX1JFQVNPTl9MRVZFUkFHRV9BQk9WRV9USUVSX01BWBACEiUKIVJFSkVDVF9SRUFTT05fSU5TVUZGSUNJRU5UX01BUkdJThADEikKJVJFSkVDVF9SRUFTT05fUE9TSVRJT05fTElNSVRfRVhDRUVERUQQBBIpCiVSRUpFQ1RfUkVBU09OX0VYUE9TVVJFX0xJTUlUX0VYQ0VFREVEEAUSJAogUkVKRUNUX1JFQVNPTl9QUklDRV9PVVRTSURFX0JBTkQQBhIjCh9SRUpFQ1RfUkVBU09OX0FDQ09VTlRfU1VTUEVOREVEEAcSIAocUkVKRUNUX1JFQVNPTl9LWUNfVElFUl9MSU1JVBAIEicKI1JFSkVDVF9SRUFTT05fSU5TVFJVTUVOVF9OT1RfQUNUSVZFEAkSLAooUkVKRUNUX1JFQVNPTl9SRURVQ0VfT05MWV9XT1VMRF9JTkNSRUFTRRAKEiQKIFJFSkVDVF9SRUFTT05fTk9fUkVGRVJFTkNFX1BSSUNFEAsSIQodUkVKRUNUX1JFQVNPTl9VTktOT1dOX0FDQ09VTlQQDDKMAwoLUmlza1NlcnZpY2USZAoNUHJlVHJhZGVDaGVjaxIkLnRyYWRleC5yaXNrLnYxLlByZVRyYWRlQ2hlY2tSZXF1ZXN0GiUudHJhZGV4LnJpc2sudjEuUHJlVHJhZGVDaGVja1Jlc3BvbnNlIgaiuxgCGAEShQEKDkdldEFjY291bnRSaXNrEiUudHJhZGV4LnJpc2sudjEuR2V0QWNjb3VudFJpc2tSZXF1ZXN0GiYudHJhZGV4LnJpc2sudjEuR2V0QWNjb3VudFJpc2tSZXNwb25zZSIkorsYCBIGdHJhZGVygtPkkwISEhAvdjEvcmlzay9hY2NvdW50Eo4BCgtTZXRMZXZlcmFnZRIiLnRyYWRleC5yaXNrLnYxLlNldExldmVyYWdlUmVxdWVzdBojLnRyYWRleC5yaXNrLnYxLlNldExldmVyYWdlUmVzcG9uc2UiNqK7GAgSBnRyYWRlcoLT5JMCJDoBKiIfL3YxL3Bvc2l0aW9ucy97c3ltYm9sfS9sZXZlcmFnZUK5AQoSY29tLnRyYWRleC5yaXNrLnYxQglSaXNrUHJvdG9QAVo+Z2l0aHViLmNvbS90cmFkZXgtZXhjaGFuZ2UvdHJhZGV4L2dlbi9nby90cmFkZXgvcmlzay92MTtyaXNrdjGiAgNUUliqAg5UcmFkZXguUmlzay5WMcoCDlRyYWRleFxSaXNrXFYx4gIaVHJhZGV4XFJpc2tcVjFcR1BCTWV0YWRhdGHqAhBUcmFkZXg6OlJpc2s6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions, file_tradex_common_v1_trading]);
+
+/**
+ * @generated from message tradex.risk.v1.SetLeverageRequest
+ */
+export type SetLeverageRequest = Message<"tradex.risk.v1.SetLeverageRequest"> & {
+  /**
+   * @generated from field: string symbol = 1;
+   */
+  symbol: string;
+
+  /**
+   * Decimal >= 1.
+   *
+   * @generated from field: string leverage = 2;
+   */
+  leverage: string;
+};
+
+/**
+ * Describes the message tradex.risk.v1.SetLeverageRequest.
+ * Use `create(SetLeverageRequestSchema)` to create a new message.
+ */
+export const SetLeverageRequestSchema: GenMessage<SetLeverageRequest> = /*@__PURE__*/
+  messageDesc(file_tradex_risk_v1_risk, 0);
+
+/**
+ * @generated from message tradex.risk.v1.SetLeverageResponse
+ */
+export type SetLeverageResponse = Message<"tradex.risk.v1.SetLeverageResponse"> & {
+  /**
+   * @generated from field: string symbol = 1;
+   */
+  symbol: string;
+
+  /**
+   * @generated from field: string leverage = 2;
+   */
+  leverage: string;
+
+  /**
+   * @generated from field: int64 updated_at_unix_ms = 3;
+   */
+  updatedAtUnixMs: bigint;
+};
+
+/**
+ * Describes the message tradex.risk.v1.SetLeverageResponse.
+ * Use `create(SetLeverageResponseSchema)` to create a new message.
+ */
+export const SetLeverageResponseSchema: GenMessage<SetLeverageResponse> = /*@__PURE__*/
+  messageDesc(file_tradex_risk_v1_risk, 1);
 
 /**
  * @generated from message tradex.risk.v1.PreTradeCheckRequest
@@ -63,7 +114,7 @@ export type PreTradeCheckRequest = Message<"tradex.risk.v1.PreTradeCheckRequest"
   quantity: string;
 
   /**
-   * Decimal >= 1.
+   * Decimal >= 1; empty (or "0"): the user's setting for the symbol (SetLeverage), 1 without one.
    *
    * @generated from field: string leverage = 8;
    */
@@ -80,7 +131,7 @@ export type PreTradeCheckRequest = Message<"tradex.risk.v1.PreTradeCheckRequest"
  * Use `create(PreTradeCheckRequestSchema)` to create a new message.
  */
 export const PreTradeCheckRequestSchema: GenMessage<PreTradeCheckRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 0);
+  messageDesc(file_tradex_risk_v1_risk, 2);
 
 /**
  * @generated from message tradex.risk.v1.PreTradeCheckResponse
@@ -148,6 +199,14 @@ export type PreTradeCheckResponse = Message<"tradex.risk.v1.PreTradeCheckRespons
    * @generated from field: string protection_price = 9;
    */
   protectionPrice: string;
+
+  /**
+   * The leverage the check used: the request's, or the user's setting when it carried none. The
+   * Order service gives it to the order (and so to the engine, which echoes it to Position).
+   *
+   * @generated from field: string leverage = 10;
+   */
+  leverage: string;
 };
 
 /**
@@ -155,7 +214,7 @@ export type PreTradeCheckResponse = Message<"tradex.risk.v1.PreTradeCheckRespons
  * Use `create(PreTradeCheckResponseSchema)` to create a new message.
  */
 export const PreTradeCheckResponseSchema: GenMessage<PreTradeCheckResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 1);
+  messageDesc(file_tradex_risk_v1_risk, 3);
 
 /**
  * The risk of one open position, valued at the mark price.
@@ -223,7 +282,7 @@ export type PositionRisk = Message<"tradex.risk.v1.PositionRisk"> & {
  * Use `create(PositionRiskSchema)` to create a new message.
  */
 export const PositionRiskSchema: GenMessage<PositionRisk> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 2);
+  messageDesc(file_tradex_risk_v1_risk, 4);
 
 /**
  * A user's margin state for one settlement asset.
@@ -309,7 +368,7 @@ export type AccountRisk = Message<"tradex.risk.v1.AccountRisk"> & {
  * Use `create(AccountRiskSchema)` to create a new message.
  */
 export const AccountRiskSchema: GenMessage<AccountRisk> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 3);
+  messageDesc(file_tradex_risk_v1_risk, 5);
 
 /**
  * @generated from message tradex.risk.v1.GetAccountRiskRequest
@@ -328,7 +387,7 @@ export type GetAccountRiskRequest = Message<"tradex.risk.v1.GetAccountRiskReques
  * Use `create(GetAccountRiskRequestSchema)` to create a new message.
  */
 export const GetAccountRiskRequestSchema: GenMessage<GetAccountRiskRequest> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 4);
+  messageDesc(file_tradex_risk_v1_risk, 6);
 
 /**
  * @generated from message tradex.risk.v1.GetAccountRiskResponse
@@ -345,7 +404,7 @@ export type GetAccountRiskResponse = Message<"tradex.risk.v1.GetAccountRiskRespo
  * Use `create(GetAccountRiskResponseSchema)` to create a new message.
  */
 export const GetAccountRiskResponseSchema: GenMessage<GetAccountRiskResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_risk_v1_risk, 5);
+  messageDesc(file_tradex_risk_v1_risk, 7);
 
 /**
  * @generated from enum tradex.risk.v1.PreTradeDecision
@@ -531,6 +590,21 @@ export const RiskService: GenService<{
     methodKind: "unary";
     input: typeof GetAccountRiskRequestSchema;
     output: typeof GetAccountRiskResponseSchema;
+  },
+  /**
+   * Sets the caller's leverage for a symbol: what PreTradeCheck uses for an order that carries
+   * none. Bounded by the instrument's and the KYC tier's max_leverage; refused
+   * (FAILED_PRECONDITION, reason LEVERAGE_WOULD_UNDER_MARGIN) while the account's equity would not
+   * cover the symbol's position at the new leverage plus the margin its other positions hold.
+   * Open orders and the margin a position already holds are unchanged. Risk owns the setting
+   * because it alone knows tiers, instruments and equity together.
+   *
+   * @generated from rpc tradex.risk.v1.RiskService.SetLeverage
+   */
+  setLeverage: {
+    methodKind: "unary";
+    input: typeof SetLeverageRequestSchema;
+    output: typeof SetLeverageResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tradex_risk_v1_risk, 0);
