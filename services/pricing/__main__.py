@@ -64,7 +64,8 @@ async def build():
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: marketdata_pb2_grpc.add_MarketDataServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[relay.run, worker.load, consume_instruments, trades.run, worker.run_index, worker.run_mark],
+        background=[relay.run, worker.load, consume_instruments, trades.run, worker.run_index, worker.run_mark,
+                    worker.run_retention],
         on_stop=[close],
     )
     return spec, load_verifier(settings)

@@ -42,6 +42,8 @@ class PricingSettings:
     venue_load_markets: bool
     venue_timeout_ms: int
     engine_addr: str
+    # Stored ticks are kept this long.
+    retention_ms: int = 7 * 86_400_000
 
     @classmethod
     def from_env(cls) -> PricingSettings:
@@ -76,4 +78,5 @@ class PricingSettings:
             venue_load_markets=os.environ.get("PRICING_VENUE_LOAD_MARKETS", "") in ("1", "true"),
             venue_timeout_ms=int(env_float_seconds("PRICING_VENUE_TIMEOUT_S", 3.0) * 1000),
             engine_addr=os.environ.get("ENGINE_ADDR", ""),
+            retention_ms=int(env_float_seconds("PRICING_RETENTION_S", 7 * 86_400.0) * 1000),
         )

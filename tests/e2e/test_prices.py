@@ -15,6 +15,7 @@ import pytest
 from mesh.rest import call
 from tests.e2e.order_support import (
     approved_instrument,
+    fills,
     funded_user,
     get_order,
     limit_order,
@@ -107,7 +108,13 @@ def test_market_order_fills_within_the_band_at_risks_protection_price_and_far_li
     filled = wait_for_status(exchange, taker, order["order_id"], "ORDER_STATUS_FILLED")
     # The protection price Risk computed from the mark (~100) with the 10 % band: floor_tick(mark * 1.1)
     protection = Decimal(filled["price"])
+    assert Decimal(order["price"]) == protection
     assert Decimal("109.9") <= protection <= Decimal("110.2")
+    # margin locked at placement at that price: ceil(p * q / leverage) + ceil(p * q * taker fee rate)
+    assert Decimal(order["margin_locked"]) == protection / 5 + protection * Decimal(spec["taker_fee_rate"])
+    # and the engine filled it at the maker's price, within the band
+    assert [(Decimal(f["price"]), Decimal(f["quantity"])) for f in fills(exchange, taker)] == [
+        (Decimal("100.5"), Decimal("1"))]
     mark = Decimal(sql(exchange, "select mark_price from risk.prices where symbol = %s", symbol)[0][0])
     assert protection <= (mark * Decimal("1.1")).quantize(Decimal("0.01"), rounding=ROUND_FLOOR) + Decimal("0.1")
     # LIMIT far outside the band around the mark: refused with the reason, nothing placed

@@ -95,3 +95,10 @@ async def record_mark(conn: AsyncConnection, result: MarkResult, *, interest_rat
                     event=events_pb2.FundingRateUpdated(funding_rate=funding),
                     event_id=f"funding:{result.symbol}:{at}", occurred_at_unix_ms=at)
     return mark.SerializeToString(), funding.SerializeToString()
+
+
+async def prune(conn: AsyncConnection, older_than_unix_ms: int) -> int:
+    """Drops ticks (index components go with their tick) computed before the cut-off."""
+    index = await conn.execute(index_ticks.delete().where(index_ticks.c.computed_at_unix_ms < older_than_unix_ms))
+    mark = await conn.execute(mark_ticks.delete().where(mark_ticks.c.computed_at_unix_ms < older_than_unix_ms))
+    return index.rowcount + mark.rowcount

@@ -159,6 +159,19 @@ class PricingWorker:
                 log.exception("mark tick failed")
             await asyncio.sleep(max(0.0, self.settings.sample_interval_s - (time.monotonic() - started)))
 
+    async def run_retention(self) -> None:
+        """Ticks older than PRICING_RETENTION_S are deleted (the last good index a restart needs
+        is at most a few seconds old)."""
+        while True:
+            await asyncio.sleep(60)
+            try:
+                async with self.engine.begin() as conn:
+                    await store.prune(conn, _now_ms() - self.settings.retention_ms)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("pruning old ticks failed")
+
     async def _cache_set(self, key: str, payload: bytes) -> None:
         try:
             await self.cache.set(key, payload)
