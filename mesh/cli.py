@@ -41,6 +41,8 @@ TradeX is up.
   data and logs                   {exchange.root}  (logs/<process>.log)
   demo admins                     {exchange.root / 'admin-credentials.json'}
   instruments                     {', '.join(seeded.get('instruments', [])) or '(not seeded)'}
+  prices                          curl {exchange.http_url}/v1/markets/BTC-INR-PERP/index   (docs/PRICES.md)
+  spot venues (ccxt)              {exchange.spot_sim_url or 'the real exchanges (TRADEX_SPOT_SIM=0)'}
 Press Ctrl-C to stop everything.""", flush=True)
         while not stop.wait(1.0):
             dead = [p.name for p in exchange.stack.supervisor.processes if not p.is_alive()]
