@@ -276,8 +276,10 @@ class MatchingEngine:
         return self._asks.best_price()
 
     def depth(self, side: Side, levels: int | None = None) -> list[tuple[int, int]]:
-        """Aggregated levels ``(price_ticks, total_qty_lots)`` of one side, best first."""
-        book = self._bids if side is _BUY or side == "BUY" else self._asks
+        """Aggregated levels ``(price_ticks, total_qty_lots)`` of one side, best first.
+
+        ``side`` is BUY or SELL (the enum or its text); anything else raises ValueError."""
+        book = self._book_of(side)
         out = []
         for lvl in book.iter_levels():
             if levels is not None and len(out) >= levels:
@@ -681,18 +683,29 @@ class MatchingEngine:
 
     # ------------------------------------------------------------- additive helpers for the service
 
+    def _book_of(self, side) -> _BookSide:
+        if side is _BUY or side == "BUY":
+            return self._bids
+        if side is _SELL or side == "SELL":
+            return self._asks
+        raise ValueError(f"side must be BUY or SELL, got {side!r}")
+
     def level_count(self, side: Side, price_ticks: int) -> int:
-        """Live orders resting at one price level (0 if none)."""
-        book = self._bids if side is _BUY or side == "BUY" else self._asks
+        """Live orders resting at one price level (0 if none); an unknown side raises ValueError."""
+        book = self._book_of(side)
         lvl = book.levels.get(book.sign * price_ticks)
         return lvl.count if lvl is not None else 0
 
     def reject_new_order(self, command_id: str, order_id: str, user_id: str, reason: RejectReason) -> list:
         """Reject a new order for a reason only the caller can see (e.g. INSTRUMENT_MISMATCH), with
-        the same dedup and sequencing as any command: one ``OrderRejected``, book unchanged."""
+        the same dedup and sequencing as any command: one ``OrderRejected``, book unchanged.
+
+        An invalid ``reason`` raises ValueError before anything is recorded, so a corrected retry
+        with the same command id is still applied."""
+        reason = RejectReason(reason)  # ValueError for garbage, checked before the dedup records the id
         if self._dedup(command_id):
             return []
-        return self._reject(command_id, order_id, user_id, RejectReason(reason))
+        return self._reject(command_id, order_id, user_id, reason)
 
     def cancel_all(self, command_id: str, user_id: str) -> list:
         """Cancel every resting order of ``user_id`` as one command (deduplicated once).
@@ -741,7 +754,23 @@ class MatchingEngine:
 
     @classmethod
     def restore(cls, snapshot: dict) -> MatchingEngine:
-        """Rebuild an engine from ``snapshot()`` output (validated; raises ValueError if malformed)."""
+        """Rebuild an engine from ``snapshot()`` output (validated; raises ValueError if malformed).
+
+        Any malformed snapshot -- not a dict, a missing key (``bids``, ``seen_command_ids``, an order
+        field, ...), a value of the wrong type -- raises ValueError, never KeyError/TypeError."""
+        if not isinstance(snapshot, dict):
+            raise ValueError(f"snapshot must be a dict, got {type(snapshot).__name__}")
+        try:
+            return cls._restore(snapshot)
+        except ValueError:
+            raise
+        except KeyError as exc:
+            raise ValueError(f"malformed snapshot: missing {exc.args[0]!r}") from exc
+        except (TypeError, AttributeError) as exc:
+            raise ValueError(f"malformed snapshot: {exc}") from exc
+
+    @classmethod
+    def _restore(cls, snapshot: dict) -> MatchingEngine:
         if snapshot.get("format") != _snap.SNAPSHOT_FORMAT:
             raise ValueError(f"unsupported snapshot format: {snapshot.get('format')!r}")
         config = EngineConfig.from_dict(snapshot["config"])
@@ -754,8 +783,17 @@ class MatchingEngine:
         eng._seq = seq
         for book, key_name in ((eng._bids, "bids"), (eng._asks, "asks")):
             last_key = None
-            for d in snapshot[key_name]:
+            orders = snapshot[key_name]
+            if not isinstance(orders, list):
+                raise ValueError(f"{key_name} must be a list")
+            for d in orders:
+                if not isinstance(d, dict):
+                    raise ValueError(f"{key_name} entries must be dicts")
                 oid, uid, price, qty = d["order_id"], d["user_id"], d["price_ticks"], d["qty_lots"]
+                if type(oid) is not str or not oid or type(uid) is not str or not uid:
+                    raise ValueError(f"bad order_id/user_id in snapshot order {oid!r}")
+                if type(d["reduce_only"]) is not bool or type(d["is_liquidation"]) is not bool:
+                    raise ValueError(f"bad reduce_only/is_liquidation in snapshot order {oid!r}")
                 if type(price) is not int or price <= 0 or type(qty) is not int or qty <= 0:
                     raise ValueError(f"bad price/qty in snapshot order {oid!r}")
                 if oid in eng._orders:
@@ -774,7 +812,7 @@ class MatchingEngine:
                 if lvl is None:
                     lvl = book.levels[key] = _Level(price, key, book)
                     heappush(book.heap, key)
-                o = _Order(oid, uid, book.side, price, qty, tif, stp, bool(d["reduce_only"]), bool(d["is_liquidation"]), lvl)
+                o = _Order(oid, uid, book.side, price, qty, tif, stp, d["reduce_only"], d["is_liquidation"], lvl)
                 lvl.orders.append(o)
                 lvl.count += 1
                 lvl.total += qty
@@ -782,7 +820,10 @@ class MatchingEngine:
         bb, ba = eng._bids.best_price(), eng._asks.best_price()
         if bb is not None and ba is not None and bb >= ba:
             raise ValueError("snapshot book is crossed")
-        ids = list(snapshot["seen_command_ids"])
+        ids = snapshot["seen_command_ids"]
+        if not isinstance(ids, list) or any(type(i) is not str for i in ids):
+            raise ValueError("seen_command_ids must be a list of strings")
+        ids = list(ids)
         if len(set(ids)) != len(ids):
             raise ValueError("duplicate command id in snapshot dedup window")
         ids = ids[-config.dedup_window:]
