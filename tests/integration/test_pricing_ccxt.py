@@ -117,3 +117,15 @@ async def test_inr_index_uses_its_inr_leg(sim, venues):
     sim.control({"symbol": "USDT/INR", "price": "90"})
     moved = await _tick(IndexCalculator(POLICY), venues, definition)
     assert moved.price == D("9000000")
+
+
+async def test_a_failing_source_is_asked_again_only_after_its_back_off(sim, venues):
+    sim.control({"exchange": "okx", "symbol": "BTC/USDT", "mode": "down"})
+    assert await venues.fetch("okx", "BTC/USDT") is None
+    asked = sim.requests
+    assert await venues.fetch("okx", "BTC/USDT") is None  # within the 0.5 s back-off: not asked
+    assert sim.requests == asked
+    sim.control({"exchange": "okx", "symbol": "BTC/USDT", "mode": "normal"})
+    await asyncio.sleep(0.6)
+    quote = await venues.fetch("okx", "BTC/USDT")
+    assert quote is not None and quote.price == D("100000") and sim.requests == asked + 1

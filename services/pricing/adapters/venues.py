@@ -9,7 +9,8 @@ only call per tick is the ticker; with `load_markets=True` ccxt loads the real m
 instead (for real venues whose ids differ from the table below).
 
 A failure is logged once per source and failure streak (again only after the source recovered
-and failed anew), never raised: the worker carries on with the quotes it has.
+and failed anew), never raised: the worker carries on with the quotes it has. A failing source
+is asked again after a back-off (0.5 s doubling up to 5 s), not on every tick.
 """
 from __future__ import annotations
 
@@ -79,7 +80,8 @@ def _rewrite(urls, base: str, exchange: str):
 
 
 class VenueClients:
-    def __init__(self, *, api_base_url: str = "", load_markets: bool = False, timeout_ms: int = 3000) -> None:
+    def __init__(self, *, api_base_url: str = "", load_markets: bool = False, timeout_ms: int = 3000,
+                 max_backoff_s: float = 5.0) -> None:
         self.api_base_url = api_base_url
         self.load_markets = load_markets
         self.timeout_ms = timeout_ms
@@ -87,6 +89,10 @@ class VenueClients:
         self._symbols: dict[str, set[str]] = {}
         self._failing: set[tuple[str, str]] = set()
         self._last: dict[tuple[str, str], SpotQuote] = {}
+        # A failing source is retried after 0.5 s, 1 s, 2 s ... at most max_backoff_s.
+        self.max_backoff_s = max_backoff_s
+        self._streak: dict[tuple[str, str], int] = {}
+        self._retry_at: dict[tuple[str, str], float] = {}
 
     def _client(self, exchange: str, symbol: str):
         cls = EXCHANGE_CLASSES.get(exchange)
@@ -106,6 +112,9 @@ class VenueClients:
 
     async def fetch(self, exchange: str, symbol: str) -> SpotQuote | None:
         key = (exchange, symbol)
+        now = time.monotonic()
+        if self._retry_at.get(key, 0.0) > now:
+            return None  # failing: asked again after its back-off, not on every tick
         try:
             client = self._client(exchange, symbol)
             ticker = await client.fetch_ticker(symbol)
@@ -115,11 +124,15 @@ class VenueClients:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 -- any venue failure is a missing quote, never a crash
+            streak = self._streak[key] = self._streak.get(key, 0) + 1
+            self._retry_at[key] = now + min(self.max_backoff_s, 0.5 * 2 ** (streak - 1))
             if key not in self._failing:
                 self._failing.add(key)
                 log.warning("index source failing: %s %s: %s: %s", exchange, symbol, type(exc).__name__,
                             str(exc)[:300], extra={"exchange": exchange, "symbol": symbol})
             return None
+        self._streak.pop(key, None)
+        self._retry_at.pop(key, None)
         if key in self._failing:
             self._failing.discard(key)
             log.info("index source recovered: %s %s", exchange, symbol,
