@@ -6,7 +6,7 @@ from pathlib import Path
 from tradex.auth.v1 import auth_pb2, auth_pb2_grpc
 
 from services.auth.adapters.keys import load_or_create_private_key, public_jwk
-from services.auth.adapters.rate_limit import RateLimiter
+from services.auth.adapters.rate_limit import FailureLimiter, RateLimiter
 from services.auth.adapters.tables import SCHEMA, outbox
 from services.auth.adapters.tokens import TokenMinter
 from services.auth.api.servicer import AuthServicer
@@ -39,6 +39,9 @@ async def build():
                                   prefix="login"),
         on_events_committed=relay.wake,
         bcrypt_cost=env_int("AUTH_BCRYPT_COST", 12),
+        # Password spraying: failed logins per client address, whatever the email.
+        login_failure_limiter=FailureLimiter(redis, per_ip=env_int("AUTH_LOGIN_FAILURES_PER_IP", 20),
+                                             window_s=env_int("AUTH_LOGIN_FAILURE_WINDOW_S", 900)),
     )
     servicer = AuthServicer(use_cases, {"keys": [public_jwk(key)]})
 

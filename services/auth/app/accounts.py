@@ -9,11 +9,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.auth.adapters import publisher
-from services.auth.adapters.passwords import hash_password, verify_password
-from services.auth.adapters.rate_limit import RateLimiter
+from services.auth.adapters.passwords import dummy_hash, hash_password, verify_password
+from services.auth.adapters.rate_limit import FailureLimiter, RateLimiter
 from services.auth.adapters.tables import accounts, refresh_tokens
 from services.auth.adapters.tokens import REFRESH_TTL_MS, TokenMinter, hash_refresh_secret, new_refresh_secret
-from services.auth.domain.credentials import TRADER, check_password_policy, check_roles, normalize_email
+from services.auth.domain.credentials import (
+    TRADER,
+    check_password_length,
+    check_password_policy,
+    check_roles,
+    normalize_email,
+)
 from services.auth.domain.refresh_tokens import RefreshOutcome, TokenStatus, on_presented
 from services.platform.errors import AlreadyExists, InvalidArgument, ResourceExhausted, Unauthenticated
 from services.platform.ids import new_id, now_ms
@@ -45,6 +51,11 @@ class AuthUseCases:
     login_limiter: RateLimiter | None = None
     on_events_committed: Callable[[], None] = lambda: None
     bcrypt_cost: int = 12
+    login_failure_limiter: FailureLimiter | None = None
+
+    def __post_init__(self) -> None:
+        # The unknown-email dummy hash has the real cost and is computed once, now, not on the first login.
+        dummy_hash(self.bcrypt_cost)
 
     async def create_account(self, email: str, password: str, roles: list[str]) -> str:
         """Used by signup and by the admin CLI. Returns the new account id."""
@@ -75,20 +86,27 @@ class AuthUseCases:
         email_key = (email or "").strip().lower()
         if not email_key or not password:
             raise InvalidArgument("email and password are required")
-        if self.login_limiter:
-            try:
+        # Same answer whether or not the account exists (no account's password can be this long).
+        check_password_length(password)
+        try:
+            if self.login_limiter:
                 await self.login_limiter.hit(client.ip, email_key)
-            except ResourceExhausted:
-                await self._audit(email_key, "", "RATE_LIMITED", client)
-                raise
+            if self.login_failure_limiter:
+                await self.login_failure_limiter.begin(client.ip)
+        except ResourceExhausted:
+            await self._audit(email_key, "", "RATE_LIMITED", client)
+            raise
         async with self.engine.connect() as conn:
             row = (await conn.execute(sa.select(accounts).where(accounts.c.email == email_key))).first()
-        matched = await verify_password(password, row.password_hash if row else None)
+        # An unknown email is checked against a dummy hash of the same cost: the same work either way.
+        matched = await verify_password(password, row.password_hash if row else None, self.bcrypt_cost)
         failure = ("UNKNOWN_ACCOUNT" if row is None else "WRONG_PASSWORD" if not matched
                    else "ACCOUNT_DISABLED" if row.disabled else None)
         if failure:
             await self._audit(email_key, row.account_id if row else "", failure, client)
             raise Unauthenticated(BAD_CREDENTIALS)
+        if self.login_failure_limiter:
+            await self.login_failure_limiter.succeeded(client.ip)
         async with self.engine.begin() as conn:
             tokens = await self._issue(conn, row.account_id, row.email, list(row.roles), new_id())
             await publisher.login_attempted(conn, email=email_key, account_id=row.account_id, failure=None,

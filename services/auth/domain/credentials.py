@@ -24,13 +24,21 @@ def normalize_email(email: str) -> str:
     return value
 
 
+def check_password_length(password: str) -> None:
+    """bcrypt reads at most 72 bytes: a longer password is refused (INVALID_ARGUMENT, HTTP 400), at
+    signup and at login alike, never truncated and never pre-hashed."""
+    if len(password.encode()) > MAX_PASSWORD_BYTES:
+        raise InvalidArgument(
+            f"password must be at most {MAX_PASSWORD_BYTES} bytes in UTF-8 (bcrypt reads no more), "
+            f"got {len(password.encode())}")
+
+
 def check_password_policy(password: str) -> None:
     if not password:
         raise InvalidArgument("password is required")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidArgument(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    if len(password.encode()) > MAX_PASSWORD_BYTES:
-        raise InvalidArgument(f"password must be at most {MAX_PASSWORD_BYTES} bytes")
+    check_password_length(password)
     if len(set(password)) < 4:
         raise InvalidArgument("password is too simple (use at least 4 different characters)")
     if not (any(c.isalpha() for c in password) and any(not c.isalpha() for c in password)):
