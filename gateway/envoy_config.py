@@ -354,7 +354,7 @@ def _cluster(service: str, upstream: str) -> Cluster:
     )
 
 
-def _route(route: PublicRoute, unary_timeout_s: float) -> Route:
+def _route(route: PublicRoute, unary_timeout_s: float, cluster: str | None = None) -> Route:
     per_filter: dict[str, AnyProto] = {
         JWT_FILTER: AnyProto.pack(
             PerRouteConfig(requirement_name=JWT_REQUIREMENT) if route.requires_jwt else PerRouteConfig(disabled=True)
@@ -368,7 +368,7 @@ def _route(route: PublicRoute, unary_timeout_s: float) -> Route:
         name=f"{route.service}.{route.method}",
         match=RouteMatch(path=route.path),
         route=RouteAction(
-            cluster=route.service,
+            cluster=cluster or route.service,
             # 0s disables the route timeout: a stream lives as long as its client wants.
             timeout=_duration(0 if streaming else unary_timeout_s),
         ),
@@ -567,23 +567,32 @@ def build_bootstrap(
 
     ``upstreams`` maps a gRPC service full name to its ``host:port``; only those services are
     routed and transcoded. Raises ``KeyError`` for a service missing from the descriptor set.
+    A key ``"pkg.Service/Method"`` routes that one method to its own upstream (cluster
+    ``pkg.Service.Method``), e.g. when two deployables serve parts of one proto service.
     """
     if max_request_bytes <= 0:
         raise ValueError("max_request_bytes must be positive")
     descriptor_set = str(Path(descriptor_set_path).absolute())
-    routes = plan_routes(descriptor_set, upstreams)
-    routed_services = sorted({r.service for r in routes})
+    method_upstreams = {f"/{key}": address for key, address in upstreams.items() if "/" in key}
+    upstreams = {key: address for key, address in upstreams.items() if "/" not in key}
+    routes = [r for r in plan_routes(descriptor_set, {*upstreams, *(k.split("/")[1] for k in method_upstreams)})
+              if r.service in upstreams or r.path in method_upstreams]
+    routed_services = sorted({r.service for r in routes if r.path not in method_upstreams})
+    method_clusters = {r.path: f"{r.service}.{r.method}" for r in routes if r.path in method_upstreams}
+    unknown = set(method_upstreams) - set(method_clusters)
+    if unknown:
+        raise KeyError(f"methods {sorted(unknown)} are not public methods of the descriptor set")
 
     virtual_host = VirtualHost(
         name="tradex",
         domains=["*"],
-        routes=[_route(r, unary_timeout_s) for r in routes],
+        routes=[_route(r, unary_timeout_s, method_clusters.get(r.path)) for r in routes],
     )
     hcm = HttpConnectionManager(
         stat_prefix=LISTENER_NAME,
         codec_type=HttpConnectionManagerCodecType.AUTO,  # HTTP/1.1 (REST) and h2c (gRPC)
         route_config=RouteConfiguration(name="tradex", virtual_hosts=[virtual_host]),
-        http_filters=_http_filters(descriptor_set, routed_services, jwt, max_request_bytes),
+        http_filters=_http_filters(descriptor_set, sorted({r.service for r in routes}), jwt, max_request_bytes),
         normalize_path=True,
         merge_slashes=True,
         use_remote_address=True,
@@ -618,7 +627,8 @@ def build_bootstrap(
         admin=Admin(address=_socket("127.0.0.1", admin_port)),
         static_resources=BootstrapStaticResources(
             listeners=[listener],
-            clusters=[_cluster(s, upstreams[s]) for s in routed_services],
+            clusters=[_cluster(s, upstreams[s]) for s in routed_services]
+            + [_cluster(name, method_upstreams[path]) for path, name in sorted(method_clusters.items())],
         ),
         # A cap on open downstream connections (Envoy warns at start-up when there is none).
         overload_manager=OverloadManager(

@@ -54,7 +54,11 @@ SERVICES: tuple[ServiceDef, ...] = (
     # Index (ccxt, against the local spot simulator unless TRADEX_SPOT_SIM=0), mark and funding
     # estimates; serves MarketDataService's price RPCs until Market Data exists. After the engine
     # (it reads books through ENGINE_ADDR).
-    ServiceDef("pricing", "services.pricing", ("tradex.marketdata.v1.MarketDataService",)),
+    ServiceDef("pricing", "services.pricing", ("tradex.marketdata.v1.MarketDataService/GetIndexPrice",
+                                               "tradex.marketdata.v1.MarketDataService/GetMarkPrice")),
+    # Books, trades, candles, tickers and their streams: the rest of MarketDataService (the edge
+    # routes the two price methods above to pricing). After the engine (ENGINE_ADDR: snapshots).
+    ServiceDef("marketdata", "services.marketdata", ("tradex.marketdata.v1.MarketDataService",)),
 )
 
 

@@ -215,8 +215,11 @@ type OrderBook struct {
 	// The last engine event folded into this book.
 	EngineSeq       int64 `protobuf:"varint,4,opt,name=engine_seq,json=engineSeq,proto3" json:"engine_seq,omitempty"`
 	UpdatedAtUnixMs int64 `protobuf:"varint,5,opt,name=updated_at_unix_ms,json=updatedAtUnixMs,proto3" json:"updated_at_unix_ms,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// CRC32_TOP25_V1 of this book (see the service comment), computed on the whole book even
+	// when fewer levels are returned.
+	Checksum      uint32 `protobuf:"varint,6,opt,name=checksum,proto3" json:"checksum,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *OrderBook) Reset() {
@@ -284,6 +287,13 @@ func (x *OrderBook) GetUpdatedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *OrderBook) GetChecksum() uint32 {
+	if x != nil {
+		return x.Checksum
+	}
+	return 0
+}
+
 // Changed levels of a book, with their new absolute aggregates.
 type OrderBookDelta struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
@@ -293,11 +303,14 @@ type OrderBookDelta struct {
 	// The engine sequences this delta folds (inclusive).
 	FirstEngineSeq int64 `protobuf:"varint,4,opt,name=first_engine_seq,json=firstEngineSeq,proto3" json:"first_engine_seq,omitempty"`
 	LastEngineSeq  int64 `protobuf:"varint,5,opt,name=last_engine_seq,json=lastEngineSeq,proto3" json:"last_engine_seq,omitempty"`
-	// last_engine_seq of the previous delta of this symbol (0 for the first ever).
+	// last_engine_seq of the previous delta of this symbol (0 for the first ever), i.e. the
+	// engine_seq of the book this delta applies to.
 	PrevLastEngineSeq int64 `protobuf:"varint,6,opt,name=prev_last_engine_seq,json=prevLastEngineSeq,proto3" json:"prev_last_engine_seq,omitempty"`
 	UpdatedAtUnixMs   int64 `protobuf:"varint,7,opt,name=updated_at_unix_ms,json=updatedAtUnixMs,proto3" json:"updated_at_unix_ms,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// CRC32_TOP25_V1 of the book after this delta (see the service comment).
+	Checksum      uint32 `protobuf:"varint,8,opt,name=checksum,proto3" json:"checksum,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *OrderBookDelta) Reset() {
@@ -375,6 +388,13 @@ func (x *OrderBookDelta) GetPrevLastEngineSeq() int64 {
 func (x *OrderBookDelta) GetUpdatedAtUnixMs() int64 {
 	if x != nil {
 		return x.UpdatedAtUnixMs
+	}
+	return 0
+}
+
+func (x *OrderBookDelta) GetChecksum() uint32 {
+	if x != nil {
+		return x.Checksum
 	}
 	return 0
 }
@@ -2357,6 +2377,118 @@ func (x *StreamTickerResponse) GetTicker() *Ticker {
 	return nil
 }
 
+type StreamCandlesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Symbol        string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Interval      CandleInterval         `protobuf:"varint,2,opt,name=interval,proto3,enum=tradex.marketdata.v1.CandleInterval" json:"interval,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamCandlesRequest) Reset() {
+	*x = StreamCandlesRequest{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamCandlesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamCandlesRequest) ProtoMessage() {}
+
+func (x *StreamCandlesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamCandlesRequest.ProtoReflect.Descriptor instead.
+func (*StreamCandlesRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *StreamCandlesRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *StreamCandlesRequest) GetInterval() CandleInterval {
+	if x != nil {
+		return x.Interval
+	}
+	return CandleInterval_CANDLE_INTERVAL_UNSPECIFIED
+}
+
+type StreamCandlesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Symbol        string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Interval      CandleInterval         `protobuf:"varint,2,opt,name=interval,proto3,enum=tradex.marketdata.v1.CandleInterval" json:"interval,omitempty"`
+	Candle        *Candle                `protobuf:"bytes,3,opt,name=candle,proto3" json:"candle,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamCandlesResponse) Reset() {
+	*x = StreamCandlesResponse{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamCandlesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamCandlesResponse) ProtoMessage() {}
+
+func (x *StreamCandlesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamCandlesResponse.ProtoReflect.Descriptor instead.
+func (*StreamCandlesResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *StreamCandlesResponse) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *StreamCandlesResponse) GetInterval() CandleInterval {
+	if x != nil {
+		return x.Interval
+	}
+	return CandleInterval_CANDLE_INTERVAL_UNSPECIFIED
+}
+
+func (x *StreamCandlesResponse) GetCandle() *Candle {
+	if x != nil {
+		return x.Candle
+	}
+	return nil
+}
+
 var File_tradex_marketdata_v1_marketdata_proto protoreflect.FileDescriptor
 
 const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
@@ -2367,14 +2499,15 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x05price\x18\x01 \x01(\tR\x05price\x12\x1a\n" +
 	"\bquantity\x18\x02 \x01(\tR\bquantity\x12\x1f\n" +
 	"\vorder_count\x18\x03 \x01(\x05R\n" +
-	"orderCount\"\xdb\x01\n" +
+	"orderCount\"\xf7\x01\n" +
 	"\tOrderBook\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x124\n" +
 	"\x04bids\x18\x02 \x03(\v2 .tradex.marketdata.v1.PriceLevelR\x04bids\x124\n" +
 	"\x04asks\x18\x03 \x03(\v2 .tradex.marketdata.v1.PriceLevelR\x04asks\x12\x1d\n" +
 	"\n" +
 	"engine_seq\x18\x04 \x01(\x03R\tengineSeq\x12+\n" +
-	"\x12updated_at_unix_ms\x18\x05 \x01(\x03R\x0fupdatedAtUnixMs\"\xc4\x02\n" +
+	"\x12updated_at_unix_ms\x18\x05 \x01(\x03R\x0fupdatedAtUnixMs\x12\x1a\n" +
+	"\bchecksum\x18\x06 \x01(\rR\bchecksum\"\xe0\x02\n" +
 	"\x0eOrderBookDelta\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x124\n" +
 	"\x04bids\x18\x02 \x03(\v2 .tradex.marketdata.v1.PriceLevelR\x04bids\x124\n" +
@@ -2382,7 +2515,8 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x10first_engine_seq\x18\x04 \x01(\x03R\x0efirstEngineSeq\x12&\n" +
 	"\x0flast_engine_seq\x18\x05 \x01(\x03R\rlastEngineSeq\x12/\n" +
 	"\x14prev_last_engine_seq\x18\x06 \x01(\x03R\x11prevLastEngineSeq\x12+\n" +
-	"\x12updated_at_unix_ms\x18\a \x01(\x03R\x0fupdatedAtUnixMs\"\xbf\x02\n" +
+	"\x12updated_at_unix_ms\x18\a \x01(\x03R\x0fupdatedAtUnixMs\x12\x1a\n" +
+	"\bchecksum\x18\b \x01(\rR\bchecksum\"\xbf\x02\n" +
 	"\x05Trade\x12\x19\n" +
 	"\btrade_id\x18\x01 \x01(\tR\atradeId\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x14\n" +
@@ -2541,7 +2675,14 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x13StreamTickerRequest\x12\x1c\n" +
 	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\"L\n" +
 	"\x14StreamTickerResponse\x124\n" +
-	"\x06ticker\x18\x01 \x01(\v2\x1c.tradex.marketdata.v1.TickerR\x06ticker*\xf3\x01\n" +
+	"\x06ticker\x18\x01 \x01(\v2\x1c.tradex.marketdata.v1.TickerR\x06ticker\"|\n" +
+	"\x14StreamCandlesRequest\x12\x1c\n" +
+	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\x12F\n" +
+	"\binterval\x18\x02 \x01(\x0e2$.tradex.marketdata.v1.CandleIntervalB\x04\xe2A\x01\x02R\binterval\"\xa7\x01\n" +
+	"\x15StreamCandlesResponse\x12\x16\n" +
+	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12@\n" +
+	"\binterval\x18\x02 \x01(\x0e2$.tradex.marketdata.v1.CandleIntervalR\binterval\x124\n" +
+	"\x06candle\x18\x03 \x01(\v2\x1c.tradex.marketdata.v1.CandleR\x06candle*\xf3\x01\n" +
 	"\x0eCandleInterval\x12\x1f\n" +
 	"\x1bCANDLE_INTERVAL_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCANDLE_INTERVAL_ONE_MINUTE\x10\x01\x12 \n" +
@@ -2554,7 +2695,7 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\"INDEX_EXCLUSION_REASON_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fINDEX_EXCLUSION_REASON_NO_QUOTE\x10\x01\x12 \n" +
 	"\x1cINDEX_EXCLUSION_REASON_STALE\x10\x02\x12\"\n" +
-	"\x1eINDEX_EXCLUSION_REASON_OUTLIER\x10\x032\xd5\v\n" +
+	"\x1eINDEX_EXCLUSION_REASON_OUTLIER\x10\x032\xf5\f\n" +
 	"\x11MarketDataService\x12\x8e\x01\n" +
 	"\fGetOrderBook\x12).tradex.marketdata.v1.GetOrderBookRequest\x1a*.tradex.marketdata.v1.GetOrderBookResponse\"'\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/markets/{symbol}/book\x12\x8a\x01\n" +
 	"\n" +
@@ -2566,7 +2707,8 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\fGetMarkPrice\x12).tradex.marketdata.v1.GetMarkPriceRequest\x1a*.tradex.marketdata.v1.GetMarkPriceResponse\"'\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/markets/{symbol}/mark\x12\xa0\x01\n" +
 	"\x0fStreamOrderBook\x12,.tradex.marketdata.v1.StreamOrderBookRequest\x1a-.tradex.marketdata.v1.StreamOrderBookResponse\".\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\"\x12 /v1/markets/{symbol}/book:stream0\x01\x12\x99\x01\n" +
 	"\fStreamTrades\x12).tradex.marketdata.v1.StreamTradesRequest\x1a*.tradex.marketdata.v1.StreamTradesResponse\"0\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/markets/{symbol}/trades:stream0\x01\x12\x99\x01\n" +
-	"\fStreamTicker\x12).tradex.marketdata.v1.StreamTickerRequest\x1a*.tradex.marketdata.v1.StreamTickerResponse\"0\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/markets/{symbol}/ticker:stream0\x01B\xe9\x01\n" +
+	"\fStreamTicker\x12).tradex.marketdata.v1.StreamTickerRequest\x1a*.tradex.marketdata.v1.StreamTickerResponse\"0\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/markets/{symbol}/ticker:stream0\x01\x12\x9d\x01\n" +
+	"\rStreamCandles\x12*.tradex.marketdata.v1.StreamCandlesRequest\x1a+.tradex.marketdata.v1.StreamCandlesResponse\"1\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02%\x12#/v1/markets/{symbol}/candles:stream0\x01B\xe9\x01\n" +
 	"\x18com.tradex.marketdata.v1B\x0fMarketdataProtoP\x01ZJgithub.com/tradex-exchange/tradex/gen/go/tradex/marketdata/v1;marketdatav1\xa2\x02\x03TMX\xaa\x02\x14Tradex.Marketdata.V1\xca\x02\x14Tradex\\Marketdata\\V1\xe2\x02 Tradex\\Marketdata\\V1\\GPBMetadata\xea\x02\x16Tradex::Marketdata::V1b\x06proto3"
 
 var (
@@ -2582,7 +2724,7 @@ func file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_marketdata_v1_marketdata_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 31)
+var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_tradex_marketdata_v1_marketdata_proto_goTypes = []any{
 	(CandleInterval)(0),             // 0: tradex.marketdata.v1.CandleInterval
 	(IndexExclusionReason)(0),       // 1: tradex.marketdata.v1.IndexExclusionReason
@@ -2617,14 +2759,16 @@ var file_tradex_marketdata_v1_marketdata_proto_goTypes = []any{
 	(*StreamTradesResponse)(nil),    // 30: tradex.marketdata.v1.StreamTradesResponse
 	(*StreamTickerRequest)(nil),     // 31: tradex.marketdata.v1.StreamTickerRequest
 	(*StreamTickerResponse)(nil),    // 32: tradex.marketdata.v1.StreamTickerResponse
-	(v1.Side)(0),                    // 33: tradex.common.v1.Side
+	(*StreamCandlesRequest)(nil),    // 33: tradex.marketdata.v1.StreamCandlesRequest
+	(*StreamCandlesResponse)(nil),   // 34: tradex.marketdata.v1.StreamCandlesResponse
+	(v1.Side)(0),                    // 35: tradex.common.v1.Side
 }
 var file_tradex_marketdata_v1_marketdata_proto_depIdxs = []int32{
 	2,  // 0: tradex.marketdata.v1.OrderBook.bids:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 1: tradex.marketdata.v1.OrderBook.asks:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 2: tradex.marketdata.v1.OrderBookDelta.bids:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 3: tradex.marketdata.v1.OrderBookDelta.asks:type_name -> tradex.marketdata.v1.PriceLevel
-	33, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
+	35, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
 	1,  // 5: tradex.marketdata.v1.IndexComponent.exclusion_reason:type_name -> tradex.marketdata.v1.IndexExclusionReason
 	8,  // 6: tradex.marketdata.v1.IndexPrice.components:type_name -> tradex.marketdata.v1.IndexComponent
 	9,  // 7: tradex.marketdata.v1.IndexPrice.legs:type_name -> tradex.marketdata.v1.IndexLeg
@@ -2640,31 +2784,36 @@ var file_tradex_marketdata_v1_marketdata_proto_depIdxs = []int32{
 	4,  // 17: tradex.marketdata.v1.StreamOrderBookResponse.delta:type_name -> tradex.marketdata.v1.OrderBookDelta
 	5,  // 18: tradex.marketdata.v1.StreamTradesResponse.trade:type_name -> tradex.marketdata.v1.Trade
 	7,  // 19: tradex.marketdata.v1.StreamTickerResponse.ticker:type_name -> tradex.marketdata.v1.Ticker
-	13, // 20: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
-	15, // 21: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
-	17, // 22: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
-	19, // 23: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
-	21, // 24: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
-	23, // 25: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
-	25, // 26: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
-	27, // 27: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
-	29, // 28: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
-	31, // 29: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
-	14, // 30: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
-	16, // 31: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
-	18, // 32: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
-	20, // 33: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
-	22, // 34: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
-	24, // 35: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
-	26, // 36: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
-	28, // 37: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
-	30, // 38: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
-	32, // 39: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
-	30, // [30:40] is the sub-list for method output_type
-	20, // [20:30] is the sub-list for method input_type
-	20, // [20:20] is the sub-list for extension type_name
-	20, // [20:20] is the sub-list for extension extendee
-	0,  // [0:20] is the sub-list for field type_name
+	0,  // 20: tradex.marketdata.v1.StreamCandlesRequest.interval:type_name -> tradex.marketdata.v1.CandleInterval
+	0,  // 21: tradex.marketdata.v1.StreamCandlesResponse.interval:type_name -> tradex.marketdata.v1.CandleInterval
+	6,  // 22: tradex.marketdata.v1.StreamCandlesResponse.candle:type_name -> tradex.marketdata.v1.Candle
+	13, // 23: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
+	15, // 24: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
+	17, // 25: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
+	19, // 26: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
+	21, // 27: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
+	23, // 28: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
+	25, // 29: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
+	27, // 30: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
+	29, // 31: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
+	31, // 32: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
+	33, // 33: tradex.marketdata.v1.MarketDataService.StreamCandles:input_type -> tradex.marketdata.v1.StreamCandlesRequest
+	14, // 34: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
+	16, // 35: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
+	18, // 36: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
+	20, // 37: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
+	22, // 38: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
+	24, // 39: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
+	26, // 40: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
+	28, // 41: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
+	30, // 42: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
+	32, // 43: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
+	34, // 44: tradex.marketdata.v1.MarketDataService.StreamCandles:output_type -> tradex.marketdata.v1.StreamCandlesResponse
+	34, // [34:45] is the sub-list for method output_type
+	23, // [23:34] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_tradex_marketdata_v1_marketdata_proto_init() }
@@ -2682,7 +2831,7 @@ func file_tradex_marketdata_v1_marketdata_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_marketdata_v1_marketdata_proto_rawDesc), len(file_tradex_marketdata_v1_marketdata_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   31,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

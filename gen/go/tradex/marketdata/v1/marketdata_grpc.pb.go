@@ -29,6 +29,7 @@ const (
 	MarketDataService_StreamOrderBook_FullMethodName = "/tradex.marketdata.v1.MarketDataService/StreamOrderBook"
 	MarketDataService_StreamTrades_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/StreamTrades"
 	MarketDataService_StreamTicker_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/StreamTicker"
+	MarketDataService_StreamCandles_FullMethodName   = "/tradex.marketdata.v1.MarketDataService/StreamCandles"
 )
 
 // MarketDataServiceClient is the client API for MarketDataService service.
@@ -47,6 +48,36 @@ const (
 // prev_last_engine_seq to equal the previous delta's last_engine_seq; a mismatch is a gap:
 // fetch a new snapshot. Engine sequences themselves have holes here (not every engine event
 // changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
+// A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
+// snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
+// equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+//
+// Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
+// of the whole book *after* the update, which a client recomputes from the levels it holds:
+//  1. Take the best 25 bids (price descending) and the best 25 asks (price ascending); fewer
+//     when a side has fewer levels.
+//  2. One text line per level, bids first then asks, best first:
+//     B|<price>|<quantity>|<order_count>      (bids)
+//     A|<price>|<quantity>|<order_count>      (asks)
+//     price and quantity are the canonical decimal strings the API sends (no exponent, no
+//     trailing zeros after the point, no trailing point: "65000.5", "100", "0.001");
+//     order_count in base 10.
+//  3. Join the lines with "\n" (LF), no trailing newline; an empty book is the empty string.
+//  4. checksum = CRC-32 (IEEE 802.3, as zlib.crc32 / Java CRC32) of the UTF-8 bytes, as an
+//     unsigned 32-bit integer.
+//     Python: zlib.crc32("\n".join([f"B|{p}|{q}|{n}" for p, q, n in bids[:25]]
+//     + [f"A|{p}|{q}|{n}" for p, q, n in asks[:25]]).encode())
+//     Test vectors: the empty book -> 0; bids 65000.5 x 1.25 (2 orders), asks 65001 x 0.5
+//     (1 order), i.e. "B|65000.5|1.25|2\nA|65001|0.5|1" -> 862232202.
+//
+// A mismatch means the client's book is wrong: fetch a new snapshot. The engine's own hash
+// (engine.bookhash.v1) covers order and user ids and is never published; Market Data checks
+// the levels it shares with it (every snapshot's aggregated levels and total order count).
+//
+// Repair: when Market Data detects a gap in engine.event.v1 or a book that disagrees with an
+// engine snapshot or book hash, it logs symbol and sequence, stops publishing that book, and
+// resets it from the engine's snapshot. Meanwhile GetOrderBook answers UNAVAILABLE (reason
+// BOOK_RESYNCING) instead of a possibly stale book; streams send a new snapshot once repaired.
 type MarketDataServiceClient interface {
 	// The order book aggregated by price level, best first.
 	GetOrderBook(ctx context.Context, in *GetOrderBookRequest, opts ...grpc.CallOption) (*GetOrderBookResponse, error)
@@ -68,6 +99,8 @@ type MarketDataServiceClient interface {
 	StreamTrades(ctx context.Context, in *StreamTradesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamTradesResponse], error)
 	// The ticker of a symbol, now and on every change (throttled to a few per second).
 	StreamTicker(ctx context.Context, in *StreamTickerRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamTickerResponse], error)
+	// The current bar of a symbol and interval, now and on every trade that changes it.
+	StreamCandles(ctx context.Context, in *StreamCandlesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamCandlesResponse], error)
 }
 
 type marketDataServiceClient struct {
@@ -205,6 +238,25 @@ func (c *marketDataServiceClient) StreamTicker(ctx context.Context, in *StreamTi
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type MarketDataService_StreamTickerClient = grpc.ServerStreamingClient[StreamTickerResponse]
 
+func (c *marketDataServiceClient) StreamCandles(ctx context.Context, in *StreamCandlesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamCandlesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &MarketDataService_ServiceDesc.Streams[3], MarketDataService_StreamCandles_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamCandlesRequest, StreamCandlesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamCandlesClient = grpc.ServerStreamingClient[StreamCandlesResponse]
+
 // MarketDataServiceServer is the server API for MarketDataService service.
 // All implementations must embed UnimplementedMarketDataServiceServer
 // for forward compatibility.
@@ -221,6 +273,36 @@ type MarketDataService_StreamTickerClient = grpc.ServerStreamingClient[StreamTic
 // prev_last_engine_seq to equal the previous delta's last_engine_seq; a mismatch is a gap:
 // fetch a new snapshot. Engine sequences themselves have holes here (not every engine event
 // changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
+// A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
+// snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
+// equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+//
+// Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
+// of the whole book *after* the update, which a client recomputes from the levels it holds:
+//  1. Take the best 25 bids (price descending) and the best 25 asks (price ascending); fewer
+//     when a side has fewer levels.
+//  2. One text line per level, bids first then asks, best first:
+//     B|<price>|<quantity>|<order_count>      (bids)
+//     A|<price>|<quantity>|<order_count>      (asks)
+//     price and quantity are the canonical decimal strings the API sends (no exponent, no
+//     trailing zeros after the point, no trailing point: "65000.5", "100", "0.001");
+//     order_count in base 10.
+//  3. Join the lines with "\n" (LF), no trailing newline; an empty book is the empty string.
+//  4. checksum = CRC-32 (IEEE 802.3, as zlib.crc32 / Java CRC32) of the UTF-8 bytes, as an
+//     unsigned 32-bit integer.
+//     Python: zlib.crc32("\n".join([f"B|{p}|{q}|{n}" for p, q, n in bids[:25]]
+//     + [f"A|{p}|{q}|{n}" for p, q, n in asks[:25]]).encode())
+//     Test vectors: the empty book -> 0; bids 65000.5 x 1.25 (2 orders), asks 65001 x 0.5
+//     (1 order), i.e. "B|65000.5|1.25|2\nA|65001|0.5|1" -> 862232202.
+//
+// A mismatch means the client's book is wrong: fetch a new snapshot. The engine's own hash
+// (engine.bookhash.v1) covers order and user ids and is never published; Market Data checks
+// the levels it shares with it (every snapshot's aggregated levels and total order count).
+//
+// Repair: when Market Data detects a gap in engine.event.v1 or a book that disagrees with an
+// engine snapshot or book hash, it logs symbol and sequence, stops publishing that book, and
+// resets it from the engine's snapshot. Meanwhile GetOrderBook answers UNAVAILABLE (reason
+// BOOK_RESYNCING) instead of a possibly stale book; streams send a new snapshot once repaired.
 type MarketDataServiceServer interface {
 	// The order book aggregated by price level, best first.
 	GetOrderBook(context.Context, *GetOrderBookRequest) (*GetOrderBookResponse, error)
@@ -242,6 +324,8 @@ type MarketDataServiceServer interface {
 	StreamTrades(*StreamTradesRequest, grpc.ServerStreamingServer[StreamTradesResponse]) error
 	// The ticker of a symbol, now and on every change (throttled to a few per second).
 	StreamTicker(*StreamTickerRequest, grpc.ServerStreamingServer[StreamTickerResponse]) error
+	// The current bar of a symbol and interval, now and on every trade that changes it.
+	StreamCandles(*StreamCandlesRequest, grpc.ServerStreamingServer[StreamCandlesResponse]) error
 	mustEmbedUnimplementedMarketDataServiceServer()
 }
 
@@ -281,6 +365,9 @@ func (UnimplementedMarketDataServiceServer) StreamTrades(*StreamTradesRequest, g
 }
 func (UnimplementedMarketDataServiceServer) StreamTicker(*StreamTickerRequest, grpc.ServerStreamingServer[StreamTickerResponse]) error {
 	return status.Errorf(codes.Unimplemented, "method StreamTicker not implemented")
+}
+func (UnimplementedMarketDataServiceServer) StreamCandles(*StreamCandlesRequest, grpc.ServerStreamingServer[StreamCandlesResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamCandles not implemented")
 }
 func (UnimplementedMarketDataServiceServer) mustEmbedUnimplementedMarketDataServiceServer() {}
 func (UnimplementedMarketDataServiceServer) testEmbeddedByValue()                           {}
@@ -462,6 +549,17 @@ func _MarketDataService_StreamTicker_Handler(srv interface{}, stream grpc.Server
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type MarketDataService_StreamTickerServer = grpc.ServerStreamingServer[StreamTickerResponse]
 
+func _MarketDataService_StreamCandles_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamCandlesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(MarketDataServiceServer).StreamCandles(m, &grpc.GenericServerStream[StreamCandlesRequest, StreamCandlesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamCandlesServer = grpc.ServerStreamingServer[StreamCandlesResponse]
+
 // MarketDataService_ServiceDesc is the grpc.ServiceDesc for MarketDataService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -512,6 +610,11 @@ var MarketDataService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "StreamTicker",
 			Handler:       _MarketDataService_StreamTicker_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "StreamCandles",
+			Handler:       _MarketDataService_StreamCandles_Handler,
 			ServerStreams: true,
 		},
 	},

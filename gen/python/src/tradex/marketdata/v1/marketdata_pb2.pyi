@@ -50,21 +50,23 @@ class PriceLevel(_message.Message):
     def __init__(self, price: _Optional[str] = ..., quantity: _Optional[str] = ..., order_count: _Optional[int] = ...) -> None: ...
 
 class OrderBook(_message.Message):
-    __slots__ = ("symbol", "bids", "asks", "engine_seq", "updated_at_unix_ms")
+    __slots__ = ("symbol", "bids", "asks", "engine_seq", "updated_at_unix_ms", "checksum")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
     ASKS_FIELD_NUMBER: _ClassVar[int]
     ENGINE_SEQ_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     bids: _containers.RepeatedCompositeFieldContainer[PriceLevel]
     asks: _containers.RepeatedCompositeFieldContainer[PriceLevel]
     engine_seq: int
     updated_at_unix_ms: int
-    def __init__(self, symbol: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., asks: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., engine_seq: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
+    checksum: int
+    def __init__(self, symbol: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., asks: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., engine_seq: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., checksum: _Optional[int] = ...) -> None: ...
 
 class OrderBookDelta(_message.Message):
-    __slots__ = ("symbol", "bids", "asks", "first_engine_seq", "last_engine_seq", "prev_last_engine_seq", "updated_at_unix_ms")
+    __slots__ = ("symbol", "bids", "asks", "first_engine_seq", "last_engine_seq", "prev_last_engine_seq", "updated_at_unix_ms", "checksum")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     BIDS_FIELD_NUMBER: _ClassVar[int]
     ASKS_FIELD_NUMBER: _ClassVar[int]
@@ -72,6 +74,7 @@ class OrderBookDelta(_message.Message):
     LAST_ENGINE_SEQ_FIELD_NUMBER: _ClassVar[int]
     PREV_LAST_ENGINE_SEQ_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     bids: _containers.RepeatedCompositeFieldContainer[PriceLevel]
     asks: _containers.RepeatedCompositeFieldContainer[PriceLevel]
@@ -79,7 +82,8 @@ class OrderBookDelta(_message.Message):
     last_engine_seq: int
     prev_last_engine_seq: int
     updated_at_unix_ms: int
-    def __init__(self, symbol: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., asks: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., first_engine_seq: _Optional[int] = ..., last_engine_seq: _Optional[int] = ..., prev_last_engine_seq: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
+    checksum: int
+    def __init__(self, symbol: _Optional[str] = ..., bids: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., asks: _Optional[_Iterable[_Union[PriceLevel, _Mapping]]] = ..., first_engine_seq: _Optional[int] = ..., last_engine_seq: _Optional[int] = ..., prev_last_engine_seq: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., checksum: _Optional[int] = ...) -> None: ...
 
 class Trade(_message.Message):
     __slots__ = ("trade_id", "symbol", "price", "quantity", "quote_quantity", "taker_side", "is_liquidation", "engine_seq", "executed_at_unix_ms")
@@ -410,3 +414,21 @@ class StreamTickerResponse(_message.Message):
     TICKER_FIELD_NUMBER: _ClassVar[int]
     ticker: Ticker
     def __init__(self, ticker: _Optional[_Union[Ticker, _Mapping]] = ...) -> None: ...
+
+class StreamCandlesRequest(_message.Message):
+    __slots__ = ("symbol", "interval")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    interval: CandleInterval
+    def __init__(self, symbol: _Optional[str] = ..., interval: _Optional[_Union[CandleInterval, str]] = ...) -> None: ...
+
+class StreamCandlesResponse(_message.Message):
+    __slots__ = ("symbol", "interval", "candle")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    INTERVAL_FIELD_NUMBER: _ClassVar[int]
+    CANDLE_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    interval: CandleInterval
+    candle: Candle
+    def __init__(self, symbol: _Optional[str] = ..., interval: _Optional[_Union[CandleInterval, str]] = ..., candle: _Optional[_Union[Candle, _Mapping]] = ...) -> None: ...

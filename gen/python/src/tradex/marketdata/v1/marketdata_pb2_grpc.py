@@ -38,6 +38,35 @@ class MarketDataServiceStub:
     prev_last_engine_seq to equal the previous delta's last_engine_seq; a mismatch is a gap:
     fetch a new snapshot. Engine sequences themselves have holes here (not every engine event
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
+    A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
+    snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+
+    Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
+    of the whole book *after* the update, which a client recomputes from the levels it holds:
+    1. Take the best 25 bids (price descending) and the best 25 asks (price ascending); fewer
+    when a side has fewer levels.
+    2. One text line per level, bids first then asks, best first:
+    B|<price>|<quantity>|<order_count>      (bids)
+    A|<price>|<quantity>|<order_count>      (asks)
+    price and quantity are the canonical decimal strings the API sends (no exponent, no
+    trailing zeros after the point, no trailing point: "65000.5", "100", "0.001");
+    order_count in base 10.
+    3. Join the lines with "\n" (LF), no trailing newline; an empty book is the empty string.
+    4. checksum = CRC-32 (IEEE 802.3, as zlib.crc32 / Java CRC32) of the UTF-8 bytes, as an
+    unsigned 32-bit integer.
+    Python: zlib.crc32("\n".join([f"B|{p}|{q}|{n}" for p, q, n in bids[:25]]
+    + [f"A|{p}|{q}|{n}" for p, q, n in asks[:25]]).encode())
+    Test vectors: the empty book -> 0; bids 65000.5 x 1.25 (2 orders), asks 65001 x 0.5
+    (1 order), i.e. "B|65000.5|1.25|2\nA|65001|0.5|1" -> 862232202.
+    A mismatch means the client's book is wrong: fetch a new snapshot. The engine's own hash
+    (engine.bookhash.v1) covers order and user ids and is never published; Market Data checks
+    the levels it shares with it (every snapshot's aggregated levels and total order count).
+
+    Repair: when Market Data detects a gap in engine.event.v1 or a book that disagrees with an
+    engine snapshot or book hash, it logs symbol and sequence, stops publishing that book, and
+    resets it from the engine's snapshot. Meanwhile GetOrderBook answers UNAVAILABLE (reason
+    BOOK_RESYNCING) instead of a possibly stale book; streams send a new snapshot once repaired.
     """
 
     def __init__(self, channel):
@@ -96,6 +125,11 @@ class MarketDataServiceStub:
                 request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerRequest.SerializeToString,
                 response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerResponse.FromString,
                 _registered_method=True)
+        self.StreamCandles = channel.unary_stream(
+                '/tradex.marketdata.v1.MarketDataService/StreamCandles',
+                request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.SerializeToString,
+                response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.FromString,
+                _registered_method=True)
 
 
 class MarketDataServiceServicer:
@@ -111,6 +145,35 @@ class MarketDataServiceServicer:
     prev_last_engine_seq to equal the previous delta's last_engine_seq; a mismatch is a gap:
     fetch a new snapshot. Engine sequences themselves have holes here (not every engine event
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
+    A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
+    snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+
+    Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
+    of the whole book *after* the update, which a client recomputes from the levels it holds:
+    1. Take the best 25 bids (price descending) and the best 25 asks (price ascending); fewer
+    when a side has fewer levels.
+    2. One text line per level, bids first then asks, best first:
+    B|<price>|<quantity>|<order_count>      (bids)
+    A|<price>|<quantity>|<order_count>      (asks)
+    price and quantity are the canonical decimal strings the API sends (no exponent, no
+    trailing zeros after the point, no trailing point: "65000.5", "100", "0.001");
+    order_count in base 10.
+    3. Join the lines with "\n" (LF), no trailing newline; an empty book is the empty string.
+    4. checksum = CRC-32 (IEEE 802.3, as zlib.crc32 / Java CRC32) of the UTF-8 bytes, as an
+    unsigned 32-bit integer.
+    Python: zlib.crc32("\n".join([f"B|{p}|{q}|{n}" for p, q, n in bids[:25]]
+    + [f"A|{p}|{q}|{n}" for p, q, n in asks[:25]]).encode())
+    Test vectors: the empty book -> 0; bids 65000.5 x 1.25 (2 orders), asks 65001 x 0.5
+    (1 order), i.e. "B|65000.5|1.25|2\nA|65001|0.5|1" -> 862232202.
+    A mismatch means the client's book is wrong: fetch a new snapshot. The engine's own hash
+    (engine.bookhash.v1) covers order and user ids and is never published; Market Data checks
+    the levels it shares with it (every snapshot's aggregated levels and total order count).
+
+    Repair: when Market Data detects a gap in engine.event.v1 or a book that disagrees with an
+    engine snapshot or book hash, it logs symbol and sequence, stops publishing that book, and
+    resets it from the engine's snapshot. Meanwhile GetOrderBook answers UNAVAILABLE (reason
+    BOOK_RESYNCING) instead of a possibly stale book; streams send a new snapshot once repaired.
     """
 
     def GetOrderBook(self, request, context):
@@ -183,6 +246,13 @@ class MarketDataServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamCandles(self, request, context):
+        """The current bar of a symbol and interval, now and on every trade that changes it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MarketDataServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -236,6 +306,11 @@ def add_MarketDataServiceServicer_to_server(servicer, server):
                     request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerRequest.FromString,
                     response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerResponse.SerializeToString,
             ),
+            'StreamCandles': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamCandles,
+                    request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.FromString,
+                    response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.SerializeToString,
+            ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
             'tradex.marketdata.v1.MarketDataService', rpc_method_handlers)
@@ -257,6 +332,35 @@ class MarketDataService:
     prev_last_engine_seq to equal the previous delta's last_engine_seq; a mismatch is a gap:
     fetch a new snapshot. Engine sequences themselves have holes here (not every engine event
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
+    A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
+    snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+
+    Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
+    of the whole book *after* the update, which a client recomputes from the levels it holds:
+    1. Take the best 25 bids (price descending) and the best 25 asks (price ascending); fewer
+    when a side has fewer levels.
+    2. One text line per level, bids first then asks, best first:
+    B|<price>|<quantity>|<order_count>      (bids)
+    A|<price>|<quantity>|<order_count>      (asks)
+    price and quantity are the canonical decimal strings the API sends (no exponent, no
+    trailing zeros after the point, no trailing point: "65000.5", "100", "0.001");
+    order_count in base 10.
+    3. Join the lines with "\n" (LF), no trailing newline; an empty book is the empty string.
+    4. checksum = CRC-32 (IEEE 802.3, as zlib.crc32 / Java CRC32) of the UTF-8 bytes, as an
+    unsigned 32-bit integer.
+    Python: zlib.crc32("\n".join([f"B|{p}|{q}|{n}" for p, q, n in bids[:25]]
+    + [f"A|{p}|{q}|{n}" for p, q, n in asks[:25]]).encode())
+    Test vectors: the empty book -> 0; bids 65000.5 x 1.25 (2 orders), asks 65001 x 0.5
+    (1 order), i.e. "B|65000.5|1.25|2\nA|65001|0.5|1" -> 862232202.
+    A mismatch means the client's book is wrong: fetch a new snapshot. The engine's own hash
+    (engine.bookhash.v1) covers order and user ids and is never published; Market Data checks
+    the levels it shares with it (every snapshot's aggregated levels and total order count).
+
+    Repair: when Market Data detects a gap in engine.event.v1 or a book that disagrees with an
+    engine snapshot or book hash, it logs symbol and sequence, stops publishing that book, and
+    resets it from the engine's snapshot. Meanwhile GetOrderBook answers UNAVAILABLE (reason
+    BOOK_RESYNCING) instead of a possibly stale book; streams send a new snapshot once repaired.
     """
 
     @staticmethod
@@ -519,6 +623,33 @@ class MarketDataService:
             '/tradex.marketdata.v1.MarketDataService/StreamTicker',
             tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerRequest.SerializeToString,
             tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamTickerResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamCandles(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.marketdata.v1.MarketDataService/StreamCandles',
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.SerializeToString,
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.FromString,
             options,
             channel_credentials,
             insecure,

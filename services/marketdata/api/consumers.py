@@ -1,0 +1,117 @@
+"""Kafka consumers of the Market Data service:
+  marketdata.engine     engine.event.v1 (book deltas and trades), through the inbox, in batches
+  marketdata.prices     md.mark.v1, md.index.v1, md.funding.v1 (latest prices for tickers)
+  snapshots/hashes      engine.snapshot.v1 and engine.bookhash.v1, in memory only (checks are
+                        idempotent, so no inbox), from the latest offsets
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+from tradex.engine.v1 import events_pb2 as engine_pb
+from tradex.marketdata.v1 import events_pb2 as md_pb
+
+from services.marketdata.api import mappers
+from services.marketdata.app.marketdata import MarketData
+from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
+from services.platform.kafka import EventConsumer, make_consumer, next_batch
+
+log = logging.getLogger(__name__)
+
+ENGINE_TOPICS = ["engine.event.v1"]
+PRICE_TOPICS = ["md.mark.v1", "md.index.v1", "md.funding.v1"]
+CHECK_TOPICS = ["engine.snapshot.v1", "engine.bookhash.v1"]
+
+
+class EngineEventConsumer(EventConsumer):
+    """Batches hold the service's lock: staged feeds go live only after the commit."""
+
+    def __init__(self, app: MarketData, **kwargs) -> None:
+        super().__init__(handlers={engine_pb.EngineEvent: self.on_engine_event}, **kwargs)
+        self._app = app
+
+    async def on_engine_event(self, conn: AsyncConnection, event: engine_pb.EngineEvent,
+                              received: ReceivedEvent) -> None:
+        if not event.symbol or event.engine_seq <= 0:
+            raise MalformedEvent(f"EngineEvent {received.event_id}: symbol and engine_seq are required")
+        # The engine's time (the command's accepted time), never this consumer's clock.
+        at = event.occurred_at_unix_ms or received.occurred_at_unix_ms
+        trade = mappers.trade_row(event, at) if event.WhichOneof("event") == "trade_executed" else None
+        await self._app.on_engine_event(conn, event.symbol, mappers.engine_item(event, at), trade)
+
+    async def process_batch(self, records: list) -> int:
+        async with self._app.lock:
+            self._app.begin_batch()
+            try:
+                applied = await super().process_batch(records)
+            except BaseException:
+                self._app.abort_batch()
+                raise
+            await self._app.commit_batch()
+            return applied
+
+
+class PriceConsumer(EventConsumer):
+    def __init__(self, app: MarketData, **kwargs) -> None:
+        super().__init__(handlers={md_pb.MarkPriceUpdated: self.on_mark, md_pb.IndexPriceUpdated: self.on_index,
+                                   md_pb.FundingRateUpdated: self.on_funding}, **kwargs)
+        self._app = app
+        self._touched: set[str] = set()
+
+    async def on_mark(self, conn: AsyncConnection, event: md_pb.MarkPriceUpdated, received: ReceivedEvent) -> None:
+        m = event.mark_price
+        if m.symbol:
+            await self._app.on_price(conn, m.symbol, m.computed_at_unix_ms, mark_price=m.mark_price)
+            self._touched.add(m.symbol)
+
+    async def on_index(self, conn: AsyncConnection, event: md_pb.IndexPriceUpdated, received: ReceivedEvent) -> None:
+        i = event.index_price
+        if i.symbol:
+            await self._app.on_price(conn, i.symbol, i.computed_at_unix_ms, index_price=i.price)
+            self._touched.add(i.symbol)
+
+    async def on_funding(self, conn: AsyncConnection, event: md_pb.FundingRateUpdated,
+                         received: ReceivedEvent) -> None:
+        f = event.funding_rate
+        if f.symbol:
+            await self._app.on_price(conn, f.symbol, f.computed_at_unix_ms, funding_rate=f.funding_rate,
+                                     next_funding_unix_ms=f.next_funding_unix_ms)
+            self._touched.add(f.symbol)
+
+    def after_commit(self, applied: int) -> None:
+        touched, self._touched = self._touched, set()
+        for symbol in touched:
+            self._app.hub.publish("ticker", symbol, ("changed", None))
+
+
+class CheckConsumer:
+    """engine.snapshot.v1 and engine.bookhash.v1: compared with the live books, no database."""
+
+    def __init__(self, app: MarketData, bootstrap: str, group: str = "marketdata.checks") -> None:
+        self._app = app
+        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
+
+    async def run(self) -> None:
+        self._consumer.subscribe(CHECK_TOPICS)
+        try:
+            while True:
+                records = await asyncio.to_thread(next_batch, self._consumer)
+                for record in records:
+                    if record.error():
+                        continue
+                    try:
+                        await self._handle(from_kafka(record))
+                    except MalformedEvent:
+                        log.error("dropping malformed record", exc_info=True)
+                if records:
+                    self._consumer.commit(asynchronous=True)
+        finally:
+            await asyncio.to_thread(self._consumer.close)
+
+    async def _handle(self, received: ReceivedEvent) -> None:
+        if received.event_type == engine_pb.BookSnapshot.DESCRIPTOR.full_name:
+            await self._app.on_engine_snapshot(mappers.engine_snapshot(received.decode(engine_pb.BookSnapshot)))
+        elif received.event_type == engine_pb.BookHash.DESCRIPTOR.full_name:
+            await self._app.on_engine_hash(mappers.book_hash(received.decode(engine_pb.BookHash)))

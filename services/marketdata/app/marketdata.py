@@ -1,0 +1,293 @@
+"""The Market Data use cases: books sequenced from the engine, trades and candles, tickers, and the
+fan-out to streams.
+
+Consistency with the database: the consumer applies a batch of engine events in one transaction.
+Feeds touched by the batch are copied first and the copies changed; only after the commit do the
+copies replace the live feeds, go to Valkey and to stream subscribers. A rolled-back batch leaves
+the live feeds as they were, so the outbox (md.orderbook.delta.v1) and the in-memory book never
+disagree.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from tradex.marketdata.v1 import events_pb2 as md_events
+
+from services.marketdata.adapters import store as store_mod
+from services.marketdata.adapters.book_cache import BookCache
+from services.marketdata.adapters.store import Store, TradeRow
+from services.marketdata.adapters.tables import outbox
+from services.marketdata.api import mappers
+from services.marketdata.app.hub import Hub
+from services.marketdata.domain.candles import Interval, bar_open
+from services.marketdata.domain.feed import (
+    BookDelta,
+    BookHashCheck,
+    EngineItem,
+    EngineSnapshot,
+    Outcome,
+    SymbolFeed,
+    engine_hash,
+)
+from services.platform.errors import Unavailable
+from services.platform.outbox import add_event
+from services.platform.public_book import PublicBook
+
+log = logging.getLogger(__name__)
+
+TOPIC_TRADES = "md.trades.v1"
+TOPIC_BOOK = "md.orderbook.delta.v1"
+REPAIR_RETRY_S = 2.0
+
+
+class MarketData:
+    def __init__(self, engine: AsyncEngine, store: Store, cache: BookCache, hub: Hub,
+                 fetch_snapshot: Callable[[str], Awaitable[object]], wake_relay: Callable[[], None]) -> None:
+        self._engine = engine
+        self.store = store
+        self._cache = cache
+        self.hub = hub
+        self._fetch_snapshot = fetch_snapshot  # symbol -> engine_pb.BookSnapshot | None
+        self._wake_relay = wake_relay
+        self.feeds: dict[str, SymbolFeed] = {}
+        self.lock = asyncio.Lock()
+        self._staged: dict[str, SymbolFeed] = {}
+        self._after: list[tuple[str, str, tuple]] = []
+        self._repairs: dict[str, asyncio.Task] = {}
+        self.resyncs = 0  # repairs completed (tests, metrics)
+
+    async def start(self) -> None:
+        """Resumes the books saved in Valkey (a half-applied command makes that book repair)."""
+        try:
+            for feed in await self._cache.load_all():
+                self.feeds[feed.symbol] = feed
+                if not feed.live:
+                    self._schedule_repair(feed.symbol)
+        except Exception:  # noqa: BLE001 - a cold cache only means repairs from the engine
+            log.warning("could not load books from the cache; books start from engine snapshots", exc_info=True)
+        log.info("market data resumed %d books from the cache", len(self.feeds))
+
+    # --------------------------------------------------------------------- consumer batch
+
+    def begin_batch(self) -> None:
+        self._staged = {}
+        self._after = []
+
+    def abort_batch(self) -> None:
+        self._staged = {}
+        self._after = []
+
+    def _feed_for_batch(self, symbol: str) -> SymbolFeed:
+        feed = self._staged.get(symbol)
+        if feed is None:
+            live = self.feeds.get(symbol)
+            feed = self._staged[symbol] = live.copy() if live is not None else SymbolFeed(symbol)
+        return feed
+
+    async def on_engine_event(self, conn: AsyncConnection, symbol: str, item: EngineItem,
+                              trade: TradeRow | None) -> None:
+        """Inside the consumer's transaction."""
+        if trade is not None and await store_mod.record_trade(conn, trade):
+            await add_event(conn, outbox, topic=TOPIC_TRADES, key=symbol,
+                            event=md_events.TradeRecorded(trade=mappers.trade_pb(trade)),
+                            event_id=f"md-trade:{trade.trade_id}", occurred_at_unix_ms=trade.executed_at_unix_ms)
+            self._after.append(("trades", symbol, ("trade", trade)))
+            self._after.append(("ticker", symbol, ("changed", None)))
+            self._after.append(("candles", symbol, ("changed", None)))
+        feed = self._feed_for_batch(symbol)
+        out = feed.apply(item)
+        await self._outcome(conn, feed, out)
+
+    async def _outcome(self, conn: AsyncConnection | None, feed: SymbolFeed, out: Outcome) -> None:
+        if out.gap:
+            log.error("engine.event.v1 gap: symbol %s expected seq %d, got %d; book resyncing from the engine",
+                      feed.symbol, out.gap[0], out.gap[1])
+        if out.mismatch:
+            log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch)
+        if out.delta is not None:
+            await self._publish_delta(conn, out.delta)
+            self._after.append(("book", feed.symbol, ("delta", out.delta)))
+            if out.delta.bids[:1] or out.delta.asks[:1]:
+                self._after.append(("ticker", feed.symbol, ("changed", None)))
+
+    async def _publish_delta(self, conn: AsyncConnection, delta: BookDelta) -> None:
+        await add_event(conn, outbox, topic=TOPIC_BOOK, key=delta.symbol,
+                        event=md_events.OrderBookUpdated(delta=mappers.delta_pb(delta)),
+                        event_id=f"md-book:{delta.symbol}:{delta.prev_seq}:{delta.last_seq}",
+                        occurred_at_unix_ms=delta.at_unix_ms)
+
+    async def commit_batch(self) -> None:
+        """After the consumer's transaction committed: the staged feeds go live."""
+        staged, after = self._staged, self._after
+        self._staged, self._after = {}, []
+        self.feeds.update(staged)
+        if after or staged:
+            self._wake_relay()
+        for channel, symbol, message in after:
+            self.hub.publish(channel, symbol, message)
+        for symbol, feed in staged.items():
+            if not feed.live:
+                self._schedule_repair(symbol)
+        await self._save([f for f in staged.values()])
+
+    async def _save(self, feeds: list[SymbolFeed]) -> None:
+        try:
+            await self._cache.save(feeds)
+        except Exception:  # noqa: BLE001 - the in-memory book still serves; logged
+            log.warning("could not write books to the cache", exc_info=True)
+
+    # --------------------------------------------------------------------- snapshots and hashes
+
+    async def on_engine_snapshot(self, snapshot: EngineSnapshot) -> None:
+        if snapshot.book_hash and engine_hash(snapshot) != snapshot.book_hash:
+            log.error("engine snapshot %s seq %d does not match its own book hash", snapshot.symbol, snapshot.seq)
+            return
+        async with self.lock:
+            feed = self.feeds.get(snapshot.symbol)
+            if feed is None:
+                return  # nothing to compare yet: the first event or a GET will start it
+            before = feed.copy()
+            out = feed.offer_snapshot(snapshot)
+            await self._after_check(before, feed, out)
+
+    async def on_engine_hash(self, check: BookHashCheck) -> None:
+        async with self.lock:
+            feed = self.feeds.get(check.symbol)
+            if feed is None:
+                return
+            before = feed.copy()
+            out = feed.offer_hash(check)
+            await self._after_check(before, feed, out)
+
+    async def _after_check(self, before: SymbolFeed, feed: SymbolFeed, out: Outcome) -> None:
+        if not out.mismatch:
+            return
+        log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch)
+        if out.delta is not None:
+            await self._publish_reset(feed, out.delta)
+        if not feed.live:
+            self._schedule_repair(feed.symbol)
+        await self._save([feed])
+
+    async def _publish_reset(self, feed: SymbolFeed, delta: BookDelta) -> None:
+        if delta.bids or delta.asks:
+            async with self._engine.begin() as conn:
+                await self._publish_delta(conn, delta)
+            self._wake_relay()
+        self.hub.publish("book", feed.symbol, ("snapshot", feed.book.copy()))
+        self.hub.publish("ticker", feed.symbol, ("changed", None))
+
+    # --------------------------------------------------------------------- repair
+
+    def _schedule_repair(self, symbol: str) -> None:
+        task = self._repairs.get(symbol)
+        if task is None or task.done():
+            self._repairs[symbol] = asyncio.get_running_loop().create_task(self._repair(symbol))
+
+    async def _repair(self, symbol: str) -> None:
+        while True:
+            try:
+                raw = await self._fetch_snapshot(symbol)
+                snapshot = mappers.engine_snapshot(raw) if raw is not None else EngineSnapshot(symbol, 0, 0, (), ())
+                async with self.lock:
+                    feed = self.feeds.get(symbol)
+                    if feed is None or feed.live:
+                        return
+                    if snapshot.seq < feed.applied_seq:
+                        # The engine is behind what we saw (e.g. a bogus future event): its state is
+                        # the truth, events after it will follow in order.
+                        log.warning("resync %s: engine snapshot seq %d is below the seq seen %d",
+                                    symbol, snapshot.seq, feed.gap_seq)
+                    delta, dropped = feed.reset(snapshot)
+                    log.warning("book %s resynced from engine snapshot at seq %d (%d buffered events dropped)",
+                                symbol, snapshot.seq, dropped)
+                    self.resyncs += 1
+                    await self._publish_reset(feed, delta)
+                    await self._save([feed])
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - retried: the book stays RESYNCING, never served stale
+                log.exception("resync of %s failed; retrying in %.0f s", symbol, REPAIR_RETRY_S)
+                await asyncio.sleep(REPAIR_RETRY_S)
+
+    # --------------------------------------------------------------------- reads
+
+    async def book(self, symbol: str) -> PublicBook:
+        """The current book, or Unavailable while it is being repaired. A symbol never seen is
+        started from the engine (an empty book if the engine has none)."""
+        feed = self.feeds.get(symbol)
+        if feed is None:
+            feed = await self._bootstrap(symbol)
+        if not feed.live:
+            raise Unavailable(f"the {symbol} book is being resynchronised from the engine after a gap at seq "
+                              f"{feed.gap_seq}; retry shortly", reason="BOOK_RESYNCING")
+        return feed.book
+
+    async def cached_book(self, symbol: str) -> PublicBook:
+        """GetOrderBook's read: Valkey first (what every replica shares), memory if it is down."""
+        try:
+            feed = await self._cache.load(symbol)
+        except Exception:  # noqa: BLE001
+            feed = None
+        if feed is None:
+            return await self.book(symbol)
+        if not feed.live:
+            raise Unavailable(f"the {symbol} book is being resynchronised from the engine after a gap at seq "
+                              f"{feed.gap_seq}; retry shortly", reason="BOOK_RESYNCING")
+        return feed.book
+
+    async def _bootstrap(self, symbol: str) -> SymbolFeed:
+        raw = await self._fetch_snapshot(symbol)
+        async with self.lock:
+            feed = self.feeds.get(symbol)
+            if feed is not None:
+                return feed
+            feed = SymbolFeed(symbol)
+            if raw is not None:
+                feed.reset(mappers.engine_snapshot(raw))
+            self.feeds[symbol] = feed
+            await self._save([feed])
+            return feed
+
+    def status(self, symbol: str) -> str:
+        feed = self.feeds.get(symbol)
+        return feed.status.value if feed else "UNKNOWN"
+
+    async def ticker(self, symbol: str, now_unix_ms: int) -> dict:
+        stats = await self.store.stats_24h(symbol, now_unix_ms)
+        last = await self.store.last_trade(symbol)
+        prices = await self.store.prices(symbol)
+        feed = self.feeds.get(symbol)
+        bid = feed.book.best_bid() if feed and feed.live else None
+        ask = feed.book.best_ask() if feed and feed.live else None
+        change = rate = None
+        if last is not None and stats.open:
+            change = last.price - stats.open
+            rate = (change / stats.open).quantize(Decimal("0.00000001"))
+        updated = max([x for x in (last.executed_at_unix_ms if last else 0,
+                                    feed.book.updated_at_unix_ms if feed else 0)])
+        return {"symbol": symbol, "last": last.price if last else None, "stats": stats, "prices": prices,
+                "bid": bid, "ask": ask, "change": change, "rate": rate, "updated": updated}
+
+    async def current_candle(self, symbol: str, interval: Interval, now_unix_ms: int):
+        start = bar_open(now_unix_ms, interval)
+        bars, _ = await self.store.candles(symbol, interval, start, start + interval.ms, 1)
+        if bars:
+            return bars[0]
+        last = await self.store.recent_trades(symbol, 1, None)
+        if not last:
+            return None
+        at = last[0].executed_at_unix_ms
+        bars, _ = await self.store.candles(symbol, interval, bar_open(at, interval), bar_open(at, interval) + interval.ms, 1)
+        return bars[0] if bars else None
+
+    # --------------------------------------------------------------------- prices from the pricing service
+
+    async def on_price(self, conn: AsyncConnection, symbol: str, at_unix_ms: int, **values) -> None:
+        """Inside the price consumer's transaction (its own consumer: not part of an engine batch)."""
+        await store_mod.save_price(conn, symbol, at_unix_ms, **values)
