@@ -24,6 +24,7 @@ from services.engine.domain import (
     StpMode,
     TimeInForce,
 )
+from services.platform.decimals import is_plain_decimal
 
 _SIDES = {trading_pb2.SIDE_BUY: Side.BUY, trading_pb2.SIDE_SELL: Side.SELL}
 _TYPES = {trading_pb2.ORDER_TYPE_LIMIT: OrderType.LIMIT, trading_pb2.ORDER_TYPE_MARKET: OrderType.MARKET}
@@ -38,11 +39,10 @@ def to_units(text: str, step: Decimal | None) -> int:
     """Exact integer multiple of ``step``; 0 (which the engine rejects) if not a positive multiple."""
     if not text or step is None or step <= 0:
         return 0
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
+    if not is_plain_decimal(text):  # the platform's one decimal grammar (no "٠.٢", "５０", "1e3")
         return 0
-    if not value.is_finite() or value <= 0:
+    value = Decimal(text)
+    if value <= 0:
         return 0
     units, rest = divmod(value, step)
     return int(units) if rest == 0 else 0

@@ -70,6 +70,10 @@ def effective_time_in_force(order_type: OrderType, time_in_force: TimeInForce | 
     return time_in_force or TimeInForce.GTC
 
 
+# Leverage is quoted to hundredths ("12.5", "2.25"); more digits are refused, not rounded.
+LEVERAGE_FRACTION_DIGITS = 2
+
+
 def parse_new_order(*, symbol: str, side: Side | None, order_type: OrderType | None,
                     time_in_force: TimeInForce | None, price: str, quantity: str, client_order_id: str,
                     reduce_only: bool, leverage: str,
@@ -89,8 +93,9 @@ def parse_new_order(*, symbol: str, side: Side | None, order_type: OrderType | N
         parsed_price = None
     parsed_quantity = parse_decimal("quantity", quantity, positive=True)
     # Empty: the user's per-symbol setting, which Risk resolves (PreTradeCheckResponse.leverage).
-    parsed_leverage = parse_decimal("leverage", leverage, allow_empty=True) if leverage else Decimal(0)
-    if 0 < parsed_leverage < ONE or parsed_leverage < 0:
+    parsed_leverage = (parse_decimal("leverage", leverage, non_negative=True, max_fraction_digits=LEVERAGE_FRACTION_DIGITS)
+                       if leverage else Decimal(0))
+    if 0 < parsed_leverage < ONE:
         raise InvalidArgument(f"leverage must be at least 1, got {leverage!r}")
     return NewOrderRequest(
         symbol=symbol, side=side, order_type=order_type, time_in_force=tif, price=parsed_price,
