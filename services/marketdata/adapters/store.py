@@ -152,8 +152,8 @@ class Store:
 
 
 async def save_price(conn: AsyncConnection, symbol: str, at_unix_ms: int, **values) -> None:
-    """Latest-wins upsert of some of mark_price / index_price / funding_rate / next_funding_unix_ms
-    (an older event than the stored one changes nothing)."""
+    """Upsert of some of mark_price / index_price / funding_rate / next_funding_unix_ms: the last
+    event applied wins (each topic is keyed by symbol, so a symbol's events arrive in order)."""
     stmt = sa.dialects.postgresql.insert(prices).values(symbol=symbol, updated_at_unix_ms=at_unix_ms, **values)
     stmt = stmt.on_conflict_do_update(
         index_elements=[prices.c.symbol],
