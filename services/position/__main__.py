@@ -6,10 +6,12 @@ import asyncio
 import logging
 from pathlib import Path
 
+from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.position.v1 import position_pb2, position_pb2_grpc
 
 from services.platform.config import CommonSettings
 from services.platform.db import make_engine
+from services.platform.events import oneof_filter
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
@@ -45,11 +47,13 @@ async def build():
     use_cases = PositionUseCases(engine, InstrumentDirectory(position.metadata_addr), relay.wake)
     consumers = PositionConsumers(use_cases)
 
-    def consumer(name: str, topics: list[str], handlers: dict) -> EventConsumer:
+    def consumer(name: str, topics: list[str], handlers: dict, relevant=None) -> EventConsumer:
         return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
-                             inbox=inbox, handlers=handlers)
+                             inbox=inbox, handlers=handlers, relevant=relevant)
 
-    trades = consumer("position.trades", TRADE_TOPICS, consumers.trade_handlers())
+    # Only trades reach the database: book deltas and order lifecycle events get no inbox row.
+    trades = consumer("position.trades", TRADE_TOPICS, consumers.trade_handlers(),
+                      oneof_filter(engine_pb.EngineEvent, "event", ["trade_executed"]))
     funding = consumer("position.funding", FUNDING_TOPICS, consumers.funding_handlers())
     marks = consumer("position.marks", MARK_TOPICS, consumers.mark_handlers())
 
