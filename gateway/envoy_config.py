@@ -93,6 +93,7 @@ with warnings.catch_warnings():
         RuntimeUInt32,
         SocketAddress,
         SubstitutionFormatString,
+        TransportSocket,
     )
     from envoy_data_plane.envoy.config.endpoint.v3 import (
         ClusterLoadAssignment,
@@ -126,6 +127,12 @@ with warnings.catch_warnings():
         PerRouteConfig,
     )
     from envoy_data_plane.envoy.extensions.filters.http.router.v3 import Router
+    from envoy_data_plane.envoy.extensions.transport_sockets.tls.v3 import (
+        CertificateValidationContext,
+        CommonTlsContext,
+        TlsCertificate,
+        UpstreamTlsContext,
+    )
     from envoy_data_plane.envoy.extensions.filters.network.http_connection_manager.v3 import (
         HttpConnectionManager,
         HttpConnectionManagerCodecType,
@@ -289,6 +296,25 @@ def plan_routes(descriptor_set_path: str | os.PathLike[str], services: Iterable[
 
 
 @dataclass(frozen=True)
+class UpstreamTls:
+    """Envoy's mesh identity: every upstream hop is mutual TLS with this certificate (CN "envoy"),
+    and the service's certificate must come from the mesh CA."""
+
+    ca_path: str
+    cert_path: str
+    key_path: str
+
+
+def _upstream_tls(tls: UpstreamTls) -> TransportSocket:
+    context = UpstreamTlsContext(common_tls_context=CommonTlsContext(
+        tls_certificates=[TlsCertificate(certificate_chain=DataSource(filename=tls.cert_path),
+                                         private_key=DataSource(filename=tls.key_path))],
+        validation_context=CertificateValidationContext(trusted_ca=DataSource(filename=tls.ca_path)),
+        alpn_protocols=["h2"]))
+    return TransportSocket(name="envoy.transport_sockets.tls", typed_config=AnyProto.pack(context))
+
+
+@dataclass(frozen=True)
 class JwtSettings:
     """How Envoy verifies access tokens: RS256 keys from a local JWKS file (published by Auth)."""
 
@@ -329,9 +355,10 @@ def _socket(address: str, port: int) -> Address:
     return Address(socket_address=SocketAddress(address=address, port_value=port))
 
 
-def _cluster(service: str, upstream: str) -> Cluster:
+def _cluster(service: str, upstream: str, tls: UpstreamTls | None) -> Cluster:
     host, port = parse_upstream(upstream)
     return Cluster(
+        transport_socket=_upstream_tls(tls) if tls is not None else None,
         name=service,
         type=ClusterDiscoveryType.STATIC if _is_ip(host) else ClusterDiscoveryType.STRICT_DNS,
         # "localhost" may resolve to ::1 first while a gRPC server listens on 127.0.0.1 only.
@@ -341,7 +368,7 @@ def _cluster(service: str, upstream: str) -> Cluster:
             cluster_name=service,
             endpoints=[LocalityLbEndpoints(lb_endpoints=[LbEndpoint(endpoint=Endpoint(address=_socket(host, port)))])],
         ),
-        # gRPC upstreams speak HTTP/2 (h2c) only.
+        # gRPC upstreams speak HTTP/2 only (over mTLS in the mesh).
         typed_extension_protocol_options={
             UPSTREAM_PROTOCOL_OPTIONS: AnyProto.pack(
                 HttpProtocolOptions(
@@ -562,6 +589,7 @@ def build_bootstrap(
     unary_timeout_s: float = DEFAULT_UNARY_TIMEOUT_S,
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     access_log: bool = False,
+    upstream_tls: UpstreamTls | None = None,
 ) -> dict:
     """The Envoy v3 bootstrap as a JSON-ready dict.
 
@@ -627,8 +655,8 @@ def build_bootstrap(
         admin=Admin(address=_socket("127.0.0.1", admin_port)),
         static_resources=BootstrapStaticResources(
             listeners=[listener],
-            clusters=[_cluster(s, upstreams[s]) for s in routed_services]
-            + [_cluster(name, method_upstreams[path]) for path, name in sorted(method_clusters.items())],
+            clusters=[_cluster(s, upstreams[s], upstream_tls) for s in routed_services]
+            + [_cluster(name, method_upstreams[path], upstream_tls) for path, name in sorted(method_clusters.items())],
         ),
         # A cap on open downstream connections (Envoy warns at start-up when there is none).
         overload_manager=OverloadManager(

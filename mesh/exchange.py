@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tradex_proto import DESCRIPTOR_SET_PATH
 
-from gateway.envoy_config import JwtSettings, build_bootstrap, write_bootstrap
+from gateway.envoy_config import JwtSettings, UpstreamTls, build_bootstrap, write_bootstrap
 from mesh.paths import PROJECT_ROOT
 from mesh.process import free_port, port_is_open
 from mesh.servers.kafka import create_topics
@@ -123,9 +123,12 @@ class Exchange:
             running = self.stack.services[service.name]
             for grpc_service in service.grpc_services:
                 upstreams[grpc_service] = running.address
+        envoy_identity = self.stack.pki.issue("envoy")
         config = build_bootstrap(
             DESCRIPTOR_SET_PATH, upstreams, listener_port=self.http_port, admin_port=0,
-            jwt=JwtSettings(issuer=JWT_ISSUER, audiences=(JWT_AUDIENCE,), jwks_path=str(self.jwks_path)))
+            jwt=JwtSettings(issuer=JWT_ISSUER, audiences=(JWT_AUDIENCE,), jwks_path=str(self.jwks_path)),
+            upstream_tls=UpstreamTls(ca_path=str(envoy_identity.ca), cert_path=str(envoy_identity.cert),
+                                     key_path=str(envoy_identity.key)))
         path = write_bootstrap(config, self.root / "envoy" / "envoy.json")
         envoy = self.stack.start_envoy(path)
         if self.http_port == 0:

@@ -14,6 +14,8 @@ from concurrent import futures
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from services.platform.mesh_tls import MeshTls
+
 log = logging.getLogger(__name__)
 
 PORT_ENV = "HEALTH_ONLY_GRPC_PORT"
@@ -26,7 +28,9 @@ def main() -> None:
     servicer = health.HealthServicer()
     servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
-    server.add_insecure_port(f"127.0.0.1:{port}")
+    # Like every service port: mutual TLS with the certificate the stack handed us.
+    tls = MeshTls.from_env()
+    server.add_secure_port(f"127.0.0.1:{port}", tls.server_credentials())
     server.start()
     log.info("serving health on 127.0.0.1:%d", port)
     stopping = threading.Event()

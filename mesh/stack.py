@@ -26,11 +26,13 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from mesh.paths import PROJECT_ROOT, default_cache_dir
+from mesh.pki import IdentityFiles, MeshCA
 from mesh.process import ManagedProcess, Supervisor, free_port
 from mesh.servers.envoy import RunningEnvoy, launch_envoy
 from mesh.servers.kafka import RunningKafka, launch_kafka
 from mesh.servers.postgres import RunningPostgres, launch_postgres
 from mesh.servers.valkey import RunningValkey, launch_valkey
+from services.platform.auth import access_rule_for
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +71,7 @@ class Stack:
         self._environ = dict(os.environ if environ is None else environ)
         self._root: Path | None = None
         self._supervisor: Supervisor | None = None
+        self._pki: MeshCA | None = None
         self.postgres: RunningPostgres | None = None
         self.valkey: RunningValkey | None = None
         self.kafka: RunningKafka | None = None
@@ -104,6 +107,24 @@ class Stack:
             self._root = resolved
             self._root.mkdir(parents=True, exist_ok=True)
             self._supervisor = Supervisor(self._root / "logs")
+            self._pki = MeshCA(self._root / "pki")
+
+    @property
+    def pki(self) -> MeshCA:
+        """The mesh CA of this run (services, Envoy and tools get their certificates from it)."""
+        if self._pki is None:
+            raise RuntimeError("Stack has no root yet")
+        return self._pki
+
+    def channel(self, service: str, identity: str | None = None) -> grpc.Channel:
+        """A blocking mTLS channel to a running service, for tools and tests. With `identity`, every
+        call is made as that identity; without, each method is called as an identity its access
+        rule admits (the first of an internal RPC's `callers`, else `ops`), the way the real
+        caller would call it."""
+        address = self.services[service].address
+        if identity is not None:
+            return secure_channel(address, self.pki.issue(identity))
+        return CallerChannel(address, self.pki)
 
     # --- infra ---------------------------------------------------------------------------------
 
@@ -183,16 +204,18 @@ class Stack:
         env = {
             **os.environ,
             **self.env(),
+            **self.pki.issue(name).env(),  # its mesh identity is its name
             "PYTHONUNBUFFERED": "1",  # so the log file shows what happened right up to a crash
             port_env: str(port),
             **(extra_env or {}),
         }
+        ops = self.pki.issue("ops")
         process = self.supervisor.start(
             name,
             [sys.executable, "-m", module],
             env=env,
             cwd=PROJECT_ROOT,
-            health=lambda: grpc_health_serving(f"127.0.0.1:{port}"),
+            health=lambda: grpc_health_serving(f"127.0.0.1:{port}", identity=ops),
             health_timeout=timeout,
         )
         service = RunningService(name, module, port, process)
@@ -247,9 +270,50 @@ class Stack:
         return server
 
 
-def grpc_health_serving(address: str, service: str = "", timeout: float = 1.0) -> bool:
-    """True when grpc.health.v1 Check on `address` answers SERVING."""
-    with grpc.insecure_channel(address) as channel:
+class CallerChannel:
+    """Enough of grpc.Channel for generated stubs: each method goes through a channel
+    authenticated as an identity allowed to call it."""
+
+    def __init__(self, address: str, pki: MeshCA) -> None:
+        self._address = address
+        self._pki = pki
+        self._channels: dict[str, grpc.Channel] = {}
+
+    def _for(self, method: str) -> grpc.Channel:
+        rule = access_rule_for(method)
+        identity = sorted(rule.callers)[0] if rule.internal and rule.callers else "ops"
+        if identity not in self._channels:
+            self._channels[identity] = secure_channel(self._address, self._pki.issue(identity))
+        return self._channels[identity]
+
+    def unary_unary(self, method, *args, **kwargs):
+        return self._for(method).unary_unary(method, *args, **kwargs)
+
+    def unary_stream(self, method, *args, **kwargs):
+        return self._for(method).unary_stream(method, *args, **kwargs)
+
+    def close(self) -> None:
+        for channel in self._channels.values():
+            channel.close()
+
+    def __enter__(self) -> CallerChannel:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def secure_channel(address: str, identity: IdentityFiles) -> grpc.Channel:
+    credentials = grpc.ssl_channel_credentials(root_certificates=identity.ca.read_bytes(),
+                                               private_key=identity.key.read_bytes(),
+                                               certificate_chain=identity.cert.read_bytes())
+    return grpc.secure_channel(address, credentials)
+
+
+def grpc_health_serving(address: str, service: str = "", timeout: float = 1.0, *,
+                        identity: IdentityFiles) -> bool:
+    """True when grpc.health.v1 Check on `address` (mTLS, as `identity`) answers SERVING."""
+    with secure_channel(address, identity) as channel:
         response = health_pb2_grpc.HealthStub(channel).Check(
             health_pb2.HealthCheckRequest(service=service), timeout=timeout
         )

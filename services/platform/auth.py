@@ -100,8 +100,11 @@ class AccessRule:
     anonymous: bool
     roles: frozenset[str]
     internal: bool
+    # For internal RPCs, the mesh identities (client certificate CN) allowed to call.
+    callers: frozenset[str] = frozenset()
 
 
+# A method without a rule is internal and callable by nobody: access is opt-in per method.
 INTERNAL_RULE = AccessRule(anonymous=False, roles=frozenset(), internal=True)
 
 
@@ -117,7 +120,7 @@ def access_rule_for(full_method: str) -> AccessRule:
         return INTERNAL_RULE
     rule = options.Extensions[access_pb2.access]
     if rule.internal:
-        return INTERNAL_RULE
+        return AccessRule(anonymous=False, roles=frozenset(), internal=True, callers=frozenset(rule.callers))
     return AccessRule(anonymous=rule.anonymous, roles=frozenset(rule.roles), internal=False)
 
 
@@ -131,12 +134,18 @@ def bearer_token(metadata) -> str | None:
     return None
 
 
-def authorize(rule: AccessRule, metadata, verifier: TokenVerifier | None) -> Principal | None:
-    """Returns the caller (None for anonymous calls without a token); raises when refused.
+def authorize(rule: AccessRule, metadata, verifier: TokenVerifier | None,
+              caller: str | None = None) -> Principal | None:
+    """Returns the end user (None for anonymous calls without a token); raises when refused.
 
-    Internal RPCs are trusted at the network level: Envoy never routes them, so only
-    processes inside the mesh reach them. A token, when present, is still verified.
+    `caller` is the calling service's identity proven by its mesh client certificate
+    (services/platform/mesh_tls.py). Internal RPCs admit only the identities their rule lists,
+    whatever token comes with the call; a token, when present, is still verified.
     """
+    if rule.internal and caller not in rule.callers:
+        who = f"service identity {caller!r}" if caller else "a caller without a mesh identity"
+        allowed = ", ".join(sorted(rule.callers)) or "no one"
+        raise PermissionDenied(f"internal method: {who} may not call it (allowed: {allowed})")
     token = bearer_token(metadata)
     if token is None:
         if rule.anonymous or rule.internal:

@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from services.platform import errors
 from services.platform.auth import TokenVerifier, access_rule_for, authorize, set_principal
+from services.platform.mesh_tls import MeshTls, peer_identity
 
 _STATUS = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -68,7 +69,7 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
         verifier = self._verifier
 
         def guard(context) -> None:
-            principal = authorize(rule, context.invocation_metadata(), verifier)
+            principal = authorize(rule, context.invocation_metadata(), verifier, caller=peer_identity(context))
             set_principal(principal)
 
         async def fail(context, exc: BaseException) -> None:
@@ -124,9 +125,13 @@ async def start_server(
     register: Iterable[Callable[[grpc.aio.Server], None]],
     service_names: Iterable[str],
     verifier: TokenVerifier | None,
+    tls: MeshTls,
     host: str = "127.0.0.1",
 ) -> tuple[grpc.aio.Server, int, health.HealthServicer]:
-    """Starts a server; returns it, the bound port (useful with port 0) and the health servicer."""
+    """Starts a server; returns it, the bound port (useful with port 0) and the health servicer.
+
+    The port speaks mutual TLS only: a peer without a certificate from the mesh CA never gets a
+    connection, and the guard reads each caller's identity from its certificate."""
     server = grpc.aio.server(
         interceptors=[_GuardInterceptor(verifier)],
         options=[("grpc.max_receive_message_length", 4 * 1024 * 1024)],
@@ -139,7 +144,7 @@ async def start_server(
     reflection.enable_server_reflection(
         names + [health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
         server)
-    bound = server.add_insecure_port(f"{host}:{port}")
+    bound = server.add_secure_port(f"{host}:{port}", tls.server_credentials())
     await server.start()
     for name in names + [""]:
         await _set_serving(health_servicer, name)

@@ -16,6 +16,7 @@ from services.platform.auth import TokenVerifier
 from services.platform.config import CommonSettings, ConfigError
 from services.platform.grpc_server import start_server
 from services.platform.logs import configure_logging
+from services.platform.mesh_tls import process_tls
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ async def serve(spec: ServiceSpec, verifier: TokenVerifier | None) -> None:
         await asyncio.to_thread(migrations.upgrade, settings.database_url, spec.schema, spec.migrations_dir)
     server, port, _health = await start_server(
         port=settings.grpc_port, register=spec.register, service_names=spec.service_names,
-        verifier=verifier)
+        verifier=verifier, tls=process_tls())
     log.info("serving gRPC", extra={"port": port, "services": ",".join(spec.service_names)})
     tasks = [asyncio.create_task(_guarded(job), name=getattr(job, "__qualname__", "job"))
              for job in spec.background]

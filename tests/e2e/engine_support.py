@@ -6,7 +6,6 @@ import hashlib
 import time
 import uuid
 
-import grpc
 from confluent_kafka import Consumer, Producer, TopicPartition
 from tradex.common.v1 import trading_pb2 as t
 from tradex.engine.v1 import engine_pb2, engine_pb2_grpc
@@ -87,7 +86,7 @@ def wait_for_command(bootstrap: str, symbol: str, command_id: str, timeout: floa
 
 
 def engine_stub(exchange):
-    channel = grpc.insecure_channel(exchange.stack.services["engine"].address)
+    channel = exchange.stack.channel("engine")
     return channel, engine_pb2_grpc.EngineServiceStub(channel)
 
 

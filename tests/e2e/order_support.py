@@ -86,7 +86,7 @@ def wait_for_status(exchange, token: str, order_id: str, status: str) -> dict:
 
 def order_channel(exchange) -> grpc.Channel:
     """Straight to the order service: OrderInternalService is never routed by Envoy."""
-    return grpc.insecure_channel(exchange.stack.services["order"].address)
+    return exchange.stack.channel("order")
 
 
 def internal_stub(channel) -> order_pb2_grpc.OrderInternalServiceStub:
@@ -150,7 +150,7 @@ def risk_serves_pre_trade_checks(exchange) -> str:
     running = exchange.stack.services.get("risk")
     if running is None:
         return "the risk service is not part of the mesh"
-    with grpc.insecure_channel(running.address) as channel:
+    with exchange.stack.channel("risk") as channel:
         try:
             risk_pb2_grpc.RiskServiceStub(channel).PreTradeCheck(
                 risk_pb2.PreTradeCheckRequest(order_id="probe", user_id="probe", symbol="PROBE-USDT-PERP",

@@ -156,8 +156,8 @@ def _forged_tokens(exchange, subject: str) -> dict[str, str]:
 
 def test_forged_tokens_are_refused_at_envoy_and_at_the_service(exchange):
     user_id = signup(exchange, email()).body["tokens"]["account_id"]
-    direct = exchange.stack.services["user"].address
-    with grpc.insecure_channel(direct) as channel:
+    # As a mesh peer (a client certificate from the mesh CA), so only the token is on trial.
+    with exchange.stack.channel("user") as channel:
         stub = user_pb2_grpc.UserServiceStub(channel)
         for case, token in _forged_tokens(exchange, user_id).items():
             at_edge = call(exchange.http_url, "GET", "/v1/users/me", token=token)

@@ -54,8 +54,13 @@ def test_grpcurl_through_envoy_with_the_descriptor_set(exchange, active_symbol):
 
 
 def test_grpcurl_with_reflection_against_a_service(exchange):
-    result = run([GRPCURL, "-plaintext", exchange.stack.services["metadata"].address, "list"])
+    """Service ports speak mutual TLS only: grpcurl needs a certificate from the mesh CA."""
+    address = exchange.stack.services["metadata"].address
+    ops = exchange.stack.pki.issue("ops")
+    result = run([GRPCURL, "-cacert", str(ops.ca), "-cert", str(ops.cert), "-key", str(ops.key), address, "list"])
     assert result.returncode == 0, result.stderr
+    refused = run([GRPCURL, "-plaintext", address, "list"])
+    assert refused.returncode != 0
     assert "tradex.metadata.v1.MetadataService" in result.stdout.split()
     assert "grpc.health.v1.Health" in result.stdout.split()
 

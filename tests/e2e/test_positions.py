@@ -10,7 +10,6 @@ import signal
 import time
 from decimal import Decimal as D
 
-import grpc
 import pytest
 from tradex.common.v1 import positions_pb2, trading_pb2
 from tradex.funding.v1 import events_pb2 as funding_events
@@ -70,7 +69,7 @@ def fees_account(exchange) -> D:
 
 
 def by_symbol(exchange, symbol: str, as_of: int, **paging) -> pb.ListPositionsBySymbolResponse:
-    with grpc.insecure_channel(exchange.stack.services["position"].address) as channel:
+    with exchange.stack.channel("position") as channel:
         stub = position_pb2_grpc.PositionServiceStub(channel)
         return stub.ListPositionsBySymbol(pb.ListPositionsBySymbolRequest(symbol=symbol, as_of_unix_ms=as_of,
                                                                           **paging))

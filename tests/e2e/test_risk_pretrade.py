@@ -104,7 +104,7 @@ class Events:
 
 
 def risk_stub(exchange, channel_holder: list) -> risk_pb2_grpc.RiskServiceStub:
-    channel = grpc.insecure_channel(exchange.stack.services["risk"].address)
+    channel = exchange.stack.channel("risk")
     channel_holder.append(channel)
     return risk_pb2_grpc.RiskServiceStub(channel)
 
@@ -404,7 +404,7 @@ def test_real_wallet_deposit_and_lock_reach_risk(exchange, events, market, risk)
     first_id = "wallet-first-" + user_id
     first = check(risk, order(user_id, market, quantity="60", order_id=first_id))
     assert first.decision == APPROVED
-    with grpc.insecure_channel(exchange.stack.services["wallet"].address) as channel:
+    with exchange.stack.channel("wallet") as channel:
         wallet_pb2_grpc.WalletInternalServiceStub(channel).LockFunds(wallet_pb2.LockFundsRequest(
             lock_id=first_id, order_id=first_id, user_id=user_id, asset="USDT", amount=first.lock_amount), timeout=5)
     wait_for(lambda: sql(exchange, "select available, locked from risk.balances where user_id = %s and asset = "

@@ -114,7 +114,7 @@ def available(exchange, user_id: str, asset: str = "USDT") -> Decimal:
 
 def wallet_channel(exchange) -> grpc.Channel:
     """Straight to the wallet's port: internal RPCs exist only inside the mesh."""
-    return grpc.insecure_channel(exchange.stack.services["wallet"].address)
+    return exchange.stack.channel("wallet")
 
 
 def internal_stub(channel) -> wallet_pb2_grpc.WalletInternalServiceStub:

@@ -148,7 +148,7 @@ def test_start_service_waits_for_grpc_health_and_stop_ends_it(stack: Stack) -> N
     service = stack.start_service(
         "health-only", HEALTH_ONLY_MODULE, {"TRADEX_EXTRA": "yes"}, port_env=HEALTH_ONLY_PORT_ENV
     )
-    assert grpc_health_serving(service.address)
+    assert grpc_health_serving(service.address, identity=stack.pki.issue("ops"))
     child_env = psutil.Process(service.process.pid).environ()
     assert {k: child_env.get(k) for k in stack.env()} == stack.env()
     assert child_env[HEALTH_ONLY_PORT_ENV] == str(service.port)

@@ -7,6 +7,7 @@ from tradex.auth.v1 import auth_pb2_grpc
 from services.auth.app.accounts import AuthUseCases, ClientInfo, Tokens
 from services.platform.auth import require_principal
 from services.platform.ids import now_ms
+from services.platform.mesh_tls import ENVOY_IDENTITY, peer_identity
 
 
 def _tokens(tokens: Tokens, now_ms: int) -> pb.TokenPair:
@@ -22,8 +23,10 @@ def client_info(context) -> ClientInfo:
     """The caller's address as Envoy saw it, else the gRPC peer."""
     metadata = dict(context.invocation_metadata() or ())
     # Envoy (use_remote_address) appends the address it saw to x-forwarded-for: the LAST hop is
-    # the one a client cannot forge; earlier hops are whatever the client sent.
-    ip = metadata.get("x-forwarded-for", "").split(",")[-1].strip()
+    # the one a client cannot forge; earlier hops are whatever the client sent. Only Envoy's
+    # identity may speak for a client's address: any other caller's header is ignored.
+    forwarded = metadata.get("x-forwarded-for", "") if peer_identity(context) == ENVOY_IDENTITY else ""
+    ip = forwarded.split(",")[-1].strip()
     if not ip:
         # grpc peers look like "ipv4:127.0.0.1:5555" or "ipv6:[::1]:5555"
         ip = (context.peer() or "unknown").split(":", 1)[-1].rsplit(":", 1)[0]

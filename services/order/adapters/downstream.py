@@ -6,6 +6,7 @@ import grpc
 from google.rpc import error_details_pb2, status_pb2
 
 from services.platform.errors import DomainError, FailedPrecondition, Unavailable
+from services.platform.mesh_tls import mesh_channel
 
 # Codes after which the request may or may not have taken effect: retry with the same key.
 RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED,
@@ -15,7 +16,7 @@ RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXC
 
 def channel(address: str) -> grpc.aio.Channel:
     # Connects lazily: a service started after us (or restarted) is reached on first use.
-    return grpc.aio.insecure_channel(address, options=[("grpc.enable_retries", 1)])
+    return mesh_channel(address, options=[("grpc.enable_retries", 1)])
 
 
 def error_reason(error: grpc.aio.AioRpcError) -> str:

@@ -15,13 +15,14 @@ import grpc
 from tradex.metadata.v1 import metadata_pb2, metadata_pb2_grpc
 
 from services.platform.errors import NotFound, Unavailable
+from services.platform.mesh_tls import mesh_channel
 from services.position.domain.model import Instrument
 
 
 class InstrumentDirectory:
     def __init__(self, address: str, *, ttl_s: float = 300.0, timeout_s: float = 3.0) -> None:
         self._stub = metadata_pb2_grpc.MetadataServiceStub(
-            grpc.aio.insecure_channel(address, options=[("grpc.enable_retries", 1)]))
+            mesh_channel(address, options=[("grpc.enable_retries", 1)]))
         self._ttl_s = ttl_s
         self._timeout_s = timeout_s
         self._cache: dict[str, tuple[float, Instrument]] = {}

@@ -9,6 +9,7 @@ from decimal import Decimal
 import grpc
 from tradex.engine.v1 import engine_pb2, engine_pb2_grpc
 
+from services.platform.mesh_tls import mesh_channel
 from services.pricing.domain.mark import Book, Level
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,7 @@ def _levels(orders, descending: bool) -> tuple[Level, ...]:
 
 class EngineBooks:
     def __init__(self, address: str, *, timeout_s: float = 2.0) -> None:
-        self._channel = grpc.aio.insecure_channel(address) if address else None
+        self._channel = mesh_channel(address) if address else None
         self._stub = engine_pb2_grpc.EngineServiceStub(self._channel) if self._channel else None
         self._timeout_s = timeout_s
         self._failing: set[str] = set()

@@ -32,7 +32,12 @@ type AccessRule struct {
 	// Any one of these roles grants access. Empty (and not anonymous) means any signed-in user.
 	Roles []string `protobuf:"bytes,2,rep,name=roles,proto3" json:"roles,omitempty"`
 	// Service-to-service only: Envoy never routes it, whatever its HTTP annotation says.
-	Internal      bool `protobuf:"varint,3,opt,name=internal,proto3" json:"internal,omitempty"`
+	Internal bool `protobuf:"varint,3,opt,name=internal,proto3" json:"internal,omitempty"`
+	// For internal RPCs: the service identities allowed to call it, as proven by the caller's mesh
+	// client certificate (its subject common name, e.g. "order"; "ops" is operator tooling).
+	// Enforced by every service's guard interceptor. An internal RPC that lists none refuses
+	// every caller.
+	Callers       []string `protobuf:"bytes,4,rep,name=callers,proto3" json:"callers,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -88,6 +93,13 @@ func (x *AccessRule) GetInternal() bool {
 	return false
 }
 
+func (x *AccessRule) GetCallers() []string {
+	if x != nil {
+		return x.Callers
+	}
+	return nil
+}
+
 var file_tradex_common_v1_access_proto_extTypes = []protoimpl.ExtensionInfo{
 	{
 		ExtendedType:  (*descriptorpb.MethodOptions)(nil),
@@ -111,12 +123,13 @@ var File_tradex_common_v1_access_proto protoreflect.FileDescriptor
 
 const file_tradex_common_v1_access_proto_rawDesc = "" +
 	"\n" +
-	"\x1dtradex/common/v1/access.proto\x12\x10tradex.common.v1\x1a google/protobuf/descriptor.proto\"\\\n" +
+	"\x1dtradex/common/v1/access.proto\x12\x10tradex.common.v1\x1a google/protobuf/descriptor.proto\"v\n" +
 	"\n" +
 	"AccessRule\x12\x1c\n" +
 	"\tanonymous\x18\x01 \x01(\bR\tanonymous\x12\x14\n" +
 	"\x05roles\x18\x02 \x03(\tR\x05roles\x12\x1a\n" +
-	"\binternal\x18\x03 \x01(\bR\binternal:V\n" +
+	"\binternal\x18\x03 \x01(\bR\binternal\x12\x18\n" +
+	"\acallers\x18\x04 \x03(\tR\acallers:V\n" +
 	"\x06access\x12\x1e.google.protobuf.MethodOptions\x18\xb4\x87\x03 \x01(\v2\x1c.tradex.common.v1.AccessRuleR\x06accessB\xc9\x01\n" +
 	"\x14com.tradex.common.v1B\vAccessProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\xa2\x02\x03TCX\xaa\x02\x10Tradex.Common.V1\xca\x02\x10Tradex\\Common\\V1\xe2\x02\x1cTradex\\Common\\V1\\GPBMetadata\xea\x02\x12Tradex::Common::V1b\x06proto3"
 

@@ -211,10 +211,12 @@ const file_tradex_engine_v1_engine_proto_rawDesc = "" +
 	"\x12GetBookHashRequest\x12\x1c\n" +
 	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\"N\n" +
 	"\x13GetBookHashResponse\x127\n" +
-	"\tbook_hash\x18\x01 \x01(\v2\x1a.tradex.engine.v1.BookHashR\bbookHash2\xe3\x01\n" +
-	"\rEngineService\x12n\n" +
-	"\x0fGetBookSnapshot\x12(.tradex.engine.v1.GetBookSnapshotRequest\x1a).tradex.engine.v1.GetBookSnapshotResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12b\n" +
-	"\vGetBookHash\x12$.tradex.engine.v1.GetBookHashRequest\x1a%.tradex.engine.v1.GetBookHashResponse\"\x06\xa2\xbb\x18\x02\x18\x01B\xc9\x01\n" +
+	"\tbook_hash\x18\x01 \x01(\v2\x1a.tradex.engine.v1.BookHashR\bbookHash2\x8f\x02\n" +
+	"\rEngineService\x12\x88\x01\n" +
+	"\x0fGetBookSnapshot\x12(.tradex.engine.v1.GetBookSnapshotRequest\x1a).tradex.engine.v1.GetBookSnapshotResponse\" \xa2\xbb\x18\x1c\x18\x01\"\apricing\"\n" +
+	"marketdata\"\x03ops\x12s\n" +
+	"\vGetBookHash\x12$.tradex.engine.v1.GetBookHashRequest\x1a%.tradex.engine.v1.GetBookHashResponse\"\x17\xa2\xbb\x18\x13\x18\x01\"\n" +
+	"marketdata\"\x03opsB\xc9\x01\n" +
 	"\x14com.tradex.engine.v1B\vEngineProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/engine/v1;enginev1\xa2\x02\x03TEX\xaa\x02\x10Tradex.Engine.V1\xca\x02\x10Tradex\\Engine\\V1\xe2\x02\x1cTradex\\Engine\\V1\\GPBMetadata\xea\x02\x12Tradex::Engine::V1b\x06proto3"
 
 var (

@@ -1948,10 +1948,12 @@ const file_tradex_order_v1_order_proto_rawDesc = "" +
 	"ListOrders\x12\".tradex.order.v1.ListOrdersRequest\x1a#.tradex.order.v1.ListOrdersResponse\"\x1e\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\f\x12\n" +
 	"/v1/orders\x12q\n" +
 	"\tListFills\x12!.tradex.order.v1.ListFillsRequest\x1a\".tradex.order.v1.ListFillsResponse\"\x1d\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\v\x12\t/v1/fills\x12\x96\x01\n" +
-	"\x12StreamOrderUpdates\x12*.tradex.order.v1.StreamOrderUpdatesRequest\x1a+.tradex.order.v1.StreamOrderUpdatesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/orders:stream0\x012\x8b\x02\n" +
-	"\x14OrderInternalService\x12\x81\x01\n" +
-	"\x16SubmitLiquidationOrder\x12..tradex.order.v1.SubmitLiquidationOrderRequest\x1a/.tradex.order.v1.SubmitLiquidationOrderResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12o\n" +
-	"\x10CancelUserOrders\x12(.tradex.order.v1.CancelUserOrdersRequest\x1a).tradex.order.v1.CancelUserOrdersResponse\"\x06\xa2\xbb\x18\x02\x18\x01B\xc1\x01\n" +
+	"\x12StreamOrderUpdates\x12*.tradex.order.v1.StreamOrderUpdatesRequest\x1a+.tradex.order.v1.StreamOrderUpdatesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/orders:stream0\x012\xa9\x02\n" +
+	"\x14OrderInternalService\x12\x8d\x01\n" +
+	"\x16SubmitLiquidationOrder\x12..tradex.order.v1.SubmitLiquidationOrderRequest\x1a/.tradex.order.v1.SubmitLiquidationOrderResponse\"\x12\xa2\xbb\x18\x0e\x18\x01\"\n" +
+	"settlement\x12\x80\x01\n" +
+	"\x10CancelUserOrders\x12(.tradex.order.v1.CancelUserOrdersRequest\x1a).tradex.order.v1.CancelUserOrdersResponse\"\x17\xa2\xbb\x18\x13\x18\x01\"\n" +
+	"settlement\"\x03opsB\xc1\x01\n" +
 	"\x13com.tradex.order.v1B\n" +
 	"OrderProtoP\x01Z@github.com/tradex-exchange/tradex/gen/go/tradex/order/v1;orderv1\xa2\x02\x03TOX\xaa\x02\x0fTradex.Order.V1\xca\x02\x0fTradex\\Order\\V1\xe2\x02\x1bTradex\\Order\\V1\\GPBMetadata\xea\x02\x11Tradex::Order::V1b\x06proto3"
 

@@ -521,10 +521,11 @@ const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n" +
 	"\ras_of_unix_ms\x18\x03 \x01(\x03R\n" +
 	"asOfUnixMs\x125\n" +
-	"\x17applied_through_unix_ms\x18\x04 \x01(\x03R\x14appliedThroughUnixMs2\xa2\x02\n" +
+	"\x17applied_through_unix_ms\x18\x04 \x01(\x03R\x14appliedThroughUnixMs2\xbc\x02\n" +
 	"\x0fPositionService\x12\x87\x01\n" +
-	"\rListPositions\x12(.tradex.position.v1.ListPositionsRequest\x1a).tradex.position.v1.ListPositionsResponse\"!\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/positions\x12\x84\x01\n" +
-	"\x15ListPositionsBySymbol\x120.tradex.position.v1.ListPositionsBySymbolRequest\x1a1.tradex.position.v1.ListPositionsBySymbolResponse\"\x06\xa2\xbb\x18\x02\x18\x01B\xd9\x01\n" +
+	"\rListPositions\x12(.tradex.position.v1.ListPositionsRequest\x1a).tradex.position.v1.ListPositionsResponse\"!\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/positions\x12\x9e\x01\n" +
+	"\x15ListPositionsBySymbol\x120.tradex.position.v1.ListPositionsBySymbolRequest\x1a1.tradex.position.v1.ListPositionsBySymbolResponse\" \xa2\xbb\x18\x1c\x18\x01\"\afunding\"\n" +
+	"settlement\"\x03opsB\xd9\x01\n" +
 	"\x16com.tradex.position.v1B\rPositionProtoP\x01ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/position/v1;positionv1\xa2\x02\x03TPX\xaa\x02\x12Tradex.Position.V1\xca\x02\x12Tradex\\Position\\V1\xe2\x02\x1eTradex\\Position\\V1\\GPBMetadata\xea\x02\x14Tradex::Position::V1b\x06proto3"
 
 var (

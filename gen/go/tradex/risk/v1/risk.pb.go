@@ -950,9 +950,9 @@ const file_tradex_risk_v1_risk_proto_rawDesc = "" +
 	"(REJECT_REASON_REDUCE_ONLY_WOULD_INCREASE\x10\n" +
 	"\x12$\n" +
 	" REJECT_REASON_NO_REFERENCE_PRICE\x10\v\x12!\n" +
-	"\x1dREJECT_REASON_UNKNOWN_ACCOUNT\x10\f2\x8c\x03\n" +
-	"\vRiskService\x12d\n" +
-	"\rPreTradeCheck\x12$.tradex.risk.v1.PreTradeCheckRequest\x1a%.tradex.risk.v1.PreTradeCheckResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12\x85\x01\n" +
+	"\x1dREJECT_REASON_UNKNOWN_ACCOUNT\x10\f2\x93\x03\n" +
+	"\vRiskService\x12k\n" +
+	"\rPreTradeCheck\x12$.tradex.risk.v1.PreTradeCheckRequest\x1a%.tradex.risk.v1.PreTradeCheckResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12\x85\x01\n" +
 	"\x0eGetAccountRisk\x12%.tradex.risk.v1.GetAccountRiskRequest\x1a&.tradex.risk.v1.GetAccountRiskResponse\"$\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x12\x12\x10/v1/risk/account\x12\x8e\x01\n" +
 	"\vSetLeverage\x12\".tradex.risk.v1.SetLeverageRequest\x1a#.tradex.risk.v1.SetLeverageResponse\"6\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02$:\x01*\"\x1f/v1/positions/{symbol}/leverageB\xb9\x01\n" +
 	"\x12com.tradex.risk.v1B\tRiskProtoP\x01Z>github.com/tradex-exchange/tradex/gen/go/tradex/risk/v1;riskv1\xa2\x02\x03TRX\xaa\x02\x0eTradex.Risk.V1\xca\x02\x0eTradex\\Risk\\V1\xe2\x02\x1aTradex\\Risk\\V1\\GPBMetadata\xea\x02\x10Tradex::Risk::V1b\x06proto3"

@@ -2941,15 +2941,20 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\fListDeposits\x12%.tradex.wallet.v1.ListDepositsRequest\x1a&.tradex.wallet.v1.ListDepositsResponse\" \xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/deposits\x12\x86\x01\n" +
 	"\fListBalances\x12%.tradex.wallet.v1.ListBalancesRequest\x1a&.tradex.wallet.v1.ListBalancesResponse\"'\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/wallet/balances\x12\x93\x01\n" +
 	"\x11ListLedgerEntries\x12*.tradex.wallet.v1.ListLedgerEntriesRequest\x1a+.tradex.wallet.v1.ListLedgerEntriesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/wallet/ledger\x12\x8d\x01\n" +
-	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xae\x06\n" +
-	"\x15WalletInternalService\x12\\\n" +
-	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12e\n" +
-	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12b\n" +
-	"\vSettleTrade\x12$.tradex.wallet.v1.SettleTradeRequest\x1a%.tradex.wallet.v1.SettleTradeResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12w\n" +
-	"\x12GetAccountBalances\x12+.tradex.wallet.v1.GetAccountBalancesRequest\x1a,.tradex.wallet.v1.GetAccountBalancesResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12t\n" +
-	"\x11DrawInsuranceFund\x12*.tradex.wallet.v1.DrawInsuranceFundRequest\x1a+.tradex.wallet.v1.DrawInsuranceFundResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12\x86\x01\n" +
-	"\x17ContributeInsuranceFund\x120.tradex.wallet.v1.ContributeInsuranceFundRequest\x1a1.tradex.wallet.v1.ContributeInsuranceFundResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12t\n" +
-	"\x11GetSystemBalances\x12*.tradex.wallet.v1.GetSystemBalancesRequest\x1a+.tradex.wallet.v1.GetSystemBalancesResponse\"\x06\xa2\xbb\x18\x02\x18\x01B\xc9\x01\n" +
+	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xb6\a\n" +
+	"\x15WalletInternalService\x12c\n" +
+	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12x\n" +
+	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x19\xa2\xbb\x18\x15\x18\x01\"\x05order\"\n" +
+	"settlement\x12i\n" +
+	"\vSettleTrade\x12$.tradex.wallet.v1.SettleTradeRequest\x1a%.tradex.wallet.v1.SettleTradeResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12\x97\x01\n" +
+	"\x12GetAccountBalances\x12+.tradex.wallet.v1.GetAccountBalancesRequest\x1a,.tradex.wallet.v1.GetAccountBalancesResponse\"&\xa2\xbb\x18\"\x18\x01\"\x04risk\"\n" +
+	"settlement\"\afunding\"\x03ops\x12\x89\x01\n" +
+	"\x11DrawInsuranceFund\x12*.tradex.wallet.v1.DrawInsuranceFundRequest\x1a+.tradex.wallet.v1.DrawInsuranceFundResponse\"\x1b\xa2\xbb\x18\x17\x18\x01\"\n" +
+	"settlement\"\afunding\x12\x9b\x01\n" +
+	"\x17ContributeInsuranceFund\x120.tradex.wallet.v1.ContributeInsuranceFundRequest\x1a1.tradex.wallet.v1.ContributeInsuranceFundResponse\"\x1b\xa2\xbb\x18\x17\x18\x01\"\n" +
+	"settlement\"\afunding\x12\x8e\x01\n" +
+	"\x11GetSystemBalances\x12*.tradex.wallet.v1.GetSystemBalancesRequest\x1a+.tradex.wallet.v1.GetSystemBalancesResponse\" \xa2\xbb\x18\x1c\x18\x01\"\x03ops\"\afunding\"\n" +
+	"settlementB\xc9\x01\n" +
 	"\x14com.tradex.wallet.v1B\vWalletProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3"
 
 var (

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import descriptor_pb2 as google_dot_protobuf_dot_descriptor__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/common/v1/access.proto\x12\x10tradex.common.v1\x1a google/protobuf/descriptor.proto\"\\\n\nAccessRule\x12\x1c\n\tanonymous\x18\x01 \x01(\x08R\tanonymous\x12\x14\n\x05roles\x18\x02 \x03(\tR\x05roles\x12\x1a\n\x08internal\x18\x03 \x01(\x08R\x08internal:V\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb4\x87\x03 \x01(\x0b\x32\x1c.tradex.common.v1.AccessRuleR\x06\x61\x63\x63\x65ssB\xc9\x01\n\x14\x63om.tradex.common.v1B\x0b\x41\x63\x63\x65ssProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\xa2\x02\x03TCX\xaa\x02\x10Tradex.Common.V1\xca\x02\x10Tradex\\Common\\V1\xe2\x02\x1cTradex\\Common\\V1\\GPBMetadata\xea\x02\x12Tradex::Common::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/common/v1/access.proto\x12\x10tradex.common.v1\x1a google/protobuf/descriptor.proto\"v\n\nAccessRule\x12\x1c\n\tanonymous\x18\x01 \x01(\x08R\tanonymous\x12\x14\n\x05roles\x18\x02 \x03(\tR\x05roles\x12\x1a\n\x08internal\x18\x03 \x01(\x08R\x08internal\x12\x18\n\x07\x63\x61llers\x18\x04 \x03(\tR\x07\x63\x61llers:V\n\x06\x61\x63\x63\x65ss\x12\x1e.google.protobuf.MethodOptions\x18\xb4\x87\x03 \x01(\x0b\x32\x1c.tradex.common.v1.AccessRuleR\x06\x61\x63\x63\x65ssB\xc9\x01\n\x14\x63om.tradex.common.v1B\x0b\x41\x63\x63\x65ssProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\xa2\x02\x03TCX\xaa\x02\x10Tradex.Common.V1\xca\x02\x10Tradex\\Common\\V1\xe2\x02\x1cTradex\\Common\\V1\\GPBMetadata\xea\x02\x12Tradex::Common::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,5 +34,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['DESCRIPTOR']._loaded_options = None
   _globals['DESCRIPTOR']._serialized_options = b'\n\024com.tradex.common.v1B\013AccessProtoP\001ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/common/v1;commonv1\242\002\003TCX\252\002\020Tradex.Common.V1\312\002\020Tradex\\Common\\V1\342\002\034Tradex\\Common\\V1\\GPBMetadata\352\002\022Tradex::Common::V1'
   _globals['_ACCESSRULE']._serialized_start=85
-  _globals['_ACCESSRULE']._serialized_end=177
+  _globals['_ACCESSRULE']._serialized_end=203
 # @@protoc_insertion_point(module_scope)

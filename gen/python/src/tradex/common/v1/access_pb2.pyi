@@ -10,11 +10,13 @@ ACCESS_FIELD_NUMBER: _ClassVar[int]
 access: _descriptor.FieldDescriptor
 
 class AccessRule(_message.Message):
-    __slots__ = ("anonymous", "roles", "internal")
+    __slots__ = ("anonymous", "roles", "internal", "callers")
     ANONYMOUS_FIELD_NUMBER: _ClassVar[int]
     ROLES_FIELD_NUMBER: _ClassVar[int]
     INTERNAL_FIELD_NUMBER: _ClassVar[int]
+    CALLERS_FIELD_NUMBER: _ClassVar[int]
     anonymous: bool
     roles: _containers.RepeatedScalarFieldContainer[str]
     internal: bool
-    def __init__(self, anonymous: _Optional[bool] = ..., roles: _Optional[_Iterable[str]] = ..., internal: _Optional[bool] = ...) -> None: ...
+    callers: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, anonymous: _Optional[bool] = ..., roles: _Optional[_Iterable[str]] = ..., internal: _Optional[bool] = ..., callers: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -27,7 +27,7 @@ from tradex.common.v1 import access_pb2 as tradex_dot_common_dot_v1_dot_access__
 from tradex.engine.v1 import events_pb2 as tradex_dot_engine_dot_v1_dot_events__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/engine/v1/engine.proto\x12\x10tradex.engine.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a\x1dtradex/engine/v1/events.proto\"6\n\x16GetBookSnapshotRequest\x12\x1c\n\x06symbol\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06symbol\"U\n\x17GetBookSnapshotResponse\x12:\n\x08snapshot\x18\x01 \x01(\x0b\x32\x1e.tradex.engine.v1.BookSnapshotR\x08snapshot\"2\n\x12GetBookHashRequest\x12\x1c\n\x06symbol\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06symbol\"N\n\x13GetBookHashResponse\x12\x37\n\tbook_hash\x18\x01 \x01(\x0b\x32\x1a.tradex.engine.v1.BookHashR\x08\x62ookHash2\xe3\x01\n\rEngineService\x12n\n\x0fGetBookSnapshot\x12(.tradex.engine.v1.GetBookSnapshotRequest\x1a).tradex.engine.v1.GetBookSnapshotResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x12\x62\n\x0bGetBookHash\x12$.tradex.engine.v1.GetBookHashRequest\x1a%.tradex.engine.v1.GetBookHashResponse\"\x06\xa2\xbb\x18\x02\x18\x01\x42\xc9\x01\n\x14\x63om.tradex.engine.v1B\x0b\x45ngineProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/engine/v1;enginev1\xa2\x02\x03TEX\xaa\x02\x10Tradex.Engine.V1\xca\x02\x10Tradex\\Engine\\V1\xe2\x02\x1cTradex\\Engine\\V1\\GPBMetadata\xea\x02\x12Tradex::Engine::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/engine/v1/engine.proto\x12\x10tradex.engine.v1\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a\x1dtradex/engine/v1/events.proto\"6\n\x16GetBookSnapshotRequest\x12\x1c\n\x06symbol\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06symbol\"U\n\x17GetBookSnapshotResponse\x12:\n\x08snapshot\x18\x01 \x01(\x0b\x32\x1e.tradex.engine.v1.BookSnapshotR\x08snapshot\"2\n\x12GetBookHashRequest\x12\x1c\n\x06symbol\x18\x01 \x01(\tB\x04\xe2\x41\x01\x02R\x06symbol\"N\n\x13GetBookHashResponse\x12\x37\n\tbook_hash\x18\x01 \x01(\x0b\x32\x1a.tradex.engine.v1.BookHashR\x08\x62ookHash2\x8f\x02\n\rEngineService\x12\x88\x01\n\x0fGetBookSnapshot\x12(.tradex.engine.v1.GetBookSnapshotRequest\x1a).tradex.engine.v1.GetBookSnapshotResponse\" \xa2\xbb\x18\x1c\x18\x01\"\x07pricing\"\nmarketdata\"\x03ops\x12s\n\x0bGetBookHash\x12$.tradex.engine.v1.GetBookHashRequest\x1a%.tradex.engine.v1.GetBookHashResponse\"\x17\xa2\xbb\x18\x13\x18\x01\"\nmarketdata\"\x03opsB\xc9\x01\n\x14\x63om.tradex.engine.v1B\x0b\x45ngineProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/engine/v1;enginev1\xa2\x02\x03TEX\xaa\x02\x10Tradex.Engine.V1\xca\x02\x10Tradex\\Engine\\V1\xe2\x02\x1cTradex\\Engine\\V1\\GPBMetadata\xea\x02\x12Tradex::Engine::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -40,9 +40,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETBOOKHASHREQUEST'].fields_by_name['symbol']._loaded_options = None
   _globals['_GETBOOKHASHREQUEST'].fields_by_name['symbol']._serialized_options = b'\342A\001\002'
   _globals['_ENGINESERVICE'].methods_by_name['GetBookSnapshot']._loaded_options = None
-  _globals['_ENGINESERVICE'].methods_by_name['GetBookSnapshot']._serialized_options = b'\242\273\030\002\030\001'
+  _globals['_ENGINESERVICE'].methods_by_name['GetBookSnapshot']._serialized_options = b'\242\273\030\034\030\001\"\007pricing\"\nmarketdata\"\003ops'
   _globals['_ENGINESERVICE'].methods_by_name['GetBookHash']._loaded_options = None
-  _globals['_ENGINESERVICE'].methods_by_name['GetBookHash']._serialized_options = b'\242\273\030\002\030\001'
+  _globals['_ENGINESERVICE'].methods_by_name['GetBookHash']._serialized_options = b'\242\273\030\023\030\001\"\nmarketdata\"\003ops'
   _globals['_GETBOOKSNAPSHOTREQUEST']._serialized_start=146
   _globals['_GETBOOKSNAPSHOTREQUEST']._serialized_end=200
   _globals['_GETBOOKSNAPSHOTRESPONSE']._serialized_start=202
@@ -52,5 +52,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_GETBOOKHASHRESPONSE']._serialized_start=341
   _globals['_GETBOOKHASHRESPONSE']._serialized_end=419
   _globals['_ENGINESERVICE']._serialized_start=422
-  _globals['_ENGINESERVICE']._serialized_end=649
+  _globals['_ENGINESERVICE']._serialized_end=693
 # @@protoc_insertion_point(module_scope)

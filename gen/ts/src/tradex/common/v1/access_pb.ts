@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/common/v1/access.proto.
  */
 export const file_tradex_common_v1_access: GenFile = /*@__PURE__*/
-  fileDesc("Ch10cmFkZXgvY29tbW9uL3YxL2FjY2Vzcy5wcm90bxIQdHJhZGV4LmNvbW1vbi52MSJACgpBY2Nlc3NSdWxlEhEKCWFub255bW91cxgBIAEoCBINCgVyb2xlcxgCIAMoCRIQCghpbnRlcm5hbBgDIAEoCDpWCgZhY2Nlc3MSHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9ucxi0hwMgASgLMhwudHJhZGV4LmNvbW1vbi52MS5BY2Nlc3NSdWxlUgZhY2Nlc3NCyQEKFGNvbS50cmFkZXguY29tbW9uLnYxQgtBY2Nlc3NQcm90b1ABWkJnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9jb21tb24vdjE7Y29tbW9udjGiAgNUQ1iqAhBUcmFkZXguQ29tbW9uLlYxygIQVHJhZGV4XENvbW1vblxWMeICHFRyYWRleFxDb21tb25cVjFcR1BCTWV0YWRhdGHqAhJUcmFkZXg6OkNvbW1vbjo6VjFiBnByb3RvMw", [file_google_protobuf_descriptor]);
+  fileDesc("Ch10cmFkZXgvY29tbW9uL3YxL2FjY2Vzcy5wcm90bxIQdHJhZGV4LmNvbW1vbi52MSJRCgpBY2Nlc3NSdWxlEhEKCWFub255bW91cxgBIAEoCBINCgVyb2xlcxgCIAMoCRIQCghpbnRlcm5hbBgDIAEoCBIPCgdjYWxsZXJzGAQgAygJOlYKBmFjY2VzcxIeLmdvb2dsZS5wcm90b2J1Zi5NZXRob2RPcHRpb25zGLSHAyABKAsyHC50cmFkZXguY29tbW9uLnYxLkFjY2Vzc1J1bGVSBmFjY2Vzc0LJAQoUY29tLnRyYWRleC5jb21tb24udjFCC0FjY2Vzc1Byb3RvUAFaQmdpdGh1Yi5jb20vdHJhZGV4LWV4Y2hhbmdlL3RyYWRleC9nZW4vZ28vdHJhZGV4L2NvbW1vbi92MTtjb21tb252MaICA1RDWKoCEFRyYWRleC5Db21tb24uVjHKAhBUcmFkZXhcQ29tbW9uXFYx4gIcVHJhZGV4XENvbW1vblxWMVxHUEJNZXRhZGF0YeoCElRyYWRleDo6Q29tbW9uOjpWMWIGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * Who may call an RPC. Written once on the method and read by two places: the Envoy config
@@ -42,6 +42,16 @@ export type AccessRule = Message<"tradex.common.v1.AccessRule"> & {
    * @generated from field: bool internal = 3;
    */
   internal: boolean;
+
+  /**
+   * For internal RPCs: the service identities allowed to call it, as proven by the caller's mesh
+   * client certificate (its subject common name, e.g. "order"; "ops" is operator tooling).
+   * Enforced by every service's guard interceptor. An internal RPC that lists none refuses
+   * every caller.
+   *
+   * @generated from field: repeated string callers = 4;
+   */
+  callers: string[];
 };
 
 /**
