@@ -7,6 +7,12 @@ whose state flipped, writes the flip and the risk.liquidation.v1 events (one per
 largest loss first) in one transaction. The breached set is persisted (margin_watch), so a
 restart neither repeats a trigger nor forgets one. Event times are the mark's time, not this
 loop's clock.
+
+A breach must last `confirm_s` (RISK_MARGIN_WATCH_CONFIRM_S, default 1.5 s: longer than the
+Position service's exposure debounce) before it triggers. Balances and exposure come by two
+topics: right after a losing position is closed the wallet already shows the realized loss while
+the (debounced) exposure still shows the position's unrealized loss, which counts the loss twice
+for up to one debounce interval. A real breach outlasts that; the double count does not.
 """
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from services.platform.config import env_float_seconds
 from services.platform.ids import new_id, now_ms
 from services.risk.adapters import margin_watch_store as store
 from services.risk.domain.margin_watch import Transition, liquidations, transition
@@ -27,10 +34,13 @@ log = logging.getLogger(__name__)
 
 class MarginWatch:
     def __init__(self, engine: AsyncEngine, state: RiskState, *, interval_s: float = 0.25,
-                 on_events_committed: Callable[[], None] = lambda: None) -> None:
+                 confirm_s: float | None = None, on_events_committed: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
         self._state = state
         self._interval_s = interval_s
+        self._confirm_ms = int(1000 * (env_float_seconds("RISK_MARGIN_WATCH_CONFIRM_S", 1.5)
+                                       if confirm_s is None else confirm_s))
+        self._first_seen: dict[tuple[str, str], int] = {}
         self._wake = on_events_committed
         self._breached: set[tuple[str, str]] | None = None
 
@@ -58,9 +68,16 @@ class MarginWatch:
         accounts = {(user_id, asset) for user_id in list(self._state.exposures)
                     for asset in account_assets(self._state, user_id)} | self._breached
         changes = []
+        now = now_ms()
         for user_id, asset in sorted(accounts):
             figures = account_view(self._state, user_id, asset)
             change = transition((user_id, asset) in self._breached, figures)
+            if change is Transition.TRIGGER:
+                first = self._first_seen.setdefault((user_id, asset), now)
+                if now - first < self._confirm_ms:
+                    continue  # not yet confirmed (see the module doc)
+            else:
+                self._first_seen.pop((user_id, asset), None)
             if change is not Transition.NONE:
                 changes.append((user_id, asset, change, figures))
         if not changes:
@@ -76,6 +93,7 @@ class MarginWatch:
                         "user_id": user_id, "asset": asset, "equity": str(figures.equity),
                         "maintenance_margin": str(figures.maintenance_margin)})
         for user_id, asset, change, _ in changes:
+            self._first_seen.pop((user_id, asset), None)
             (self._breached.add if change is Transition.TRIGGER else self._breached.discard)((user_id, asset))
         self._wake()
         return len(changes)
