@@ -50,7 +50,10 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
     settlement_id on top of the inbox's event id, because Position re-emits the same
     settlement_id under a new event id when it replays its ledger."""
     key = settlement_key(s.settlement_id)
-    request = fingerprint(user_id=s.user_id, asset=s.asset, kind=s.kind.value, amount=s.amount)
+    parts = {} if s.trade is None else dict(
+        order_id=s.order_id, margin_released=s.trade.margin_released, margin_in=s.trade.margin_in,
+        realized_pnl=s.trade.realized_pnl, fee=s.trade.fee)
+    request = fingerprint(user_id=s.user_id, asset=s.asset, kind=s.kind.value, amount=s.amount, **parts)
 
     async def work(conn: AsyncConnection) -> SettlementResult:
         op = await ledger_store.get_operation(conn, key)
