@@ -720,6 +720,8 @@ def _parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--max-connections", type=int, default=DEFAULT_MAX_CONNECTIONS)
     p.add_argument("--unary-timeout", type=float, default=DEFAULT_UNARY_TIMEOUT_S, help="seconds")
     p.add_argument("--access-log", action="store_true", help="log every request to stdout")
+    p.add_argument("--upstream-tls-dir", help="Envoy's mesh identity: ca.crt, tls.crt and tls.key (as cert-manager "
+                   "writes a Secret); upstream hops are mutual TLS with it. Without it upstreams are plaintext h2c")
     p.add_argument("--out", required=True, help="where to write the JSON bootstrap")
     return p.parse_args(argv)
 
@@ -749,6 +751,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             unary_timeout_s=args.unary_timeout,
             max_connections=args.max_connections,
             access_log=args.access_log,
+            upstream_tls=(UpstreamTls(ca_path=f"{args.upstream_tls_dir}/ca.crt",
+                                      cert_path=f"{args.upstream_tls_dir}/tls.crt",
+                                      key_path=f"{args.upstream_tls_dir}/tls.key")
+                          if args.upstream_tls_dir else None),
         )
     except (KeyError, ValueError) as exc:  # a bad argument or a service not in the descriptor set
         print(f"envoy_config: {exc.args[0] if exc.args else exc}", file=sys.stderr)

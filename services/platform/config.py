@@ -56,6 +56,9 @@ class CommonSettings:
     jwks_file: str
     jwt_issuer: str
     jwt_audience: str
+    # Loopback by default (make up): nothing off the machine reaches a service port. In a cluster
+    # the pod address is needed (0.0.0.0); every port still demands a mesh certificate.
+    grpc_host: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, service_name: str, default_port: int | None = None) -> CommonSettings:
@@ -72,4 +75,5 @@ class CommonSettings:
             jwks_file=env_str("TRADEX_JWKS_FILE"),
             jwt_issuer=env_str("TRADEX_JWT_ISSUER", "tradex-auth"),
             jwt_audience=env_str("TRADEX_JWT_AUDIENCE", "tradex"),
+            grpc_host=env_str("TRADEX_GRPC_HOST", "127.0.0.1"),
         )

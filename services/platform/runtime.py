@@ -42,7 +42,7 @@ async def serve(spec: ServiceSpec, verifier: TokenVerifier | None) -> None:
         await asyncio.to_thread(migrations.upgrade, settings.database_url, spec.schema, spec.migrations_dir)
     server, port, _health = await start_server(
         port=settings.grpc_port, register=spec.register, service_names=spec.service_names,
-        verifier=verifier, tls=process_tls())
+        verifier=verifier, tls=process_tls(), host=settings.grpc_host)
     log.info("serving gRPC", extra={"port": port, "services": ",".join(spec.service_names)})
     tasks = [asyncio.create_task(_guarded(job), name=getattr(job, "__qualname__", "job"))
              for job in spec.background]

@@ -18,9 +18,19 @@ def test_manifests_parse_and_name_their_kind():
     assert docs and all(doc.get("kind") and doc.get("apiVersion") for doc in docs)
 
 
-def test_every_local_service_has_a_deployment_with_grpc_probes():
-    deployments = {d["metadata"]["name"]: d for d in documents() if d["kind"] == "Deployment"}
+def test_every_local_service_has_a_deployment_with_mtls_health_probes_and_its_identity():
+    docs = list(documents())
+    deployments = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Deployment"}
+    certificates = {d["spec"]["secretName"]: d for d in docs if d["kind"] == "Certificate"}
     for service in SERVICES:
-        container = deployments[service.name]["spec"]["template"]["spec"]["containers"][0]
+        pod = deployments[service.name]["spec"]["template"]["spec"]
+        container = pod["containers"][0]
         assert container["command"] == ["python", "-m", service.module]
-        assert "grpc" in container["readinessProbe"]
+        port = str(container["ports"][0]["containerPort"])
+        # kubelet's gRPC probe cannot present a client certificate; the probe module can.
+        assert container["readinessProbe"]["exec"]["command"] == [
+            "python", "-m", "services.platform.health_probe", port]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert env["TRADEX_TLS_CERT_FILE"].startswith("/etc/tradex/mesh/")
+        secret = next(v["secret"]["secretName"] for v in pod["volumes"] if v["name"] == "mesh-tls")
+        assert certificates[secret]["spec"]["commonName"] == service.name
