@@ -43,6 +43,7 @@ TradeX is up.
   instruments                     {', '.join(seeded.get('instruments', [])) or '(not seeded)'}
   prices                          curl {exchange.http_url}/v1/markets/BTC-INR-PERP/index   (docs/PRICES.md)
   spot venues (ccxt)              {exchange.spot_sim_url or 'the real exchanges (TRADEX_SPOT_SIM=0)'}
+  WebSocket market data           {exchange.ws_url or '(off)'}   (docs/WEBSOCKET.md)
 Press Ctrl-C to stop everything.""", flush=True)
         while not stop.wait(1.0):
             dead = [p.name for p in exchange.stack.supervisor.processes if not p.is_alive()]

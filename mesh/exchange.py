@@ -76,6 +76,8 @@ class Exchange:
         self.rail_hmac_secret = os.environ.get("TRADEX_RAIL_HMAC_SECRET") or secrets.token_hex(32)
         # The local spot-exchange simulator the index worker's ccxt talks to (see start_spot_sim).
         self.spot_sim_port = 0
+        # The WebSocket market-data gateway (see start_ws_gateway): its port is picked in start().
+        self.ws_port = 0
 
     def service_env(self) -> dict[str, str]:
         return {
@@ -107,6 +109,7 @@ class Exchange:
             for service in self.service_defs:
                 self.start_service(service)
             self.start_edge()
+            self.start_ws_gateway()
             self.start_rail_sim()
             self.start_market_maker()
         except BaseException:
@@ -133,6 +136,23 @@ class Exchange:
         envoy = self.stack.start_envoy(path)
         if self.http_port == 0:
             self.http_port = next(iter(envoy.listener_ports().values()))
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.ws_port}" if self.ws_port else ""
+
+    def start_ws_gateway(self) -> None:
+        """The WebSocket market-data gateway (gateway/ws.py) beside Envoy: a client of the edge's
+        gRPC streams, verifying access JWTs itself for the private channels. Needs marketdata."""
+        if not any(service.name == "marketdata" for service in self.service_defs):
+            return
+        self.ws_port = free_port()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "WS_PORT": str(self.ws_port),
+               "TRADEX_WS_UPSTREAM": self.grpc_target, "TRADEX_JWKS_FILE": str(self.jwks_path),
+               "TRADEX_JWT_ISSUER": JWT_ISSUER, "TRADEX_JWT_AUDIENCE": JWT_AUDIENCE, **self.extra_env}
+        self.stack.supervisor.start("ws_gateway", [sys.executable, "-m", "gateway.ws"], env=env, cwd=PROJECT_ROOT,
+                                    health=lambda: port_is_open("127.0.0.1", self.ws_port))
+        log.info("WebSocket gateway on %s", self.ws_url)
 
     @property
     def rail_url(self) -> str:

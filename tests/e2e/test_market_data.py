@@ -149,3 +149,182 @@ def test_trade_reaches_trades_candles_ticker_and_book_and_stream_matches(exchang
         assert stream.errors == []
     finally:
         stream.close()
+
+
+# ------------------------------------------------------------------------------------- WebSocket
+
+
+class WsClient:
+    """A WebSocket client of gateway/ws.py on a thread: every frame lands in a queue."""
+
+    def __init__(self, exchange) -> None:
+        from websockets.sync.client import connect
+        assert exchange.ws_url, "the mesh did not start the WebSocket gateway"
+        self.ws = connect(exchange.ws_url, open_timeout=10)
+        self.frames: queue.Queue = queue.Queue()
+        self.seen: list[dict] = []
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        import json
+
+        from websockets.exceptions import ConnectionClosed
+        try:
+            for raw in self.ws:
+                self.frames.put(json.loads(raw))
+        except ConnectionClosed:
+            pass
+
+    def send(self, frame) -> None:
+        import json
+        self.ws.send(frame if isinstance(frame, (str, bytes)) else json.dumps(frame))
+
+    def next(self, predicate=lambda f: True, timeout: float = 20.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                frame = self.frames.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(frame)
+            if predicate(frame):
+                return frame
+        raise AssertionError(f"no matching frame within {timeout:.0f} s; last frames {self.seen[-5:]}")
+
+    def drain(self) -> list[dict]:
+        out = []
+        while True:
+            try:
+                out.append(self.frames.get_nowait())
+            except queue.Empty:
+                self.seen.extend(out)
+                return out
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+def _ws_levels(raw) -> list[Level]:
+    return [Level(Decimal(p), Decimal(q), n) for p, q, n in raw]
+
+
+class WsBook:
+    """Rebuilds a book from WebSocket snapshot + delta frames, checking chain and checksums."""
+
+    def __init__(self, symbol: str) -> None:
+        self.book = PublicBook(symbol)
+        self.errors: list[str] = []
+        self.snapshots = 0
+
+    def apply(self, f: dict) -> None:
+        if f.get("channel") != "book" or f.get("symbol") != self.book.symbol:
+            return
+        if f["type"] == "snapshot":
+            self.snapshots += 1
+            self.book = PublicBook.from_levels(self.book.symbol, f["seq"], _ws_levels(f["bids"]), _ws_levels(f["asks"]))
+        elif f["type"] == "delta":
+            if f["seq"] <= self.book.seq:
+                return
+            if f["prev_seq"] != self.book.seq:
+                self.errors.append(f"chain broken at {f['seq']}")
+            for lv in _ws_levels(f["bids"]):
+                self.book.set(BID, lv)
+            for lv in _ws_levels(f["asks"]):
+                self.book.set(ASK, lv)
+            self.book.seq = f["seq"]
+        else:
+            return
+        if self.book.checksum() != f["checksum"]:
+            self.errors.append(f"checksum mismatch at {f['seq']}")
+
+
+def test_websocket_public_channels_snapshot_deltas_checksums_and_garbage_frames(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    _, seller = funded_user(exchange, "1000")
+    _, buyer = funded_user(exchange, "1000")
+    watcher, noisy = WsClient(exchange), WsClient(exchange)
+    try:
+        watcher.send({"op": "subscribe", "id": 1, "channels": ["book", "trades"], "symbols": [symbol]})
+        assert watcher.next(lambda f: f["type"] == "subscribed")["id"] == 1
+        watcher.next(lambda f: f["type"] == "snapshot")
+
+        # Garbage on another connection: an error frame for each, and that connection still works.
+        for garbage in ("not json", "[1, 2]", b"\x00\x01", {"op": "dance"}, {"op": "subscribe", "channels": ["nope"],
+                                                                               "symbols": [symbol]},
+                        {"op": "subscribe", "channels": ["orders"]}, {"op": "auth", "token": "x.y.z"}):
+            noisy.send(garbage)
+        errors = [noisy.next(lambda f: f["type"] == "error") for _ in range(7)]
+        assert [e["code"] for e in errors] == ["BAD_FRAME", "BAD_FRAME", "BAD_FRAME", "UNKNOWN_OP", "BAD_CHANNEL",
+                                               "UNAUTHENTICATED", "UNAUTHENTICATED"]
+        noisy.send({"op": "ping", "id": "p1"})
+        assert noisy.next(lambda f: f["type"] == "pong")["id"] == "p1"
+
+        resting(exchange, seller, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+        resting(exchange, buyer, limit_order(symbol, "BUY", "97.00", "2", leverage="10"))
+        placed(exchange, buyer, limit_order(symbol, "BUY", "100.00", "0.3", leverage="10"))
+        trade = watcher.next(lambda f: f["type"] == "trade")
+        assert trade["symbol"] == symbol and Decimal(trade["trade"]["price"]) == 100
+        assert "user_id" not in json_text(trade) and "order_id" not in json_text(trade)
+
+        def settled():
+            book = get_book(exchange, symbol)
+            return book if _levels(book.get("asks", []))[:1] == [Level(Decimal(100), Decimal("0.7"), 1)] else None
+        book = wait_for(settled)
+        rebuilt = WsBook(symbol)
+        for frame in list(watcher.seen):  # every frame so far, in order (the snapshot first)
+            rebuilt.apply(frame)
+        while rebuilt.book.seq < int(book["engine_seq"]):
+            rebuilt.apply(watcher.next(lambda f: f.get("channel") == "book"))
+        assert rebuilt.snapshots == 1
+        assert rebuilt.errors == []
+        assert rebuilt.book.bids() == _levels(book["bids"]) and rebuilt.book.asks() == _levels(book["asks"])
+
+        # Unsubscribe: no more book frames for that symbol.
+        watcher.send({"op": "unsubscribe", "id": 2, "channels": ["book", "trades"], "symbols": [symbol]})
+        watcher.next(lambda f: f["type"] == "unsubscribed")
+        resting(exchange, buyer, limit_order(symbol, "BUY", "96.00", "1", leverage="10"))
+        time.sleep(1.0)
+        assert [f for f in watcher.drain() if f.get("channel") == "book"] == []
+    finally:
+        watcher.close()
+        noisy.close()
+
+
+def json_text(frame) -> str:
+    import json
+    return json.dumps(frame)
+
+
+def test_websocket_private_channels_show_each_user_only_their_own(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    first_id, first = funded_user(exchange, "1000")
+    second_id, second = funded_user(exchange, "1000")
+    _, counterparty = funded_user(exchange, "1000")
+    a, b = WsClient(exchange), WsClient(exchange)
+    try:
+        for client, token, user_id in ((a, first, first_id), (b, second, second_id)):
+            client.send({"op": "auth", "id": "a", "token": token})
+            assert client.next(lambda f: f["type"] in ("authenticated", "error")) == {
+                "type": "authenticated", "id": "a", "user_id": user_id}
+            client.send({"op": "subscribe", "id": "s", "channels": ["orders", "fills"]})
+            client.next(lambda f: f["type"] == "subscribed")
+        time.sleep(1.0)  # the private upstream streams are open
+        resting(exchange, counterparty, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+        order = placed(exchange, first, limit_order(symbol, "BUY", "100.00", "0.5", leverage="10"))
+        fill = a.next(lambda f: f["type"] == "fill")
+        assert fill["fill"]["order_id"] == order["order_id"] and fill["fill"]["user_id"] == first_id
+        assert any(f["type"] == "order" and f["order"]["order_id"] == order["order_id"] for f in a.seen)
+        # The second user also acts, and sees only that.
+        own = resting(exchange, second, limit_order(symbol, "BUY", "95.00", "0.2", leverage="10"))
+        b.next(lambda f: f["type"] == "order" and f["order"]["order_id"] == own["order_id"])
+        time.sleep(1.0)
+        frames_b = b.seen + b.drain()
+        frames_a = a.seen + a.drain()
+        private_b = [f for f in frames_b if f["type"] in ("order", "fill")]
+        assert private_b and all(f[f["type"]]["user_id"] == second_id for f in private_b)
+        assert all(f[f["type"]]["user_id"] == first_id for f in frames_a if f["type"] in ("order", "fill"))
+        assert order["order_id"] not in json_text(frames_b)
+    finally:
+        a.close()
+        b.close()

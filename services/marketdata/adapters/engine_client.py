@@ -6,15 +6,12 @@ import grpc
 from tradex.engine.v1 import engine_pb2, engine_pb2_grpc
 from tradex.engine.v1 import events_pb2 as engine_pb
 
-try:  # the mesh's mutual TLS, where the platform has it (every hop authenticated as "marketdata")
-    from services.platform.mesh_tls import mesh_channel as _channel
-except ImportError:  # pragma: no cover - a platform without mesh TLS
-    _channel = grpc.aio.insecure_channel
+from services.platform.mesh_tls import mesh_channel
 
 
 class EngineSnapshots:
     def __init__(self, address: str, *, timeout_s: float = 5.0) -> None:
-        self._channel = _channel(address) if address else None
+        self._channel = mesh_channel(address) if address else None
         self._stub = engine_pb2_grpc.EngineServiceStub(self._channel) if self._channel else None
         self._timeout_s = timeout_s
 

@@ -1,0 +1,83 @@
+"""The WebSocket gateway's per-client logic without sockets: error frames for bad frames, the
+bounded queue (resync for book-only clients, close for clients with trades), ping/pong."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from gateway import ws
+
+
+class FakeHub:
+    verifier = None
+
+    def __init__(self) -> None:
+        self.subscribed = []
+
+    def subscribe(self, client, channel, symbol):
+        client.topics.add((channel, symbol))
+        self.subscribed.append((channel, symbol))
+
+    def unsubscribe(self, client, key):
+        client.topics.discard(key)
+
+
+def _frames(client: ws.Client) -> list:
+    out = []
+    while not client.queue.empty():
+        item = client.queue.get_nowait()
+        out.append(json.loads(item) if isinstance(item, str) else item)
+    return out
+
+
+@pytest.fixture
+def conn():
+    async def make():
+        return ws.Connection(FakeHub(), ws=None)
+    return asyncio.run(make())
+
+
+def test_bad_frames_get_error_frames_and_the_connection_keeps_serving(conn):
+    for raw in ("nope", "[1]", b"\x00", json.dumps({"op": "x", "id": 7}),
+                json.dumps({"op": "subscribe", "channels": ["weird"], "symbols": ["A"]}),
+                json.dumps({"op": "subscribe", "channels": ["fills"]}),
+                json.dumps({"op": "subscribe", "channels": "book", "symbols": [1]}),
+                json.dumps({"op": "auth", "token": "t"})):
+        conn._handle(raw)
+    codes = [(f["type"], f["code"]) for f in _frames(conn.client)]
+    assert codes == [("error", "BAD_FRAME"), ("error", "BAD_FRAME"), ("error", "BAD_FRAME"), ("error", "UNKNOWN_OP"),
+                     ("error", "BAD_CHANNEL"), ("error", "UNAUTHENTICATED"), ("error", "BAD_FRAME"),
+                     ("error", "UNAVAILABLE")]
+    conn._handle(json.dumps({"op": "ping", "id": 7}))
+    conn._handle(json.dumps({"op": "subscribe", "id": 1, "channels": ["book", "trades"], "symbols": ["A", "B"]}))
+    frames = _frames(conn.client)
+    assert frames[0] == {"type": "pong", "id": 7} and frames[1]["type"] == "subscribed"
+    assert sorted(conn.hub.subscribed) == [("book", "A"), ("book", "B"), ("trades", "A"), ("trades", "B")]
+    assert conn.client.closing is None
+
+
+def test_too_many_errors_close_the_connection(conn):
+    for _ in range(ws.MAX_ERRORS):
+        conn._handle("garbage")
+    assert conn.client.closing and "too many bad frames" in conn.client.closing
+    assert _frames(conn.client)[-1] == ("close",)
+
+
+def test_overflow_resyncs_a_book_only_client_and_closes_one_with_trades(monkeypatch):
+    async def scenario():
+        book_only = ws.Client(ws=None, queue=asyncio.Queue(3))
+        book_only.topics.add(("book", "A"))
+        with_trades = ws.Client(ws=None, queue=asyncio.Queue(3))
+        with_trades.topics.update({("book", "A"), ("trades", "A")})
+        for client in (book_only, with_trades):
+            for i in range(5):
+                client.send(f'{{"n":{i}}}')
+        return _frames(book_only), _frames(with_trades), with_trades.closing
+
+    book_frames, trade_frames, closing = asyncio.run(scenario())
+    # Book-only: the backlog is dropped, a resync marker, then what came after it.
+    assert book_frames == [("resync",), {"n": 4}]
+    # With trades: lost trades cannot be rebuilt, so the client is closed with a reason.
+    assert trade_frames == [("close",)] and "slow consumer" in closing
