@@ -248,8 +248,9 @@ class MarketData:
             if feed is not None:
                 return feed
             feed = SymbolFeed(symbol)
-            if raw is not None:
-                feed.reset(mappers.engine_snapshot(raw))
+            if raw is None:
+                return feed  # no such book (yet): an empty one, not kept (any name can be asked for)
+            feed.reset(mappers.engine_snapshot(raw))
             self.feeds[symbol] = feed
             await self._save([feed])
             return feed
