@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+import sqlalchemy as sa
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.order.adapters import order_store, publisher
@@ -21,8 +23,18 @@ from services.platform.decimals import format_decimal
 from services.platform.errors import Aborted, FailedPrecondition, NotFound
 from services.platform.ids import new_id, now_ms
 
+_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
 USER_REQUESTED = "USER_REQUESTED"
 CANCEL_ALL = "CANCEL_ALL"
+
+
+def _check_amendable(order: Order) -> None:
+    if not order.open:
+        raise FailedPrecondition(f"order {order.order_id} is {order.status.value} and can no longer be amended",
+                                 reason="ORDER_CLOSED")
+    if order.order_type is not OrderType.LIMIT or order.is_liquidation:
+        raise FailedPrecondition(f"order {order.order_id} is not a resting limit order; only those can be amended",
+                                 reason="ORDER_NOT_AMENDABLE")
 
 
 def _own(order: Order | None, user_id: str, order_id: str) -> Order:
@@ -55,6 +67,7 @@ class OrderCommands:
     risk: RiskClient
     wallet: WalletClient
     on_events_committed: Callable[[], None] = lambda: None
+    lock_timeout_ms: int = 10_000
 
     async def cancel(self, user_id: str, order_id: str) -> Order:
         async with self.engine.begin() as conn:
@@ -76,34 +89,44 @@ class OrderCommands:
         return order_ids
 
     async def amend(self, user_id: str, order_id: str, price: str, quantity: str) -> Order:
+        """One amend in flight per order. The order's row is held (FOR UPDATE) across Risk's check,
+        the top-up LockFunds and the commit of the request, and an order whose previous amend still
+        waits for the engine is refused (ABORTED: retry once it is confirmed) before anything is
+        locked. So concurrent amends never lock a top-up that is then thrown away, and the release
+        on the engine's confirmation (what the order holds beyond what its confirmed quantity needs)
+        cannot give back margin a later pending amend still needs: the order ends with exactly the
+        lock its final quantity needs. A crash between LockFunds and the commit leaves that top-up
+        attributed to the order (its lock_id names the order), returned with the order's final release."""
         async with self.engine.connect() as conn:
             order = _own(await order_store.get(conn, order_id), user_id, order_id)
-        if not order.open:
-            raise FailedPrecondition(f"order {order_id} is {order.status.value} and can no longer be amended",
-                                     reason="ORDER_CLOSED")
-        if order.order_type is not OrderType.LIMIT or order.is_liquidation:
-            raise FailedPrecondition(f"order {order_id} is not a resting limit order; only those can be amended",
-                                     reason="ORDER_NOT_AMENDABLE")
+        _check_amendable(order)
         instrument = await self.instruments.get(order.symbol)
-        # The book keeps the tick and lot it was built with: the order's own figures rule.
-        rules = replace(instrument, tick_size=order.tick_size, lot_size=order.lot_size)
-        target = parse_amend(price=price, quantity=quantity, current_price=order.price,
-                             current_quantity=order.quantity, filled_quantity=order.filled_quantity,
-                             instrument=rules)
-        if target.price == order.price and target.quantity == order.quantity:
-            return order  # the values it already has: harmless, nothing to send
-        top_up = await self._lock_more_if_needed(order, target.price, target.quantity)
-        async with self.engine.begin() as conn:
-            current = await order_store.get(conn, order_id, for_update=True)
-            if current is None or current.version != order.version:
-                # Filled or changed meanwhile; any top-up stays attributed to the order and is
-                # returned with its final release.
-                raise Aborted(f"order {order_id} changed while being amended; retry")
-            requested = lifecycle.request_amend(current, now_ms(), top_up)
-            await order_store.update(conn, requested)
-            await publisher.amend_order(conn, requested, target.price if target.price != order.price else None,
-                                        target.quantity if target.quantity != order.quantity else None)
-            await publisher.order_updated(conn, requested)
+        try:
+            async with self.engine.begin() as conn:
+                await conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_ms)}ms'"))
+                current = _own(await order_store.get(conn, order_id, for_update=True), user_id, order_id)
+                _check_amendable(current)
+                if current.amend_requested_at_unix_ms:
+                    raise Aborted(f"order {order_id} has an amend waiting for the matching engine; "
+                                  "retry once it is confirmed", reason="AMEND_PENDING")
+                # The book keeps the tick and lot it was built with: the order's own figures rule.
+                rules = replace(instrument, tick_size=current.tick_size, lot_size=current.lot_size)
+                target = parse_amend(price=price, quantity=quantity, current_price=current.price,
+                                     current_quantity=current.quantity, filled_quantity=current.filled_quantity,
+                                     instrument=rules)
+                if target.price == current.price and target.quantity == current.quantity:
+                    return current  # the values it already has: harmless, nothing to send
+                top_up = await self._lock_more_if_needed(current, target.price, target.quantity)
+                requested = lifecycle.request_amend(current, now_ms(), top_up)
+                await order_store.update(conn, requested)
+                await publisher.amend_order(conn, requested,
+                                            target.price if target.price != current.price else None,
+                                            target.quantity if target.quantity != current.quantity else None)
+                await publisher.order_updated(conn, requested)
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
+                raise Aborted(f"order {order_id} is busy with another change; retry") from None
+            raise
         self.on_events_committed()
         return requested
 

@@ -10,7 +10,11 @@ commit the order" cannot be one transaction):
 2. The attempt then runs in a second transaction that holds the row locked (SELECT ... FOR
    UPDATE) across PreTradeCheck and LockFunds, and commits the order, its engine command
    (outbox) and the deletion of the row together. A concurrent request with the same key waits
-   on the lock and then returns the placed order.
+   on the lock and then returns the placed order. A request that waited in its claim (the upsert
+   waits on the held row) finds the row gone when the original commits and claims a fresh one:
+   holding it, it first looks for the order under its client_order_id and, finding the original,
+   deletes its own row and answers with that order -- before Risk or the Wallet are asked, so
+   concurrent identical placements never lock twice, not even for a moment.
 3. If the process dies in between, PostgreSQL aborts that transaction and frees the row lock;
    the row stays. Two things can then find it:
    - a client retry (attempts > 1): it first returns whatever an earlier attempt may have
@@ -101,6 +105,7 @@ class PlacementUseCases:
     async def _attempt(self, user_id: str, request: NewOrderRequest, instrument: InstrumentRules,
                        fingerprint: str) -> Order | None:
         refusal: Exception | None = None
+        original: Order | None = None
         try:
             async with self.engine.begin() as conn:
                 await conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_ms)}ms'"))
@@ -108,32 +113,40 @@ class PlacementUseCases:
                 if placement is None:
                     existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
                     return _replay(existing, fingerprint) if existing is not None else None
-                if placement.request_fingerprint != fingerprint:
+                # Claimed again after the original was stored (this request waited in its claim for
+                # the original's commit): the order exists, nothing may be locked for this row.
+                original = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+                if original is not None:
+                    await placement_store.delete(conn, user_id, request.client_order_id)
+                elif placement.request_fingerprint != fingerprint:
                     raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
                                         "order being placed")
-                if placement.attempts > 1:
+                elif placement.attempts > 1:
                     # An earlier attempt may have died after LockFunds: give that back before
                     # anything else (outside the refusal handling below, so a failure here keeps
                     # the row and with it the duty to release).
                     await self.wallet.release_all(release_id=f"{placement.order_id}:retry{placement.attempts}:release",
                                                   order_id=placement.order_id, user_id=user_id)
-                try:
-                    order = await self._reserve(placement, request, instrument)
-                except _REFUSALS as exc:
-                    # Nothing of a refused order is kept; the same key may be used again.
-                    await placement_store.delete(conn, user_id, request.client_order_id)
-                    refusal = exc
-                else:
-                    if not await order_store.insert(conn, order):
-                        raise Aborted(f"order {order.order_id} was stored concurrently; retry")
-                    await publisher.new_order(conn, order)
-                    await publisher.order_updated(conn, order)
-                    await placement_store.delete(conn, user_id, request.client_order_id)
+                if original is None:
+                    try:
+                        order = await self._reserve(placement, request, instrument)
+                    except _REFUSALS as exc:
+                        # Nothing of a refused order is kept; the same key may be used again.
+                        await placement_store.delete(conn, user_id, request.client_order_id)
+                        refusal = exc
+                    else:
+                        if not await order_store.insert(conn, order):
+                            raise Aborted(f"order {order.order_id} was stored concurrently; retry")
+                        await publisher.new_order(conn, order)
+                        await publisher.order_updated(conn, order)
+                        await placement_store.delete(conn, user_id, request.client_order_id)
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
                 raise Aborted(f"another request with client_order_id {request.client_order_id} is still "
                               "being placed; retry") from None
             raise
+        if original is not None:
+            return _replay(original, fingerprint)
         if refusal is not None:
             raise refusal
         self.on_events_committed()
