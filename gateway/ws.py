@@ -36,6 +36,7 @@ from google.protobuf.json_format import MessageToDict
 from tradex.marketdata.v1 import marketdata_pb2 as md_pb
 from tradex.marketdata.v1 import marketdata_pb2_grpc
 from tradex.order.v1 import order_pb2, order_pb2_grpc
+from websockets.asyncio.server import broadcast as ws_broadcast
 
 from services.platform.auth import TokenVerifier
 from services.platform.decimals import format_decimal
@@ -51,6 +52,9 @@ QUEUE_SIZE = int(os.environ.get("WS_QUEUE_SIZE", "1000"))
 MAX_FRAME_BYTES = 64 * 1024
 MAX_SUBSCRIPTIONS = 200
 MAX_ERRORS = 50
+# A frame is written straight to the socket (no queue, no task switch) while the client's queue is
+# empty, its writer idle and its socket buffer below this; otherwise it goes through the queue.
+FAST_PATH_BUFFER_BYTES = 256 * 1024
 CLOSE_SLOW = 4008
 CLOSE_TOO_MANY_ERRORS = 4009
 UPSTREAM_RETRY_S = 1.0
@@ -96,12 +100,22 @@ class Client:
     private_symbols: set = field(default_factory=set)  # empty: all symbols
     private_task: asyncio.Task | None = None
     errors: int = 0
-    resync_pending: bool = False
     closing: str | None = None
+    sending: bool = False  # the writer task is in the middle of a send
+
+    def fast(self) -> bool:
+        """Whether a frame may be written to the socket directly, in order and without blocking."""
+        if self.closing or self.sending or not self.queue.empty() or self.ws is None:
+            return False
+        transport = getattr(self.ws, "transport", None)
+        return transport is not None and transport.get_write_buffer_size() < FAST_PATH_BUFFER_BYTES
 
     def send(self, frame: str | tuple) -> None:
-        """Queues a frame (never blocks). Overflow: resync or close (see the module docstring)."""
+        """Sends or queues a frame (never blocks). Overflow: resync or close (module docstring)."""
         if self.closing:
+            return
+        if isinstance(frame, str) and self.fast():
+            ws_broadcast([self.ws], frame)
             return
         try:
             self.queue.put_nowait(frame)
@@ -157,8 +171,15 @@ class Topic:
                        "checksum": b.checksum(), "bids": _levels_json(b.bids()), "asks": _levels_json(b.asks())})
 
     def broadcast(self, frame: str) -> None:
+        """The frame is encoded once; idle clients get it written at once, the others queued."""
+        fast = []
         for client in list(self.clients):
-            client.send(frame)
+            if client.fast():
+                fast.append(client.ws)
+            else:
+                client.send(frame)
+        if fast:
+            ws_broadcast(fast, frame)
 
     async def _run(self) -> None:
         while True:
@@ -321,7 +342,11 @@ class Connection:
                                                                           "fresh snapshots follow"}))
                 self.hub.resync(client)
                 continue
-            await self.ws.send(frame)
+            client.sending = True
+            try:
+                await self.ws.send(frame)
+            finally:
+                client.sending = False
 
     def _error(self, code: str, message: str, request_id=None) -> None:
         self.client.errors += 1
@@ -469,8 +494,10 @@ async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | N
     async def handler(ws) -> None:
         await Connection(hub, ws).run()
 
+    # No permessage-deflate: the same frame goes to every subscriber, and compressing it once per
+    # connection (each has its own zlib context) would cost more CPU than the fan-out itself.
     async with websockets.serve(handler, host, port, max_size=MAX_FRAME_BYTES, ping_interval=20,
-                                ping_timeout=20, max_queue=64) as server:
+                                ping_timeout=20, max_queue=64, compression=None) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
         log.info("WebSocket gateway on ws://%s:%d (upstream %s)", host, bound, upstream)
         await stop.wait()
