@@ -26,7 +26,7 @@ from services.platform.config import CommonSettings
 from services.platform.db import make_engine
 from services.platform.kafka import make_producer
 from services.platform.outbox import OutboxRelay
-from services.platform.runtime import ServiceSpec, main
+from services.platform.runtime import ServiceSpec, load_verifier, main
 
 SERVICE_NAMES = [marketdata_pb2.DESCRIPTOR.services_by_name["MarketDataService"].full_name]
 
@@ -62,7 +62,7 @@ async def build():
         background=[relay.run, consume_events, prices.run, checks.run],
         on_stop=[close],
     )
-    return spec, None
+    return spec, load_verifier(settings)
 
 
 if __name__ == "__main__":
