@@ -61,7 +61,7 @@ gen-check: install
 
 bench: install
 	$(PY) -m bench.engine_bench
-	$(PY) -m bench.e2e_bench
+	$(PY) -m bench.mesh_bench
 
 clean:
 	rm -rf .tradex/data

@@ -37,8 +37,8 @@ from tradex.order.v1 import order_pb2, order_pb2_grpc
 
 from bench import cpu, floor
 from mesh.exchange import Exchange
-from mesh.seed import ensure_admins, login, seed_instruments
 from mesh.process import Supervisor
+from mesh.seed import ensure_admins, login, seed_instruments
 from mesh.servers.kafka import launch_kafka
 
 SYMBOL = "BTC-USDT-PERP"
