@@ -14,9 +14,11 @@ from tradex.marketdata.v1 import marketdata_pb2_grpc
 from services.marketdata.api import mappers
 from services.marketdata.app.marketdata import MarketData
 from services.marketdata.domain.candles import Interval, bar_open, fill_gaps
+from services.marketdata.domain.feed import BookDelta, window_changes
 from services.platform.decimals import format_decimal
 from services.platform.errors import InvalidArgument, Unavailable
 from services.platform.paging import decode_token, encode_token
+from services.platform.public_book import ASK, BID, PublicBook
 
 DEFAULT_DEPTH, MAX_DEPTH = 100, 1000
 DEFAULT_TRADES, MAX_TRADES = 100, 1000
@@ -126,14 +128,15 @@ class MarketDataServicer(marketdata_pb2_grpc.MarketDataServiceServicer):
 
     async def StreamOrderBook(self, request: pb.StreamOrderBookRequest, context):
         symbol = _symbol(request.symbol)
-        if request.depth < 0:
-            raise InvalidArgument("depth must not be negative")
+        if request.depth < 0 or request.depth > MAX_DEPTH:
+            raise InvalidArgument(f"depth must be 0 (the whole book) or 1..{MAX_DEPTH}")
+        window = _Window(request.depth) if request.depth else None
         with self._app.hub.subscribe("book", symbol) as sub:
             held = -1  # engine_seq of what the client holds; -1: nothing yet
             try:
                 book = await self._app.book(symbol)
                 held = book.seq
-                yield pb.StreamOrderBookResponse(snapshot=mappers.book_pb(book))
+                yield pb.StreamOrderBookResponse(snapshot=window.snapshot(book) if window else mappers.book_pb(book))
             except Unavailable:
                 pass  # resyncing: the snapshot message after the repair starts the client
             while True:
@@ -142,18 +145,18 @@ class MarketDataServicer(marketdata_pb2_grpc.MarketDataServiceServicer):
                     if held < 0 or payload.last_seq <= held:
                         continue
                     held = payload.last_seq
-                    yield pb.StreamOrderBookResponse(delta=mappers.delta_pb(payload))
-                elif kind == "snapshot":
-                    held = payload.seq
-                    yield pb.StreamOrderBookResponse(snapshot=mappers.book_pb(payload))
-                else:  # the client fell behind: a fresh snapshot replaces what it holds
+                    yield pb.StreamOrderBookResponse(delta=mappers.delta_pb(window.delta(payload) if window
+                                                                            else payload))
+                    continue
+                if kind != "snapshot":  # the client fell behind: a fresh snapshot replaces its book
                     try:
-                        book = await self._app.book(symbol)
+                        payload = await self._app.book(symbol)
                     except Unavailable:
                         held = -1
                         continue
-                    held = book.seq
-                    yield pb.StreamOrderBookResponse(snapshot=mappers.book_pb(book))
+                held = payload.seq
+                yield pb.StreamOrderBookResponse(snapshot=window.snapshot(payload) if window
+                                                 else mappers.book_pb(payload))
 
     async def StreamTrades(self, request: pb.StreamTradesRequest, context):
         symbol = _symbol(request.symbol)
@@ -188,3 +191,29 @@ class MarketDataServicer(marketdata_pb2_grpc.MarketDataServiceServicer):
                 await sub.get()
                 while not sub.queue.empty():
                     sub.queue.get_nowait()
+
+
+class _Window:
+    """A depth-N book stream: the stream keeps the whole book and sends what changes in its top N
+    (levels entering with their full aggregate, leaving with "0"), so the client's window is exact.
+    The checksum stays that of the whole book (verifiable by the client when N >= 25)."""
+
+    def __init__(self, depth: int) -> None:
+        self.depth = depth
+        self.book: PublicBook | None = None
+
+    def snapshot(self, book: PublicBook) -> pb.OrderBook:
+        self.book = book.copy()
+        return mappers.book_pb(book, self.depth)
+
+    def delta(self, d: BookDelta) -> BookDelta:
+        book = self.book
+        before_bids, before_asks = book.bids(self.depth), book.asks(self.depth)
+        for level in d.bids:
+            book.set(BID, level)
+        for level in d.asks:
+            book.set(ASK, level)
+        book.seq = d.last_seq
+        return BookDelta(d.symbol, d.first_seq, d.last_seq, d.prev_seq,
+                         window_changes(before_bids, book.bids(self.depth), bid=True),
+                         window_changes(before_asks, book.asks(self.depth), bid=False), d.at_unix_ms, d.checksum)

@@ -297,3 +297,13 @@ def group_by_symbol(items: Iterable[tuple[str, EngineItem]]) -> dict[str, list[E
     for symbol, item in items:
         out[symbol].append(item)
     return out
+
+
+def window_changes(before: list[Level], after: list[Level], *, bid: bool) -> list[Level]:
+    """The changes that turn a client's top-N window ``before`` into ``after`` (both best first):
+    levels entering or changing with their full aggregate, levels leaving with quantity 0."""
+    old = {lv.price: lv for lv in before}
+    new = {lv.price: lv for lv in after}
+    out = [lv for price, lv in new.items() if old.get(price) != lv]
+    out += [Level(price, Decimal(0), 0) for price in old if price not in new]
+    return sorted(out, key=lambda lv: -lv.price if bid else lv.price)
