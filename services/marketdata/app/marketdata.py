@@ -34,6 +34,7 @@ from services.marketdata.domain.feed import (
     engine_hash,
 )
 from services.platform.errors import Unavailable
+from services.platform.ids import new_id
 from services.platform.outbox import add_event
 from services.platform.public_book import PublicBook
 
@@ -113,12 +114,21 @@ class MarketData:
             self._after.append(("book", feed.symbol, ("delta", out.delta)))
             if out.delta.bids[:1] or out.delta.asks[:1]:
                 self._after.append(("ticker", feed.symbol, ("changed", None)))
+        if out.repair is not None:
+            if out.repair.bids or out.repair.asks:
+                await self._publish_delta(conn, out.repair, reset=True)
+            # Stream clients get the repaired book whole (a snapshot), not a same-seq delta.
+            self._after.append(("book", feed.symbol, ("snapshot", feed.book.copy())))
+            self._after.append(("ticker", feed.symbol, ("changed", None)))
 
-    async def _publish_delta(self, conn: AsyncConnection, delta: BookDelta) -> None:
+    async def _publish_delta(self, conn: AsyncConnection, delta: BookDelta, *, reset: bool = False) -> None:
+        # A delta's id is deterministic (its place in the chain); a repair's is unique (it is not
+        # a replayable step and may cover the same seqs as a delta published before the repair).
+        event_id = (f"md-book-reset:{delta.symbol}:{delta.last_seq}:{new_id()}" if reset
+                    else f"md-book:{delta.symbol}:{delta.prev_seq}:{delta.last_seq}")
         await add_event(conn, outbox, topic=TOPIC_BOOK, key=delta.symbol,
                         event=md_events.OrderBookUpdated(delta=mappers.delta_pb(delta)),
-                        event_id=f"md-book:{delta.symbol}:{delta.prev_seq}:{delta.last_seq}",
-                        occurred_at_unix_ms=delta.at_unix_ms)
+                        event_id=event_id, occurred_at_unix_ms=delta.at_unix_ms)
 
     async def commit_batch(self) -> None:
         """After the consumer's transaction committed: the staged feeds go live."""
@@ -167,8 +177,8 @@ class MarketData:
         if not out.mismatch:
             return
         log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch)
-        if out.delta is not None:
-            await self._publish_reset(feed, out.delta)
+        if out.repair is not None:
+            await self._publish_reset(feed, out.repair)
         if not feed.live:
             self._schedule_repair(feed.symbol)
         await self._save([feed])
@@ -176,7 +186,7 @@ class MarketData:
     async def _publish_reset(self, feed: SymbolFeed, delta: BookDelta) -> None:
         if delta.bids or delta.asks:
             async with self._engine.begin() as conn:
-                await self._publish_delta(conn, delta)
+                await self._publish_delta(conn, delta, reset=True)
             self._wake_relay()
         self.hub.publish("book", feed.symbol, ("snapshot", feed.book.copy()))
         self.hub.publish("ticker", feed.symbol, ("changed", None))

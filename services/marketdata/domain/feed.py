@@ -100,6 +100,9 @@ class Outcome:
     """What applying events produced: a delta to publish, and problems to log."""
 
     delta: BookDelta | None = None
+    # A check replaced the book: the diff from the book clients hold to the new one
+    # (prev_seq == last_seq, the "repair delta" of the contract).
+    repair: BookDelta | None = None
     gap: tuple[int, int] | None = None  # (expected seq, got seq)
     mismatch: str | None = None
     duplicates: int = 0
@@ -233,7 +236,7 @@ class SymbolFeed:
 
     def _check_pending(self, out: Outcome) -> str | None:
         """Checks a pending snapshot / hash once the book is exactly at its seq (between commands).
-        A snapshot that disagrees replaces the book (``out.delta`` becomes the repairing diff); a
+        A snapshot that disagrees replaces the book (``out.repair`` is the repairing diff); a
         hash that disagrees starts a resync."""
         if self.changes or not self.live:
             return None
@@ -248,7 +251,7 @@ class SymbolFeed:
                 expected.seq = max(before.seq, snap.seq)
                 self.book = expected
                 bids, asks = before.diff(expected)
-                out.delta = BookDelta(self.symbol, expected.seq, expected.seq, before.seq, bids, asks,
+                out.repair = BookDelta(self.symbol, expected.seq, expected.seq, before.seq, bids, asks,
                                       expected.updated_at_unix_ms, expected.checksum())
         check = self.pending_hash
         if check is not None and check.seq == self.applied_seq:

@@ -148,13 +148,32 @@ def test_bogus_future_event_is_dropped_at_resync():
 
 def test_snapshot_mismatch_replaces_book_with_a_repairing_delta():
     feed = SymbolFeed(S)
-    feed.apply(EngineItem(1, 5, BID, Level(Decimal(10), Decimal(1), 1), True))
+    client = PublicBook(S)
+    _client_apply(client, feed.apply(EngineItem(1, 5, BID, Level(Decimal(10), Decimal(1), 1), True)).delta)
     from services.marketdata.domain.feed import EngineSnapshot, RestingOrder
-    wrong = EngineSnapshot(S, 1, 5, (RestingOrder("o1", "u1", BID, Decimal(10), Decimal(2), 10, 2),), ())
-    out = feed.offer_snapshot(wrong)
-    assert out.mismatch and out.delta is not None
-    assert [(lv.price, lv.quantity) for lv in out.delta.bids] == [(Decimal(10), Decimal(2))]
-    assert feed.book.bids()[0].quantity == Decimal(2)
+    engine_view = EngineSnapshot(S, 1, 5, (RestingOrder("o1", "u1", BID, Decimal(10), Decimal(2), 10, 2),), ())
+    out = feed.offer_snapshot(engine_view)
+    assert out.mismatch and out.delta is None and out.repair is not None
+    # A repair delta: prev == last == the seq the client holds; applying it repairs the client.
+    assert out.repair.prev_seq == out.repair.last_seq == client.seq == 1
+    _client_apply(client, out.repair)
+    assert client.same_levels(engine_view.public_book()) and feed.book.bids()[0].quantity == Decimal(2)
+
+
+def test_pending_snapshot_checked_when_events_catch_up_keeps_both_deltas():
+    from services.marketdata.domain.feed import EngineSnapshot, RestingOrder
+    feed = SymbolFeed(S)
+    client = PublicBook(S)
+    # The snapshot at seq 2 arrives before event 2: it is checked when the book reaches seq 2.
+    engine_view = EngineSnapshot(S, 2, 5, (RestingOrder("o1", "u1", BID, Decimal(10), Decimal(1), 10, 1),
+                                           RestingOrder("o2", "u2", BID, Decimal(9), Decimal(4), 9, 4)), ())
+    _client_apply(client, feed.apply(EngineItem(1, 5, BID, Level(Decimal(10), Decimal(1), 1), True)).delta)
+    assert feed.offer_snapshot(engine_view).mismatch is None  # not at its seq yet
+    out = feed.apply(EngineItem(2, 6, BID, Level(Decimal(9), Decimal(3), 1), True))  # wrong: 3, not 4
+    assert out.mismatch and out.delta is not None and out.repair is not None
+    _client_apply(client, out.delta)
+    _client_apply(client, out.repair)
+    assert client.same_levels(engine_view.public_book())
 
 
 def test_hash_order_count_mismatch_starts_resync():

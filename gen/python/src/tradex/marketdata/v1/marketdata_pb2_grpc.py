@@ -40,7 +40,12 @@ class MarketDataServiceStub:
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
     A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
     snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
-    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself. So: apply a delta
+    whose prev_last_engine_seq equals the engine_seq you hold; drop one whose last_engine_seq is
+    not above it otherwise; anything else is a gap. A *repair delta* has prev_last_engine_seq ==
+    last_engine_seq: Market Data replaced its book from the engine's snapshot and the delta is the
+    difference from the book the chain had reached (md.orderbook.delta.v1 only; the streams send a
+    new snapshot instead).
 
     Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
     of the whole book *after* the update, which a client recomputes from the levels it holds:
@@ -147,7 +152,12 @@ class MarketDataServiceServicer:
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
     A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
     snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
-    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself. So: apply a delta
+    whose prev_last_engine_seq equals the engine_seq you hold; drop one whose last_engine_seq is
+    not above it otherwise; anything else is a gap. A *repair delta* has prev_last_engine_seq ==
+    last_engine_seq: Market Data replaced its book from the engine's snapshot and the delta is the
+    difference from the book the chain had reached (md.orderbook.delta.v1 only; the streams send a
+    new snapshot instead).
 
     Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
     of the whole book *after* the update, which a client recomputes from the levels it holds:
@@ -334,7 +344,12 @@ class MarketDataService:
     changes the book), which is why the chain, not +1, is the check (as Binance's "pu").
     A book's engine_seq is the last_engine_seq of the delta that produced it (or the engine
     snapshot it was reset from), so the first delta after a snapshot has prev_last_engine_seq
-    equal to the snapshot's engine_seq: the chain starts at the snapshot itself.
+    equal to the snapshot's engine_seq: the chain starts at the snapshot itself. So: apply a delta
+    whose prev_last_engine_seq equals the engine_seq you hold; drop one whose last_engine_seq is
+    not above it otherwise; anything else is a gap. A *repair delta* has prev_last_engine_seq ==
+    last_engine_seq: Market Data replaced its book from the engine's snapshot and the delta is the
+    difference from the book the chain had reached (md.orderbook.delta.v1 only; the streams send a
+    new snapshot instead).
 
     Book checksum (CRC32_TOP25_V1), carried by every OrderBook and OrderBookDelta: the checksum
     of the whole book *after* the update, which a client recomputes from the levels it holds:
