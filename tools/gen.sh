@@ -8,5 +8,8 @@ export PATH="$PWD/tools/node/node_modules/.bin:$PATH"
 buf generate protos --output "$out"
 pkg="$out/gen/python/src/tradex_proto"
 mkdir -p "$pkg"
-buf build protos --as-file-descriptor-set -o "$pkg/descriptor_set.binpb"
+# The whole workspace, not just protos/: the set also carries google/rpc/status.proto and
+# error_details.proto (third_party/googleapis), which no TradeX file imports but Envoy's transcoder
+# needs to render a google.rpc.ErrorInfo from grpc-status-details-bin into a REST body's `details`.
+buf build . --as-file-descriptor-set -o "$pkg/descriptor_set.binpb"
 cp tools/templates/tradex_proto_init.py "$pkg/__init__.py"

@@ -5,6 +5,8 @@ Pure Python so domain code can raise them; `grpc_server` maps each class to a gR
 """
 from __future__ import annotations
 
+import re
+
 
 class DomainError(Exception):
     """A refusal the caller can act on. `reason` is an UPPER_SNAKE code for machines."""
@@ -12,7 +14,8 @@ class DomainError(Exception):
     def __init__(self, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.message = message
-        self.reason = reason or type(self).__name__.upper()
+        # The class name in UPPER_SNAKE (NotFound -> NOT_FOUND) when no rule is named.
+        self.reason = reason or re.sub(r"(?<!^)(?=[A-Z])", "_", type(self).__name__).upper()
 
 
 class InvalidArgument(DomainError):

@@ -44,10 +44,10 @@ ERROR_DOMAIN = "tradex"
 
 
 def _error_info(code: grpc.StatusCode, exc: errors.DomainError) -> tuple[tuple[str, bytes], ...]:
-    """A google.rpc.ErrorInfo carrying the UPPER_SNAKE reason, so a calling service can branch on
-    it (e.g. INSUFFICIENT_FUNDS) without parsing the message. Only on internal RPCs: Envoy's
-    transcoder cannot render it (the type is not in the descriptor set), and public clients get
-    the reason in the message."""
+    """A google.rpc.ErrorInfo carrying the UPPER_SNAKE reason, so a caller can branch on it (e.g.
+    INSUFFICIENT_MARGIN) without parsing the message. On every DomainError, public and internal:
+    native gRPC clients read it from grpc-status-details-bin, and Envoy's transcoder renders it in
+    a REST body's `details` (google/rpc/error_details.proto is in the descriptor set, tools/gen.sh)."""
     detail = any_pb2.Any()
     detail.Pack(error_details_pb2.ErrorInfo(reason=exc.reason, domain=ERROR_DOMAIN))
     status = status_pb2.Status(code=code.value[0], message=exc.message, details=[detail])
@@ -76,7 +76,7 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
             code, message = _abort_code(exc)
             if code == grpc.StatusCode.INTERNAL:
                 log.exception("unhandled error in %s", method)
-            if rule.internal and isinstance(exc, errors.DomainError):
+            if isinstance(exc, errors.DomainError):
                 await context.abort(code, message, trailing_metadata=_error_info(code, exc))
             await context.abort(code, message)
 
