@@ -68,6 +68,8 @@ from google.protobuf import descriptor_pb2, descriptor_pool
 # without the extension registered the rule would silently stay an unknown field.
 from tradex.common.v1 import access_pb2
 
+from gateway.json_fields_lua import JSON_FIELDS_LUA
+
 # envoy-data-plane's classes trip pydantic's PydanticDeprecatedSince212 (a DeprecationWarning) at
 # class definition, hundreds of times; nothing to act on here.
 with warnings.catch_warnings():
@@ -126,6 +128,7 @@ with warnings.catch_warnings():
         JwtRequirement,
         PerRouteConfig,
     )
+    from envoy_data_plane.envoy.extensions.filters.http.lua.v3 import Lua
     from envoy_data_plane.envoy.extensions.filters.http.router.v3 import Router
     from envoy_data_plane.envoy.extensions.transport_sockets.tls.v3 import (
         CertificateValidationContext,
@@ -175,6 +178,9 @@ DEFAULT_MAX_CONNECTIONS = 10_000
 
 HEALTH_CHECK_FILTER = "envoy.filters.http.health_check"
 TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
+# Ahead of the transcoder: lists a JSON body's top-level keys for the service's unknown-field check
+# (gateway/json_fields_lua.py, services/platform/json_fields.py).
+JSON_FIELDS_FILTER = "envoy.filters.http.lua"
 JWT_FILTER = "envoy.filters.http.jwt_authn"
 BUFFER_FILTER = "envoy.filters.http.buffer"
 ROUTER_FILTER = "envoy.filters.http.router"
@@ -533,6 +539,7 @@ def _http_filters(
         )
     ]
     if services:
+        filters.append(_http_filter(JSON_FIELDS_FILTER, Lua(default_source_code=DataSource(inline_string=JSON_FIELDS_LUA))))
         filters.append(
             _http_filter(
                 TRANSCODER_FILTER,

@@ -14,6 +14,7 @@ from grpc_reflection.v1alpha import reflection
 
 from services.platform import errors
 from services.platform.auth import TokenVerifier, access_rule_for, authorize, set_principal
+from services.platform.json_fields import check_json_fields
 from services.platform.mesh_tls import MeshTls, peer_identity
 
 _STATUS = {
@@ -71,6 +72,8 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
         def guard(context) -> None:
             principal = authorize(rule, context.invocation_metadata(), verifier, caller=peer_identity(context))
             set_principal(principal)
+            # Unknown fields of a REST body, as listed by Envoy (services/platform/json_fields.py).
+            check_json_fields(method, context.invocation_metadata())
 
         async def fail(context, exc: BaseException) -> None:
             code, message = _abort_code(exc)
