@@ -59,6 +59,9 @@ SERVICES: tuple[ServiceDef, ...] = (
     # Books, trades, candles, tickers and their streams: the rest of MarketDataService (the edge
     # routes the two price methods above to pricing). After the engine (ENGINE_ADDR: snapshots).
     ServiceDef("marketdata", "services.marketdata", ("tradex.marketdata.v1.MarketDataService",)),
+    # Funding cycles (leader-elected scheduler, SKIP LOCKED workers, sealer, statements). After the
+    # services it calls: metadata, pricing (mark, index, rate), position (snapshot), wallet (outcomes).
+    ServiceDef("funding", "services.funding", ("tradex.funding.v1.FundingService",)),
 )
 
 

@@ -39,7 +39,8 @@ def mark_to_pb(result: MarkResult) -> md.MarkPrice:
         symbol=result.symbol, mark_price=_s(result.mark), index_price=_s(result.index),
         basis=_s(result.mark - result.index), stale=result.index_stale,
         computed_at_unix_ms=result.computed_at_unix_ms, funding_basis_price=_s(result.funding_basis),
-        moving_average_basis_price=_s(result.moving_average_basis), last_trade_price=_s(result.last_trade))
+        moving_average_basis_price=_s(result.moving_average_basis), last_trade_price=_s(result.last_trade),
+        funding_rate=_s(result.funding_rate), next_funding_unix_ms=result.next_funding_unix_ms)
 
 
 def funding_to_pb(result: MarkResult, *, interest_rate: Decimal, impact_notional: Decimal,

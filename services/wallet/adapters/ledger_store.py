@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextvars
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from services.wallet.adapters.tables import (
     system_balances,
 )
 from services.wallet.domain.balances import Applied, Balance, InsufficientFunds, SystemBalance, apply_to_users
+from services.wallet.domain.idempotency import settlement_key
 from services.wallet.domain.ledger import (
     ASSETS,
     NON_NEGATIVE_SYSTEM_KINDS,
@@ -195,6 +197,36 @@ async def get_entry(conn: AsyncConnection, journal_entry_id: str) -> JournalEntr
 
 async def get_operation(conn: AsyncConnection, key: str):
     return (await conn.execute(sa.select(operations).where(operations.c.idempotency_key == key))).first()
+
+
+@dataclass(frozen=True)
+class SettlementOutcome:
+    settlement_id: str
+    applied: bool
+    posted: Decimal
+    shortfall: Decimal
+    covered: Decimal
+    uncovered: Decimal
+
+
+async def settlement_outcomes(conn: AsyncConnection, settlement_ids: list[str]) -> list[SettlementOutcome]:
+    """Per settlement.v1 id: the amount its operation row posted and its shortfall row, if any."""
+    if not settlement_ids:
+        return []
+    keys = {settlement_key(sid): sid for sid in settlement_ids}
+    ops = {keys[row.idempotency_key]: row.amount for row in await conn.execute(
+        sa.select(operations.c.idempotency_key, operations.c.amount).where(operations.c.idempotency_key.in_(keys)))}
+    shorts = {row.settlement_id: row for row in await conn.execute(
+        sa.select(settlement_shortfalls).where(settlement_shortfalls.c.settlement_id.in_(settlement_ids)))}
+    zero = Decimal(0)
+    out = []
+    for sid in settlement_ids:
+        short = shorts.get(sid)
+        out.append(SettlementOutcome(
+            settlement_id=sid, applied=sid in ops, posted=ops.get(sid) or zero,
+            shortfall=(short.pnl_short + short.fee_short) if short else zero,
+            covered=short.covered_by_insurance if short else zero, uncovered=short.uncovered if short else zero))
+    return out
 
 
 async def record_operation(conn: AsyncConnection, key: str, fingerprint: str, journal_entry_id: str | None,

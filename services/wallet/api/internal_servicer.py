@@ -110,6 +110,13 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
         balances = await self._queries.system_balances(kind, request.asset)
         return pb.GetSystemBalancesResponse(balances=[system_balance_to_pb(b) for b in balances])
 
+    async def GetSettlementOutcomes(self, request: pb.GetSettlementOutcomesRequest,
+                                    context) -> pb.GetSettlementOutcomesResponse:
+        outcomes = await self._queries.settlement_outcomes(list(dict.fromkeys(request.settlement_ids)))
+        return pb.GetSettlementOutcomesResponse(outcomes=[pb.SettlementOutcome(
+            settlement_id=o.settlement_id, applied=o.applied, posted=_format(o.posted), shortfall=_format(o.shortfall),
+            shortfall_covered=_format(o.covered), shortfall_uncovered=_format(o.uncovered)) for o in outcomes])
+
 
 def _format(value) -> str:
     return format_decimal(value) if value is not None else "0"

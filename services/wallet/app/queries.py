@@ -34,6 +34,13 @@ class WalletQueries:
         async with self.engine.connect() as conn:
             return await ledger_store.list_system_balances(conn, kind, asset)
 
+    async def settlement_outcomes(self, settlement_ids: list[str]) -> list[ledger_store.SettlementOutcome]:
+        """What the ledger did with these settlement.v1 ids (the Funding sealer's zero-sum input)."""
+        if len(settlement_ids) > 1000:
+            raise InvalidArgument("at most 1000 settlement_ids")
+        async with self.engine.connect() as conn:
+            return await ledger_store.settlement_outcomes(conn, settlement_ids)
+
     async def ledger_lines(self, user_id: str, *, asset: str, kind: EntryKind | None, start_ms: int, end_ms: int,
                            page_size: int, page_token: str):
         if asset:

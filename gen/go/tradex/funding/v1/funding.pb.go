@@ -362,8 +362,20 @@ type FundingCycle struct {
 	SnapshottedAtUnixMs int64  `protobuf:"varint,19,opt,name=snapshotted_at_unix_ms,json=snapshottedAtUnixMs,proto3" json:"snapshotted_at_unix_ms,omitempty"`
 	SealedAtUnixMs      int64  `protobuf:"varint,20,opt,name=sealed_at_unix_ms,json=sealedAtUnixMs,proto3" json:"sealed_at_unix_ms,omitempty"`
 	UpdatedAtUnixMs     int64  `protobuf:"varint,21,opt,name=updated_at_unix_ms,json=updatedAtUnixMs,proto3" json:"updated_at_unix_ms,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// What the Wallet actually did (GetSettlementOutcomes), once every settlement is published:
+	// collected from payers, credited to receivers, and the payers' shortfall with the part the
+	// insurance fund covered.
+	TotalCollected   string `protobuf:"bytes,22,opt,name=total_collected,json=totalCollected,proto3" json:"total_collected,omitempty"`
+	TotalCredited    string `protobuf:"bytes,23,opt,name=total_credited,json=totalCredited,proto3" json:"total_credited,omitempty"`
+	Shortfall        string `protobuf:"bytes,24,opt,name=shortfall,proto3" json:"shortfall,omitempty"`
+	ShortfallCovered string `protobuf:"bytes,25,opt,name=shortfall_covered,json=shortfallCovered,proto3" json:"shortfall_covered,omitempty"`
+	// Collected + covered - credited, moved to the insurance fund at sealing (rounding residual).
+	Residual string `protobuf:"bytes,26,opt,name=residual,proto3" json:"residual,omitempty"`
+	// A cycle that could not open (stale or missing prices) is not stored; this is the reason the
+	// last seal check gave for NEEDS_REVIEW.
+	ReviewReason  string `protobuf:"bytes,27,opt,name=review_reason,json=reviewReason,proto3" json:"review_reason,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *FundingCycle) Reset() {
@@ -541,6 +553,48 @@ func (x *FundingCycle) GetUpdatedAtUnixMs() int64 {
 		return x.UpdatedAtUnixMs
 	}
 	return 0
+}
+
+func (x *FundingCycle) GetTotalCollected() string {
+	if x != nil {
+		return x.TotalCollected
+	}
+	return ""
+}
+
+func (x *FundingCycle) GetTotalCredited() string {
+	if x != nil {
+		return x.TotalCredited
+	}
+	return ""
+}
+
+func (x *FundingCycle) GetShortfall() string {
+	if x != nil {
+		return x.Shortfall
+	}
+	return ""
+}
+
+func (x *FundingCycle) GetShortfallCovered() string {
+	if x != nil {
+		return x.ShortfallCovered
+	}
+	return ""
+}
+
+func (x *FundingCycle) GetResidual() string {
+	if x != nil {
+		return x.Residual
+	}
+	return ""
+}
+
+func (x *FundingCycle) GetReviewReason() string {
+	if x != nil {
+		return x.ReviewReason
+	}
+	return ""
 }
 
 // One position's payment in a cycle: a row of the settlement work queue.
@@ -1612,6 +1666,373 @@ func (x *SealFundingCycleResponse) GetCycle() *FundingCycle {
 	return nil
 }
 
+// One per-position line of a statement. canonical is
+// "FUNDING_STATEMENT_V1|{funding_id}|{side}|{size}|{mark_price}|{rate}|{amount}" with
+// side LONG or SHORT and decimals in their plain form; line_hash = hex(sha256(canonical)).
+type FundingStatementLine struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	FundingId string                 `protobuf:"bytes,1,opt,name=funding_id,json=fundingId,proto3" json:"funding_id,omitempty"`
+	Side      v1.PositionSide        `protobuf:"varint,2,opt,name=side,proto3,enum=tradex.common.v1.PositionSide" json:"side,omitempty"`
+	Size      string                 `protobuf:"bytes,3,opt,name=size,proto3" json:"size,omitempty"`
+	MarkPrice string                 `protobuf:"bytes,4,opt,name=mark_price,json=markPrice,proto3" json:"mark_price,omitempty"`
+	Rate      string                 `protobuf:"bytes,5,opt,name=rate,proto3" json:"rate,omitempty"`
+	Amount    string                 `protobuf:"bytes,6,opt,name=amount,proto3" json:"amount,omitempty"`
+	Canonical string                 `protobuf:"bytes,7,opt,name=canonical,proto3" json:"canonical,omitempty"`
+	LineHash  string                 `protobuf:"bytes,8,opt,name=line_hash,json=lineHash,proto3" json:"line_hash,omitempty"`
+	// Position of line_hash in FundingStatement.line_hashes.
+	Index         int32 `protobuf:"varint,9,opt,name=index,proto3" json:"index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FundingStatementLine) Reset() {
+	*x = FundingStatementLine{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FundingStatementLine) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FundingStatementLine) ProtoMessage() {}
+
+func (x *FundingStatementLine) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FundingStatementLine.ProtoReflect.Descriptor instead.
+func (*FundingStatementLine) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *FundingStatementLine) GetFundingId() string {
+	if x != nil {
+		return x.FundingId
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetSide() v1.PositionSide {
+	if x != nil {
+		return x.Side
+	}
+	return v1.PositionSide(0)
+}
+
+func (x *FundingStatementLine) GetSize() string {
+	if x != nil {
+		return x.Size
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetMarkPrice() string {
+	if x != nil {
+		return x.MarkPrice
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetRate() string {
+	if x != nil {
+		return x.Rate
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetCanonical() string {
+	if x != nil {
+		return x.Canonical
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetLineHash() string {
+	if x != nil {
+		return x.LineHash
+	}
+	return ""
+}
+
+func (x *FundingStatementLine) GetIndex() int32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+// statement_hash = hex(sha256(line_hashes joined by "\n")), line_hashes sorted ascending.
+// A user verifies: sha256(canonical) == line_hash, line_hash is line_hashes[index], and the
+// hash of the list is statement_hash.
+type FundingStatement struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cycle         *FundingCycle          `protobuf:"bytes,1,opt,name=cycle,proto3" json:"cycle,omitempty"`
+	Positions     int32                  `protobuf:"varint,2,opt,name=positions,proto3" json:"positions,omitempty"`
+	LineHashes    []string               `protobuf:"bytes,3,rep,name=line_hashes,json=lineHashes,proto3" json:"line_hashes,omitempty"`
+	StatementHash string                 `protobuf:"bytes,4,opt,name=statement_hash,json=statementHash,proto3" json:"statement_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FundingStatement) Reset() {
+	*x = FundingStatement{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FundingStatement) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FundingStatement) ProtoMessage() {}
+
+func (x *FundingStatement) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FundingStatement.ProtoReflect.Descriptor instead.
+func (*FundingStatement) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *FundingStatement) GetCycle() *FundingCycle {
+	if x != nil {
+		return x.Cycle
+	}
+	return nil
+}
+
+func (x *FundingStatement) GetPositions() int32 {
+	if x != nil {
+		return x.Positions
+	}
+	return 0
+}
+
+func (x *FundingStatement) GetLineHashes() []string {
+	if x != nil {
+		return x.LineHashes
+	}
+	return nil
+}
+
+func (x *FundingStatement) GetStatementHash() string {
+	if x != nil {
+		return x.StatementHash
+	}
+	return ""
+}
+
+type GetFundingStatementRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CycleId       string                 `protobuf:"bytes,1,opt,name=cycle_id,json=cycleId,proto3" json:"cycle_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFundingStatementRequest) Reset() {
+	*x = GetFundingStatementRequest{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFundingStatementRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFundingStatementRequest) ProtoMessage() {}
+
+func (x *GetFundingStatementRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFundingStatementRequest.ProtoReflect.Descriptor instead.
+func (*GetFundingStatementRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *GetFundingStatementRequest) GetCycleId() string {
+	if x != nil {
+		return x.CycleId
+	}
+	return ""
+}
+
+type GetFundingStatementResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Statement     *FundingStatement      `protobuf:"bytes,1,opt,name=statement,proto3" json:"statement,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetFundingStatementResponse) Reset() {
+	*x = GetFundingStatementResponse{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetFundingStatementResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetFundingStatementResponse) ProtoMessage() {}
+
+func (x *GetFundingStatementResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetFundingStatementResponse.ProtoReflect.Descriptor instead.
+func (*GetFundingStatementResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *GetFundingStatementResponse) GetStatement() *FundingStatement {
+	if x != nil {
+		return x.Statement
+	}
+	return nil
+}
+
+type GetMyFundingStatementLinesRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	CycleId       string                 `protobuf:"bytes,1,opt,name=cycle_id,json=cycleId,proto3" json:"cycle_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMyFundingStatementLinesRequest) Reset() {
+	*x = GetMyFundingStatementLinesRequest{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMyFundingStatementLinesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMyFundingStatementLinesRequest) ProtoMessage() {}
+
+func (x *GetMyFundingStatementLinesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMyFundingStatementLinesRequest.ProtoReflect.Descriptor instead.
+func (*GetMyFundingStatementLinesRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *GetMyFundingStatementLinesRequest) GetCycleId() string {
+	if x != nil {
+		return x.CycleId
+	}
+	return ""
+}
+
+type GetMyFundingStatementLinesResponse struct {
+	state         protoimpl.MessageState  `protogen:"open.v1"`
+	Lines         []*FundingStatementLine `protobuf:"bytes,1,rep,name=lines,proto3" json:"lines,omitempty"`
+	StatementHash string                  `protobuf:"bytes,2,opt,name=statement_hash,json=statementHash,proto3" json:"statement_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMyFundingStatementLinesResponse) Reset() {
+	*x = GetMyFundingStatementLinesResponse{}
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMyFundingStatementLinesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMyFundingStatementLinesResponse) ProtoMessage() {}
+
+func (x *GetMyFundingStatementLinesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_funding_v1_funding_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMyFundingStatementLinesResponse.ProtoReflect.Descriptor instead.
+func (*GetMyFundingStatementLinesResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_funding_v1_funding_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *GetMyFundingStatementLinesResponse) GetLines() []*FundingStatementLine {
+	if x != nil {
+		return x.Lines
+	}
+	return nil
+}
+
+func (x *GetMyFundingStatementLinesResponse) GetStatementHash() string {
+	if x != nil {
+		return x.StatementHash
+	}
+	return ""
+}
+
 var File_tradex_funding_v1_funding_proto protoreflect.FileDescriptor
 
 const file_tradex_funding_v1_funding_proto_rawDesc = "" +
@@ -1637,7 +2058,7 @@ const file_tradex_funding_v1_funding_proto_rawDesc = "" +
 	"\n" +
 	"mark_price\x18\x04 \x01(\tR\tmarkPrice\x12\x1f\n" +
 	"\vindex_price\x18\x05 \x01(\tR\n" +
-	"indexPrice\"\xb2\x06\n" +
+	"indexPrice\"\x8e\b\n" +
 	"\fFundingCycle\x12\x19\n" +
 	"\bcycle_id\x18\x01 \x01(\tR\acycleId\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12'\n" +
@@ -1664,7 +2085,13 @@ const file_tradex_funding_v1_funding_proto_rawDesc = "" +
 	"\x12created_at_unix_ms\x18\x12 \x01(\x03R\x0fcreatedAtUnixMs\x123\n" +
 	"\x16snapshotted_at_unix_ms\x18\x13 \x01(\x03R\x13snapshottedAtUnixMs\x12)\n" +
 	"\x11sealed_at_unix_ms\x18\x14 \x01(\x03R\x0esealedAtUnixMs\x12+\n" +
-	"\x12updated_at_unix_ms\x18\x15 \x01(\x03R\x0fupdatedAtUnixMs\"\x84\x04\n" +
+	"\x12updated_at_unix_ms\x18\x15 \x01(\x03R\x0fupdatedAtUnixMs\x12'\n" +
+	"\x0ftotal_collected\x18\x16 \x01(\tR\x0etotalCollected\x12%\n" +
+	"\x0etotal_credited\x18\x17 \x01(\tR\rtotalCredited\x12\x1c\n" +
+	"\tshortfall\x18\x18 \x01(\tR\tshortfall\x12+\n" +
+	"\x11shortfall_covered\x18\x19 \x01(\tR\x10shortfallCovered\x12\x1a\n" +
+	"\bresidual\x18\x1a \x01(\tR\bresidual\x12#\n" +
+	"\rreview_reason\x18\x1b \x01(\tR\freviewReason\"\x84\x04\n" +
 	"\x11FundingSettlement\x12\x1d\n" +
 	"\n" +
 	"funding_id\x18\x01 \x01(\tR\tfundingId\x12\x19\n" +
@@ -1749,7 +2176,34 @@ const file_tradex_funding_v1_funding_proto_rawDesc = "" +
 	"\bcycle_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\acycleId\x12\x1c\n" +
 	"\x06reason\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\x06reason\"Q\n" +
 	"\x18SealFundingCycleResponse\x125\n" +
-	"\x05cycle\x18\x01 \x01(\v2\x1f.tradex.funding.v1.FundingCycleR\x05cycle*\xef\x01\n" +
+	"\x05cycle\x18\x01 \x01(\v2\x1f.tradex.funding.v1.FundingCycleR\x05cycle\"\x99\x02\n" +
+	"\x14FundingStatementLine\x12\x1d\n" +
+	"\n" +
+	"funding_id\x18\x01 \x01(\tR\tfundingId\x122\n" +
+	"\x04side\x18\x02 \x01(\x0e2\x1e.tradex.common.v1.PositionSideR\x04side\x12\x12\n" +
+	"\x04size\x18\x03 \x01(\tR\x04size\x12\x1d\n" +
+	"\n" +
+	"mark_price\x18\x04 \x01(\tR\tmarkPrice\x12\x12\n" +
+	"\x04rate\x18\x05 \x01(\tR\x04rate\x12\x16\n" +
+	"\x06amount\x18\x06 \x01(\tR\x06amount\x12\x1c\n" +
+	"\tcanonical\x18\a \x01(\tR\tcanonical\x12\x1b\n" +
+	"\tline_hash\x18\b \x01(\tR\blineHash\x12\x14\n" +
+	"\x05index\x18\t \x01(\x05R\x05index\"\xaf\x01\n" +
+	"\x10FundingStatement\x125\n" +
+	"\x05cycle\x18\x01 \x01(\v2\x1f.tradex.funding.v1.FundingCycleR\x05cycle\x12\x1c\n" +
+	"\tpositions\x18\x02 \x01(\x05R\tpositions\x12\x1f\n" +
+	"\vline_hashes\x18\x03 \x03(\tR\n" +
+	"lineHashes\x12%\n" +
+	"\x0estatement_hash\x18\x04 \x01(\tR\rstatementHash\"=\n" +
+	"\x1aGetFundingStatementRequest\x12\x1f\n" +
+	"\bcycle_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\acycleId\"`\n" +
+	"\x1bGetFundingStatementResponse\x12A\n" +
+	"\tstatement\x18\x01 \x01(\v2#.tradex.funding.v1.FundingStatementR\tstatement\"D\n" +
+	"!GetMyFundingStatementLinesRequest\x12\x1f\n" +
+	"\bcycle_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\acycleId\"\x8a\x01\n" +
+	"\"GetMyFundingStatementLinesResponse\x12=\n" +
+	"\x05lines\x18\x01 \x03(\v2'.tradex.funding.v1.FundingStatementLineR\x05lines\x12%\n" +
+	"\x0estatement_hash\x18\x02 \x01(\tR\rstatementHash*\xef\x01\n" +
 	"\x12FundingCycleStatus\x12$\n" +
 	" FUNDING_CYCLE_STATUS_UNSPECIFIED\x10\x00\x12\"\n" +
 	"\x1eFUNDING_CYCLE_STATUS_SCHEDULED\x10\x01\x12$\n" +
@@ -1761,7 +2215,7 @@ const file_tradex_funding_v1_funding_proto_rawDesc = "" +
 	"%FUNDING_SETTLEMENT_STATUS_UNSPECIFIED\x10\x00\x12%\n" +
 	"!FUNDING_SETTLEMENT_STATUS_PENDING\x10\x01\x12'\n" +
 	"#FUNDING_SETTLEMENT_STATUS_PUBLISHED\x10\x02\x12)\n" +
-	"%FUNDING_SETTLEMENT_STATUS_DEAD_LETTER\x10\x032\xbc\t\n" +
+	"%FUNDING_SETTLEMENT_STATUS_DEAD_LETTER\x10\x032\xac\f\n" +
 	"\x0eFundingService\x12\x89\x01\n" +
 	"\x0eGetFundingRate\x12(.tradex.funding.v1.GetFundingRateRequest\x1a).tradex.funding.v1.GetFundingRateResponse\"\"\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/funding/{symbol}\x12\xa9\x01\n" +
 	"\x16ListFundingRateHistory\x120.tradex.funding.v1.ListFundingRateHistoryRequest\x1a1.tradex.funding.v1.ListFundingRateHistoryResponse\"*\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1e\x12\x1c/v1/funding/{symbol}/history\x12\x9e\x01\n" +
@@ -1769,7 +2223,9 @@ const file_tradex_funding_v1_funding_proto_rawDesc = "" +
 	"\x11ListFundingCycles\x12+.tradex.funding.v1.ListFundingCyclesRequest\x1a,.tradex.funding.v1.ListFundingCyclesResponse\"3\xa2\xbb\x18\x0f\x12\radmin:checker\x82\xd3\xe4\x93\x02\x1a\x12\x18/internal/funding/cycles\x12\xa8\x01\n" +
 	"\x0fGetFundingCycle\x12).tradex.funding.v1.GetFundingCycleRequest\x1a*.tradex.funding.v1.GetFundingCycleResponse\">\xa2\xbb\x18\x0f\x12\radmin:checker\x82\xd3\xe4\x93\x02%\x12#/internal/funding/cycles/{cycle_id}\x12\xc9\x01\n" +
 	"\x16ListFundingSettlements\x120.tradex.funding.v1.ListFundingSettlementsRequest\x1a1.tradex.funding.v1.ListFundingSettlementsResponse\"J\xa2\xbb\x18\x0f\x12\radmin:checker\x82\xd3\xe4\x93\x021\x12//internal/funding/cycles/{cycle_id}/settlements\x12\xb3\x01\n" +
-	"\x10SealFundingCycle\x12*.tradex.funding.v1.SealFundingCycleRequest\x1a+.tradex.funding.v1.SealFundingCycleResponse\"F\xa2\xbb\x18\x0f\x12\radmin:checker\x82\xd3\xe4\x93\x02-:\x01*\"(/internal/funding/cycles/{cycle_id}/sealB\xd1\x01\n" +
+	"\x10SealFundingCycle\x12*.tradex.funding.v1.SealFundingCycleRequest\x1a+.tradex.funding.v1.SealFundingCycleResponse\"F\xa2\xbb\x18\x0f\x12\radmin:checker\x82\xd3\xe4\x93\x02-:\x01*\"(/internal/funding/cycles/{cycle_id}/seal\x12\xa5\x01\n" +
+	"\x13GetFundingStatement\x12-.tradex.funding.v1.GetFundingStatementRequest\x1a..tradex.funding.v1.GetFundingStatementResponse\"/\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02#\x12!/v1/funding/statements/{cycle_id}\x12\xc5\x01\n" +
+	"\x1aGetMyFundingStatementLines\x124.tradex.funding.v1.GetMyFundingStatementLinesRequest\x1a5.tradex.funding.v1.GetMyFundingStatementLinesResponse\":\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02(\x12&/v1/funding/statements/{cycle_id}/mineB\xd1\x01\n" +
 	"\x15com.tradex.funding.v1B\fFundingProtoP\x01ZDgithub.com/tradex-exchange/tradex/gen/go/tradex/funding/v1;fundingv1\xa2\x02\x03TFX\xaa\x02\x11Tradex.Funding.V1\xca\x02\x11Tradex\\Funding\\V1\xe2\x02\x1dTradex\\Funding\\V1\\GPBMetadata\xea\x02\x13Tradex::Funding::V1b\x06proto3"
 
 var (
@@ -1785,36 +2241,42 @@ func file_tradex_funding_v1_funding_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_funding_v1_funding_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_funding_v1_funding_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_tradex_funding_v1_funding_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_tradex_funding_v1_funding_proto_goTypes = []any{
-	(FundingCycleStatus)(0),                // 0: tradex.funding.v1.FundingCycleStatus
-	(FundingSettlementStatus)(0),           // 1: tradex.funding.v1.FundingSettlementStatus
-	(*FundingRate)(nil),                    // 2: tradex.funding.v1.FundingRate
-	(*FundingRateRecord)(nil),              // 3: tradex.funding.v1.FundingRateRecord
-	(*FundingCycle)(nil),                   // 4: tradex.funding.v1.FundingCycle
-	(*FundingSettlement)(nil),              // 5: tradex.funding.v1.FundingSettlement
-	(*FundingPayment)(nil),                 // 6: tradex.funding.v1.FundingPayment
-	(*GetFundingRateRequest)(nil),          // 7: tradex.funding.v1.GetFundingRateRequest
-	(*GetFundingRateResponse)(nil),         // 8: tradex.funding.v1.GetFundingRateResponse
-	(*ListFundingRateHistoryRequest)(nil),  // 9: tradex.funding.v1.ListFundingRateHistoryRequest
-	(*ListFundingRateHistoryResponse)(nil), // 10: tradex.funding.v1.ListFundingRateHistoryResponse
-	(*ListFundingPaymentsRequest)(nil),     // 11: tradex.funding.v1.ListFundingPaymentsRequest
-	(*ListFundingPaymentsResponse)(nil),    // 12: tradex.funding.v1.ListFundingPaymentsResponse
-	(*ListFundingCyclesRequest)(nil),       // 13: tradex.funding.v1.ListFundingCyclesRequest
-	(*ListFundingCyclesResponse)(nil),      // 14: tradex.funding.v1.ListFundingCyclesResponse
-	(*GetFundingCycleRequest)(nil),         // 15: tradex.funding.v1.GetFundingCycleRequest
-	(*GetFundingCycleResponse)(nil),        // 16: tradex.funding.v1.GetFundingCycleResponse
-	(*ListFundingSettlementsRequest)(nil),  // 17: tradex.funding.v1.ListFundingSettlementsRequest
-	(*ListFundingSettlementsResponse)(nil), // 18: tradex.funding.v1.ListFundingSettlementsResponse
-	(*SealFundingCycleRequest)(nil),        // 19: tradex.funding.v1.SealFundingCycleRequest
-	(*SealFundingCycleResponse)(nil),       // 20: tradex.funding.v1.SealFundingCycleResponse
-	(v1.PositionSide)(0),                   // 21: tradex.common.v1.PositionSide
+	(FundingCycleStatus)(0),                    // 0: tradex.funding.v1.FundingCycleStatus
+	(FundingSettlementStatus)(0),               // 1: tradex.funding.v1.FundingSettlementStatus
+	(*FundingRate)(nil),                        // 2: tradex.funding.v1.FundingRate
+	(*FundingRateRecord)(nil),                  // 3: tradex.funding.v1.FundingRateRecord
+	(*FundingCycle)(nil),                       // 4: tradex.funding.v1.FundingCycle
+	(*FundingSettlement)(nil),                  // 5: tradex.funding.v1.FundingSettlement
+	(*FundingPayment)(nil),                     // 6: tradex.funding.v1.FundingPayment
+	(*GetFundingRateRequest)(nil),              // 7: tradex.funding.v1.GetFundingRateRequest
+	(*GetFundingRateResponse)(nil),             // 8: tradex.funding.v1.GetFundingRateResponse
+	(*ListFundingRateHistoryRequest)(nil),      // 9: tradex.funding.v1.ListFundingRateHistoryRequest
+	(*ListFundingRateHistoryResponse)(nil),     // 10: tradex.funding.v1.ListFundingRateHistoryResponse
+	(*ListFundingPaymentsRequest)(nil),         // 11: tradex.funding.v1.ListFundingPaymentsRequest
+	(*ListFundingPaymentsResponse)(nil),        // 12: tradex.funding.v1.ListFundingPaymentsResponse
+	(*ListFundingCyclesRequest)(nil),           // 13: tradex.funding.v1.ListFundingCyclesRequest
+	(*ListFundingCyclesResponse)(nil),          // 14: tradex.funding.v1.ListFundingCyclesResponse
+	(*GetFundingCycleRequest)(nil),             // 15: tradex.funding.v1.GetFundingCycleRequest
+	(*GetFundingCycleResponse)(nil),            // 16: tradex.funding.v1.GetFundingCycleResponse
+	(*ListFundingSettlementsRequest)(nil),      // 17: tradex.funding.v1.ListFundingSettlementsRequest
+	(*ListFundingSettlementsResponse)(nil),     // 18: tradex.funding.v1.ListFundingSettlementsResponse
+	(*SealFundingCycleRequest)(nil),            // 19: tradex.funding.v1.SealFundingCycleRequest
+	(*SealFundingCycleResponse)(nil),           // 20: tradex.funding.v1.SealFundingCycleResponse
+	(*FundingStatementLine)(nil),               // 21: tradex.funding.v1.FundingStatementLine
+	(*FundingStatement)(nil),                   // 22: tradex.funding.v1.FundingStatement
+	(*GetFundingStatementRequest)(nil),         // 23: tradex.funding.v1.GetFundingStatementRequest
+	(*GetFundingStatementResponse)(nil),        // 24: tradex.funding.v1.GetFundingStatementResponse
+	(*GetMyFundingStatementLinesRequest)(nil),  // 25: tradex.funding.v1.GetMyFundingStatementLinesRequest
+	(*GetMyFundingStatementLinesResponse)(nil), // 26: tradex.funding.v1.GetMyFundingStatementLinesResponse
+	(v1.PositionSide)(0),                       // 27: tradex.common.v1.PositionSide
 }
 var file_tradex_funding_v1_funding_proto_depIdxs = []int32{
 	0,  // 0: tradex.funding.v1.FundingCycle.status:type_name -> tradex.funding.v1.FundingCycleStatus
-	21, // 1: tradex.funding.v1.FundingSettlement.side:type_name -> tradex.common.v1.PositionSide
+	27, // 1: tradex.funding.v1.FundingSettlement.side:type_name -> tradex.common.v1.PositionSide
 	1,  // 2: tradex.funding.v1.FundingSettlement.status:type_name -> tradex.funding.v1.FundingSettlementStatus
-	21, // 3: tradex.funding.v1.FundingPayment.side:type_name -> tradex.common.v1.PositionSide
+	27, // 3: tradex.funding.v1.FundingPayment.side:type_name -> tradex.common.v1.PositionSide
 	2,  // 4: tradex.funding.v1.GetFundingRateResponse.funding_rate:type_name -> tradex.funding.v1.FundingRate
 	3,  // 5: tradex.funding.v1.ListFundingRateHistoryResponse.records:type_name -> tradex.funding.v1.FundingRateRecord
 	6,  // 6: tradex.funding.v1.ListFundingPaymentsResponse.payments:type_name -> tradex.funding.v1.FundingPayment
@@ -1824,25 +2286,33 @@ var file_tradex_funding_v1_funding_proto_depIdxs = []int32{
 	1,  // 10: tradex.funding.v1.ListFundingSettlementsRequest.status:type_name -> tradex.funding.v1.FundingSettlementStatus
 	5,  // 11: tradex.funding.v1.ListFundingSettlementsResponse.settlements:type_name -> tradex.funding.v1.FundingSettlement
 	4,  // 12: tradex.funding.v1.SealFundingCycleResponse.cycle:type_name -> tradex.funding.v1.FundingCycle
-	7,  // 13: tradex.funding.v1.FundingService.GetFundingRate:input_type -> tradex.funding.v1.GetFundingRateRequest
-	9,  // 14: tradex.funding.v1.FundingService.ListFundingRateHistory:input_type -> tradex.funding.v1.ListFundingRateHistoryRequest
-	11, // 15: tradex.funding.v1.FundingService.ListFundingPayments:input_type -> tradex.funding.v1.ListFundingPaymentsRequest
-	13, // 16: tradex.funding.v1.FundingService.ListFundingCycles:input_type -> tradex.funding.v1.ListFundingCyclesRequest
-	15, // 17: tradex.funding.v1.FundingService.GetFundingCycle:input_type -> tradex.funding.v1.GetFundingCycleRequest
-	17, // 18: tradex.funding.v1.FundingService.ListFundingSettlements:input_type -> tradex.funding.v1.ListFundingSettlementsRequest
-	19, // 19: tradex.funding.v1.FundingService.SealFundingCycle:input_type -> tradex.funding.v1.SealFundingCycleRequest
-	8,  // 20: tradex.funding.v1.FundingService.GetFundingRate:output_type -> tradex.funding.v1.GetFundingRateResponse
-	10, // 21: tradex.funding.v1.FundingService.ListFundingRateHistory:output_type -> tradex.funding.v1.ListFundingRateHistoryResponse
-	12, // 22: tradex.funding.v1.FundingService.ListFundingPayments:output_type -> tradex.funding.v1.ListFundingPaymentsResponse
-	14, // 23: tradex.funding.v1.FundingService.ListFundingCycles:output_type -> tradex.funding.v1.ListFundingCyclesResponse
-	16, // 24: tradex.funding.v1.FundingService.GetFundingCycle:output_type -> tradex.funding.v1.GetFundingCycleResponse
-	18, // 25: tradex.funding.v1.FundingService.ListFundingSettlements:output_type -> tradex.funding.v1.ListFundingSettlementsResponse
-	20, // 26: tradex.funding.v1.FundingService.SealFundingCycle:output_type -> tradex.funding.v1.SealFundingCycleResponse
-	20, // [20:27] is the sub-list for method output_type
-	13, // [13:20] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	27, // 13: tradex.funding.v1.FundingStatementLine.side:type_name -> tradex.common.v1.PositionSide
+	4,  // 14: tradex.funding.v1.FundingStatement.cycle:type_name -> tradex.funding.v1.FundingCycle
+	22, // 15: tradex.funding.v1.GetFundingStatementResponse.statement:type_name -> tradex.funding.v1.FundingStatement
+	21, // 16: tradex.funding.v1.GetMyFundingStatementLinesResponse.lines:type_name -> tradex.funding.v1.FundingStatementLine
+	7,  // 17: tradex.funding.v1.FundingService.GetFundingRate:input_type -> tradex.funding.v1.GetFundingRateRequest
+	9,  // 18: tradex.funding.v1.FundingService.ListFundingRateHistory:input_type -> tradex.funding.v1.ListFundingRateHistoryRequest
+	11, // 19: tradex.funding.v1.FundingService.ListFundingPayments:input_type -> tradex.funding.v1.ListFundingPaymentsRequest
+	13, // 20: tradex.funding.v1.FundingService.ListFundingCycles:input_type -> tradex.funding.v1.ListFundingCyclesRequest
+	15, // 21: tradex.funding.v1.FundingService.GetFundingCycle:input_type -> tradex.funding.v1.GetFundingCycleRequest
+	17, // 22: tradex.funding.v1.FundingService.ListFundingSettlements:input_type -> tradex.funding.v1.ListFundingSettlementsRequest
+	19, // 23: tradex.funding.v1.FundingService.SealFundingCycle:input_type -> tradex.funding.v1.SealFundingCycleRequest
+	23, // 24: tradex.funding.v1.FundingService.GetFundingStatement:input_type -> tradex.funding.v1.GetFundingStatementRequest
+	25, // 25: tradex.funding.v1.FundingService.GetMyFundingStatementLines:input_type -> tradex.funding.v1.GetMyFundingStatementLinesRequest
+	8,  // 26: tradex.funding.v1.FundingService.GetFundingRate:output_type -> tradex.funding.v1.GetFundingRateResponse
+	10, // 27: tradex.funding.v1.FundingService.ListFundingRateHistory:output_type -> tradex.funding.v1.ListFundingRateHistoryResponse
+	12, // 28: tradex.funding.v1.FundingService.ListFundingPayments:output_type -> tradex.funding.v1.ListFundingPaymentsResponse
+	14, // 29: tradex.funding.v1.FundingService.ListFundingCycles:output_type -> tradex.funding.v1.ListFundingCyclesResponse
+	16, // 30: tradex.funding.v1.FundingService.GetFundingCycle:output_type -> tradex.funding.v1.GetFundingCycleResponse
+	18, // 31: tradex.funding.v1.FundingService.ListFundingSettlements:output_type -> tradex.funding.v1.ListFundingSettlementsResponse
+	20, // 32: tradex.funding.v1.FundingService.SealFundingCycle:output_type -> tradex.funding.v1.SealFundingCycleResponse
+	24, // 33: tradex.funding.v1.FundingService.GetFundingStatement:output_type -> tradex.funding.v1.GetFundingStatementResponse
+	26, // 34: tradex.funding.v1.FundingService.GetMyFundingStatementLines:output_type -> tradex.funding.v1.GetMyFundingStatementLinesResponse
+	26, // [26:35] is the sub-list for method output_type
+	17, // [17:26] is the sub-list for method input_type
+	17, // [17:17] is the sub-list for extension type_name
+	17, // [17:17] is the sub-list for extension extendee
+	0,  // [0:17] is the sub-list for field type_name
 }
 
 func init() { file_tradex_funding_v1_funding_proto_init() }
@@ -1856,7 +2326,7 @@ func file_tradex_funding_v1_funding_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_funding_v1_funding_proto_rawDesc), len(file_tradex_funding_v1_funding_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   19,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

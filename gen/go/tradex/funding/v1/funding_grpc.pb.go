@@ -19,13 +19,15 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	FundingService_GetFundingRate_FullMethodName         = "/tradex.funding.v1.FundingService/GetFundingRate"
-	FundingService_ListFundingRateHistory_FullMethodName = "/tradex.funding.v1.FundingService/ListFundingRateHistory"
-	FundingService_ListFundingPayments_FullMethodName    = "/tradex.funding.v1.FundingService/ListFundingPayments"
-	FundingService_ListFundingCycles_FullMethodName      = "/tradex.funding.v1.FundingService/ListFundingCycles"
-	FundingService_GetFundingCycle_FullMethodName        = "/tradex.funding.v1.FundingService/GetFundingCycle"
-	FundingService_ListFundingSettlements_FullMethodName = "/tradex.funding.v1.FundingService/ListFundingSettlements"
-	FundingService_SealFundingCycle_FullMethodName       = "/tradex.funding.v1.FundingService/SealFundingCycle"
+	FundingService_GetFundingRate_FullMethodName             = "/tradex.funding.v1.FundingService/GetFundingRate"
+	FundingService_ListFundingRateHistory_FullMethodName     = "/tradex.funding.v1.FundingService/ListFundingRateHistory"
+	FundingService_ListFundingPayments_FullMethodName        = "/tradex.funding.v1.FundingService/ListFundingPayments"
+	FundingService_ListFundingCycles_FullMethodName          = "/tradex.funding.v1.FundingService/ListFundingCycles"
+	FundingService_GetFundingCycle_FullMethodName            = "/tradex.funding.v1.FundingService/GetFundingCycle"
+	FundingService_ListFundingSettlements_FullMethodName     = "/tradex.funding.v1.FundingService/ListFundingSettlements"
+	FundingService_SealFundingCycle_FullMethodName           = "/tradex.funding.v1.FundingService/SealFundingCycle"
+	FundingService_GetFundingStatement_FullMethodName        = "/tradex.funding.v1.FundingService/GetFundingStatement"
+	FundingService_GetMyFundingStatementLines_FullMethodName = "/tradex.funding.v1.FundingService/GetMyFundingStatementLines"
 )
 
 // FundingServiceClient is the client API for FundingService service.
@@ -64,6 +66,13 @@ type FundingServiceClient interface {
 	// manually_sealed). Any other status is FAILED_PRECONDITION; sealing a SEALED cycle again is
 	// a no-op that returns it. It moves no money: repairs happen before, by the operator.
 	SealFundingCycle(ctx context.Context, in *SealFundingCycleRequest, opts ...grpc.CallOption) (*SealFundingCycleResponse, error)
+	// The public statement of a sealed (or reviewed) cycle: frozen rate, mark and index, totals,
+	// the residual, the shortfall covered by the insurance fund, the number of positions and a
+	// hash over the per-position lines (FUNDING_STATEMENT_V1, see FundingStatement).
+	GetFundingStatement(ctx context.Context, in *GetFundingStatementRequest, opts ...grpc.CallOption) (*GetFundingStatementResponse, error)
+	// The caller's own lines of a cycle's statement with their hashes and positions in the
+	// statement, so the caller can verify they are included in statement_hash.
+	GetMyFundingStatementLines(ctx context.Context, in *GetMyFundingStatementLinesRequest, opts ...grpc.CallOption) (*GetMyFundingStatementLinesResponse, error)
 }
 
 type fundingServiceClient struct {
@@ -144,6 +153,26 @@ func (c *fundingServiceClient) SealFundingCycle(ctx context.Context, in *SealFun
 	return out, nil
 }
 
+func (c *fundingServiceClient) GetFundingStatement(ctx context.Context, in *GetFundingStatementRequest, opts ...grpc.CallOption) (*GetFundingStatementResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetFundingStatementResponse)
+	err := c.cc.Invoke(ctx, FundingService_GetFundingStatement_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *fundingServiceClient) GetMyFundingStatementLines(ctx context.Context, in *GetMyFundingStatementLinesRequest, opts ...grpc.CallOption) (*GetMyFundingStatementLinesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetMyFundingStatementLinesResponse)
+	err := c.cc.Invoke(ctx, FundingService_GetMyFundingStatementLines_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // FundingServiceServer is the server API for FundingService service.
 // All implementations must embed UnimplementedFundingServiceServer
 // for forward compatibility.
@@ -180,6 +209,13 @@ type FundingServiceServer interface {
 	// manually_sealed). Any other status is FAILED_PRECONDITION; sealing a SEALED cycle again is
 	// a no-op that returns it. It moves no money: repairs happen before, by the operator.
 	SealFundingCycle(context.Context, *SealFundingCycleRequest) (*SealFundingCycleResponse, error)
+	// The public statement of a sealed (or reviewed) cycle: frozen rate, mark and index, totals,
+	// the residual, the shortfall covered by the insurance fund, the number of positions and a
+	// hash over the per-position lines (FUNDING_STATEMENT_V1, see FundingStatement).
+	GetFundingStatement(context.Context, *GetFundingStatementRequest) (*GetFundingStatementResponse, error)
+	// The caller's own lines of a cycle's statement with their hashes and positions in the
+	// statement, so the caller can verify they are included in statement_hash.
+	GetMyFundingStatementLines(context.Context, *GetMyFundingStatementLinesRequest) (*GetMyFundingStatementLinesResponse, error)
 	mustEmbedUnimplementedFundingServiceServer()
 }
 
@@ -210,6 +246,12 @@ func (UnimplementedFundingServiceServer) ListFundingSettlements(context.Context,
 }
 func (UnimplementedFundingServiceServer) SealFundingCycle(context.Context, *SealFundingCycleRequest) (*SealFundingCycleResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method SealFundingCycle not implemented")
+}
+func (UnimplementedFundingServiceServer) GetFundingStatement(context.Context, *GetFundingStatementRequest) (*GetFundingStatementResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetFundingStatement not implemented")
+}
+func (UnimplementedFundingServiceServer) GetMyFundingStatementLines(context.Context, *GetMyFundingStatementLinesRequest) (*GetMyFundingStatementLinesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetMyFundingStatementLines not implemented")
 }
 func (UnimplementedFundingServiceServer) mustEmbedUnimplementedFundingServiceServer() {}
 func (UnimplementedFundingServiceServer) testEmbeddedByValue()                        {}
@@ -358,6 +400,42 @@ func _FundingService_SealFundingCycle_Handler(srv interface{}, ctx context.Conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _FundingService_GetFundingStatement_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetFundingStatementRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).GetFundingStatement(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_GetFundingStatement_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).GetFundingStatement(ctx, req.(*GetFundingStatementRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _FundingService_GetMyFundingStatementLines_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMyFundingStatementLinesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(FundingServiceServer).GetMyFundingStatementLines(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: FundingService_GetMyFundingStatementLines_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(FundingServiceServer).GetMyFundingStatementLines(ctx, req.(*GetMyFundingStatementLinesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // FundingService_ServiceDesc is the grpc.ServiceDesc for FundingService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -392,6 +470,14 @@ var FundingService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SealFundingCycle",
 			Handler:    _FundingService_SealFundingCycle_Handler,
+		},
+		{
+			MethodName: "GetFundingStatement",
+			Handler:    _FundingService_GetFundingStatement_Handler,
+		},
+		{
+			MethodName: "GetMyFundingStatementLines",
+			Handler:    _FundingService_GetMyFundingStatementLines_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -1118,8 +1118,12 @@ type MarkPrice struct {
 	MovingAverageBasisPrice string `protobuf:"bytes,8,opt,name=moving_average_basis_price,json=movingAverageBasisPrice,proto3" json:"moving_average_basis_price,omitempty"`
 	// The last trade price of this perpetual.
 	LastTradePrice string `protobuf:"bytes,9,opt,name=last_trade_price,json=lastTradePrice,proto3" json:"last_trade_price,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// The funding-rate estimate computed in the same tick (the one funding_basis_price used), so
+	// the Funding service can freeze rate, mark and index from one synchronous, fresh read.
+	FundingRate       string `protobuf:"bytes,10,opt,name=funding_rate,json=fundingRate,proto3" json:"funding_rate,omitempty"`
+	NextFundingUnixMs int64  `protobuf:"varint,11,opt,name=next_funding_unix_ms,json=nextFundingUnixMs,proto3" json:"next_funding_unix_ms,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *MarkPrice) Reset() {
@@ -1213,6 +1217,20 @@ func (x *MarkPrice) GetLastTradePrice() string {
 		return x.LastTradePrice
 	}
 	return ""
+}
+
+func (x *MarkPrice) GetFundingRate() string {
+	if x != nil {
+		return x.FundingRate
+	}
+	return ""
+}
+
+func (x *MarkPrice) GetNextFundingUnixMs() int64 {
+	if x != nil {
+		return x.NextFundingUnixMs
+	}
+	return 0
 }
 
 // The current estimate of the next funding rate (the Funding service freezes the real rate at
@@ -2590,7 +2608,7 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x05stale\x18\x04 \x01(\bR\x05stale\x12-\n" +
 	"\x13computed_at_unix_ms\x18\x05 \x01(\x03R\x10computedAtUnixMs\x12\x1a\n" +
 	"\bdegraded\x18\x06 \x01(\bR\bdegraded\x122\n" +
-	"\x04legs\x18\a \x03(\v2\x1e.tradex.marketdata.v1.IndexLegR\x04legs\"\xd5\x02\n" +
+	"\x04legs\x18\a \x03(\v2\x1e.tradex.marketdata.v1.IndexLegR\x04legs\"\xa9\x03\n" +
 	"\tMarkPrice\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12\x1d\n" +
 	"\n" +
@@ -2602,7 +2620,10 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x13computed_at_unix_ms\x18\x06 \x01(\x03R\x10computedAtUnixMs\x12.\n" +
 	"\x13funding_basis_price\x18\a \x01(\tR\x11fundingBasisPrice\x12;\n" +
 	"\x1amoving_average_basis_price\x18\b \x01(\tR\x17movingAverageBasisPrice\x12(\n" +
-	"\x10last_trade_price\x18\t \x01(\tR\x0elastTradePrice\"\x90\x04\n" +
+	"\x10last_trade_price\x18\t \x01(\tR\x0elastTradePrice\x12!\n" +
+	"\ffunding_rate\x18\n" +
+	" \x01(\tR\vfundingRate\x12/\n" +
+	"\x14next_funding_unix_ms\x18\v \x01(\x03R\x11nextFundingUnixMs\"\x90\x04\n" +
 	"\x13FundingRateEstimate\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12!\n" +
 	"\ffunding_rate\x18\x02 \x01(\tR\vfundingRate\x12#\n" +

@@ -2715,6 +2715,182 @@ func (x *GetSystemBalancesResponse) GetBalances() []*SystemBalance {
 	return nil
 }
 
+type GetSettlementOutcomesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most 1000.
+	SettlementIds []string `protobuf:"bytes,1,rep,name=settlement_ids,json=settlementIds,proto3" json:"settlement_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSettlementOutcomesRequest) Reset() {
+	*x = GetSettlementOutcomesRequest{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSettlementOutcomesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSettlementOutcomesRequest) ProtoMessage() {}
+
+func (x *GetSettlementOutcomesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSettlementOutcomesRequest.ProtoReflect.Descriptor instead.
+func (*GetSettlementOutcomesRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *GetSettlementOutcomesRequest) GetSettlementIds() []string {
+	if x != nil {
+		return x.SettlementIds
+	}
+	return nil
+}
+
+type SettlementOutcome struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	SettlementId string                 `protobuf:"bytes,1,opt,name=settlement_id,json=settlementId,proto3" json:"settlement_id,omitempty"`
+	// False: no settlement.v1 with this id has been applied yet.
+	Applied bool `protobuf:"varint,2,opt,name=applied,proto3" json:"applied,omitempty"`
+	// Signed amount posted to the user (positive credited).
+	Posted string `protobuf:"bytes,3,opt,name=posted,proto3" json:"posted,omitempty"`
+	// What the user's equity could not pay (>= 0), and of it what the insurance fund covered.
+	Shortfall          string `protobuf:"bytes,4,opt,name=shortfall,proto3" json:"shortfall,omitempty"`
+	ShortfallCovered   string `protobuf:"bytes,5,opt,name=shortfall_covered,json=shortfallCovered,proto3" json:"shortfall_covered,omitempty"`
+	ShortfallUncovered string `protobuf:"bytes,6,opt,name=shortfall_uncovered,json=shortfallUncovered,proto3" json:"shortfall_uncovered,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *SettlementOutcome) Reset() {
+	*x = SettlementOutcome{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SettlementOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SettlementOutcome) ProtoMessage() {}
+
+func (x *SettlementOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SettlementOutcome.ProtoReflect.Descriptor instead.
+func (*SettlementOutcome) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *SettlementOutcome) GetSettlementId() string {
+	if x != nil {
+		return x.SettlementId
+	}
+	return ""
+}
+
+func (x *SettlementOutcome) GetApplied() bool {
+	if x != nil {
+		return x.Applied
+	}
+	return false
+}
+
+func (x *SettlementOutcome) GetPosted() string {
+	if x != nil {
+		return x.Posted
+	}
+	return ""
+}
+
+func (x *SettlementOutcome) GetShortfall() string {
+	if x != nil {
+		return x.Shortfall
+	}
+	return ""
+}
+
+func (x *SettlementOutcome) GetShortfallCovered() string {
+	if x != nil {
+		return x.ShortfallCovered
+	}
+	return ""
+}
+
+func (x *SettlementOutcome) GetShortfallUncovered() string {
+	if x != nil {
+		return x.ShortfallUncovered
+	}
+	return ""
+}
+
+type GetSettlementOutcomesResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Outcomes      []*SettlementOutcome   `protobuf:"bytes,1,rep,name=outcomes,proto3" json:"outcomes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetSettlementOutcomesResponse) Reset() {
+	*x = GetSettlementOutcomesResponse{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetSettlementOutcomesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetSettlementOutcomesResponse) ProtoMessage() {}
+
+func (x *GetSettlementOutcomesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetSettlementOutcomesResponse.ProtoReflect.Descriptor instead.
+func (*GetSettlementOutcomesResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *GetSettlementOutcomesResponse) GetOutcomes() []*SettlementOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
 var File_tradex_wallet_v1_wallet_proto protoreflect.FileDescriptor
 
 const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
@@ -2900,7 +3076,18 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\faccount_kind\x18\x01 \x01(\x0e2#.tradex.wallet.v1.LedgerAccountKindR\vaccountKind\x12\x14\n" +
 	"\x05asset\x18\x02 \x01(\tR\x05asset\"X\n" +
 	"\x19GetSystemBalancesResponse\x12;\n" +
-	"\bbalances\x18\x01 \x03(\v2\x1f.tradex.wallet.v1.SystemBalanceR\bbalances*\xbd\x02\n" +
+	"\bbalances\x18\x01 \x03(\v2\x1f.tradex.wallet.v1.SystemBalanceR\bbalances\"E\n" +
+	"\x1cGetSettlementOutcomesRequest\x12%\n" +
+	"\x0esettlement_ids\x18\x01 \x03(\tR\rsettlementIds\"\xe6\x01\n" +
+	"\x11SettlementOutcome\x12#\n" +
+	"\rsettlement_id\x18\x01 \x01(\tR\fsettlementId\x12\x18\n" +
+	"\aapplied\x18\x02 \x01(\bR\aapplied\x12\x16\n" +
+	"\x06posted\x18\x03 \x01(\tR\x06posted\x12\x1c\n" +
+	"\tshortfall\x18\x04 \x01(\tR\tshortfall\x12+\n" +
+	"\x11shortfall_covered\x18\x05 \x01(\tR\x10shortfallCovered\x12/\n" +
+	"\x13shortfall_uncovered\x18\x06 \x01(\tR\x12shortfallUncovered\"`\n" +
+	"\x1dGetSettlementOutcomesResponse\x12?\n" +
+	"\boutcomes\x18\x01 \x03(\v2#.tradex.wallet.v1.SettlementOutcomeR\boutcomes*\xbd\x02\n" +
 	"\x11LedgerAccountKind\x12#\n" +
 	"\x1fLEDGER_ACCOUNT_KIND_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"LEDGER_ACCOUNT_KIND_USER_AVAILABLE\x10\x01\x12#\n" +
@@ -2941,7 +3128,7 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\fListDeposits\x12%.tradex.wallet.v1.ListDepositsRequest\x1a&.tradex.wallet.v1.ListDepositsResponse\" \xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/deposits\x12\x86\x01\n" +
 	"\fListBalances\x12%.tradex.wallet.v1.ListBalancesRequest\x1a&.tradex.wallet.v1.ListBalancesResponse\"'\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/wallet/balances\x12\x93\x01\n" +
 	"\x11ListLedgerEntries\x12*.tradex.wallet.v1.ListLedgerEntriesRequest\x1a+.tradex.wallet.v1.ListLedgerEntriesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/wallet/ledger\x12\x8d\x01\n" +
-	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xb6\a\n" +
+	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xd3\b\n" +
 	"\x15WalletInternalService\x12c\n" +
 	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12x\n" +
 	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x19\xa2\xbb\x18\x15\x18\x01\"\x05order\"\n" +
@@ -2954,7 +3141,9 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\x17ContributeInsuranceFund\x120.tradex.wallet.v1.ContributeInsuranceFundRequest\x1a1.tradex.wallet.v1.ContributeInsuranceFundResponse\"\x1b\xa2\xbb\x18\x17\x18\x01\"\n" +
 	"settlement\"\afunding\x12\x8e\x01\n" +
 	"\x11GetSystemBalances\x12*.tradex.wallet.v1.GetSystemBalancesRequest\x1a+.tradex.wallet.v1.GetSystemBalancesResponse\" \xa2\xbb\x18\x1c\x18\x01\"\x03ops\"\afunding\"\n" +
-	"settlementB\xc9\x01\n" +
+	"settlement\x12\x9a\x01\n" +
+	"\x15GetSettlementOutcomes\x12..tradex.wallet.v1.GetSettlementOutcomesRequest\x1a/.tradex.wallet.v1.GetSettlementOutcomesResponse\" \xa2\xbb\x18\x1c\x18\x01\"\afunding\"\n" +
+	"settlement\"\x03opsB\xc9\x01\n" +
 	"\x14com.tradex.wallet.v1B\vWalletProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3"
 
 var (
@@ -2970,7 +3159,7 @@ func file_tradex_wallet_v1_wallet_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_wallet_v1_wallet_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
 var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(LedgerAccountKind)(0),                  // 0: tradex.wallet.v1.LedgerAccountKind
 	(PostingDirection)(0),                   // 1: tradex.wallet.v1.PostingDirection
@@ -3010,7 +3199,10 @@ var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(*ContributeInsuranceFundResponse)(nil), // 35: tradex.wallet.v1.ContributeInsuranceFundResponse
 	(*GetSystemBalancesRequest)(nil),        // 36: tradex.wallet.v1.GetSystemBalancesRequest
 	(*GetSystemBalancesResponse)(nil),       // 37: tradex.wallet.v1.GetSystemBalancesResponse
-	(v1.LiquidityRole)(0),                   // 38: tradex.common.v1.LiquidityRole
+	(*GetSettlementOutcomesRequest)(nil),    // 38: tradex.wallet.v1.GetSettlementOutcomesRequest
+	(*SettlementOutcome)(nil),               // 39: tradex.wallet.v1.SettlementOutcome
+	(*GetSettlementOutcomesResponse)(nil),   // 40: tradex.wallet.v1.GetSettlementOutcomesResponse
+	(v1.LiquidityRole)(0),                   // 41: tradex.common.v1.LiquidityRole
 }
 var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	0,  // 0: tradex.wallet.v1.Posting.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
@@ -3034,7 +3226,7 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	7,  // 18: tradex.wallet.v1.LockFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
 	23, // 19: tradex.wallet.v1.ReleaseFundsResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 20: tradex.wallet.v1.ReleaseFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
-	38, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
+	41, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
 	6,  // 22: tradex.wallet.v1.SettleTradeResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
 	23, // 23: tradex.wallet.v1.SettleTradeResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 24: tradex.wallet.v1.SettleTradeResponse.balance:type_name -> tradex.wallet.v1.Balance
@@ -3047,37 +3239,40 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	8,  // 31: tradex.wallet.v1.ContributeInsuranceFundResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
 	0,  // 32: tradex.wallet.v1.GetSystemBalancesRequest.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
 	8,  // 33: tradex.wallet.v1.GetSystemBalancesResponse.balances:type_name -> tradex.wallet.v1.SystemBalance
-	11, // 34: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
-	13, // 35: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
-	15, // 36: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
-	17, // 37: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
-	19, // 38: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
-	21, // 39: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
-	24, // 40: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
-	26, // 41: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
-	28, // 42: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
-	30, // 43: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
-	32, // 44: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
-	34, // 45: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
-	36, // 46: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
-	12, // 47: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
-	14, // 48: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
-	16, // 49: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
-	18, // 50: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
-	20, // 51: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
-	22, // 52: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
-	25, // 53: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
-	27, // 54: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
-	29, // 55: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
-	31, // 56: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
-	33, // 57: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
-	35, // 58: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
-	37, // 59: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
-	47, // [47:60] is the sub-list for method output_type
-	34, // [34:47] is the sub-list for method input_type
-	34, // [34:34] is the sub-list for extension type_name
-	34, // [34:34] is the sub-list for extension extendee
-	0,  // [0:34] is the sub-list for field type_name
+	39, // 34: tradex.wallet.v1.GetSettlementOutcomesResponse.outcomes:type_name -> tradex.wallet.v1.SettlementOutcome
+	11, // 35: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
+	13, // 36: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
+	15, // 37: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
+	17, // 38: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
+	19, // 39: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
+	21, // 40: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
+	24, // 41: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
+	26, // 42: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
+	28, // 43: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
+	30, // 44: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
+	32, // 45: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
+	34, // 46: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
+	36, // 47: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
+	38, // 48: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
+	12, // 49: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
+	14, // 50: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
+	16, // 51: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
+	18, // 52: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
+	20, // 53: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
+	22, // 54: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
+	25, // 55: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
+	27, // 56: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
+	29, // 57: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
+	31, // 58: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
+	33, // 59: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
+	35, // 60: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
+	37, // 61: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
+	40, // 62: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
+	49, // [49:63] is the sub-list for method output_type
+	35, // [35:49] is the sub-list for method input_type
+	35, // [35:35] is the sub-list for extension type_name
+	35, // [35:35] is the sub-list for extension extendee
+	0,  // [0:35] is the sub-list for field type_name
 }
 
 func init() { file_tradex_wallet_v1_wallet_proto_init() }
@@ -3095,7 +3290,7 @@ func file_tradex_wallet_v1_wallet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_wallet_v1_wallet_proto_rawDesc), len(file_tradex_wallet_v1_wallet_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   33,
+			NumMessages:   36,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

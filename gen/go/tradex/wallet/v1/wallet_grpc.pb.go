@@ -368,6 +368,7 @@ const (
 	WalletInternalService_DrawInsuranceFund_FullMethodName       = "/tradex.wallet.v1.WalletInternalService/DrawInsuranceFund"
 	WalletInternalService_ContributeInsuranceFund_FullMethodName = "/tradex.wallet.v1.WalletInternalService/ContributeInsuranceFund"
 	WalletInternalService_GetSystemBalances_FullMethodName       = "/tradex.wallet.v1.WalletInternalService/GetSystemBalances"
+	WalletInternalService_GetSettlementOutcomes_FullMethodName   = "/tradex.wallet.v1.WalletInternalService/GetSettlementOutcomes"
 )
 
 // WalletInternalServiceClient is the client API for WalletInternalService service.
@@ -407,6 +408,11 @@ type WalletInternalServiceClient interface {
 	// Balances of the exchange's own accounts (fees, insurance fund, external, clearing), for the
 	// public insurance-fund figure and for reconciliation.
 	GetSystemBalances(ctx context.Context, in *GetSystemBalancesRequest, opts ...grpc.CallOption) (*GetSystemBalancesResponse, error)
+	// What the ledger actually did with settlement.v1 instructions (by settlement id): whether it
+	// was applied, the amount posted to the user, and the shortfall the user's equity could not
+	// pay with the part the insurance fund covered. The Funding sealer checks its zero sum on
+	// these, not on what it published.
+	GetSettlementOutcomes(ctx context.Context, in *GetSettlementOutcomesRequest, opts ...grpc.CallOption) (*GetSettlementOutcomesResponse, error)
 }
 
 type walletInternalServiceClient struct {
@@ -487,6 +493,16 @@ func (c *walletInternalServiceClient) GetSystemBalances(ctx context.Context, in 
 	return out, nil
 }
 
+func (c *walletInternalServiceClient) GetSettlementOutcomes(ctx context.Context, in *GetSettlementOutcomesRequest, opts ...grpc.CallOption) (*GetSettlementOutcomesResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetSettlementOutcomesResponse)
+	err := c.cc.Invoke(ctx, WalletInternalService_GetSettlementOutcomes_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // WalletInternalServiceServer is the server API for WalletInternalService service.
 // All implementations must embed UnimplementedWalletInternalServiceServer
 // for forward compatibility.
@@ -524,6 +540,11 @@ type WalletInternalServiceServer interface {
 	// Balances of the exchange's own accounts (fees, insurance fund, external, clearing), for the
 	// public insurance-fund figure and for reconciliation.
 	GetSystemBalances(context.Context, *GetSystemBalancesRequest) (*GetSystemBalancesResponse, error)
+	// What the ledger actually did with settlement.v1 instructions (by settlement id): whether it
+	// was applied, the amount posted to the user, and the shortfall the user's equity could not
+	// pay with the part the insurance fund covered. The Funding sealer checks its zero sum on
+	// these, not on what it published.
+	GetSettlementOutcomes(context.Context, *GetSettlementOutcomesRequest) (*GetSettlementOutcomesResponse, error)
 	mustEmbedUnimplementedWalletInternalServiceServer()
 }
 
@@ -554,6 +575,9 @@ func (UnimplementedWalletInternalServiceServer) ContributeInsuranceFund(context.
 }
 func (UnimplementedWalletInternalServiceServer) GetSystemBalances(context.Context, *GetSystemBalancesRequest) (*GetSystemBalancesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetSystemBalances not implemented")
+}
+func (UnimplementedWalletInternalServiceServer) GetSettlementOutcomes(context.Context, *GetSettlementOutcomesRequest) (*GetSettlementOutcomesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetSettlementOutcomes not implemented")
 }
 func (UnimplementedWalletInternalServiceServer) mustEmbedUnimplementedWalletInternalServiceServer() {}
 func (UnimplementedWalletInternalServiceServer) testEmbeddedByValue()                               {}
@@ -702,6 +726,24 @@ func _WalletInternalService_GetSystemBalances_Handler(srv interface{}, ctx conte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WalletInternalService_GetSettlementOutcomes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetSettlementOutcomesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WalletInternalServiceServer).GetSettlementOutcomes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WalletInternalService_GetSettlementOutcomes_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WalletInternalServiceServer).GetSettlementOutcomes(ctx, req.(*GetSettlementOutcomesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // WalletInternalService_ServiceDesc is the grpc.ServiceDesc for WalletInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -736,6 +778,10 @@ var WalletInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSystemBalances",
 			Handler:    _WalletInternalService_GetSystemBalances_Handler,
+		},
+		{
+			MethodName: "GetSettlementOutcomes",
+			Handler:    _WalletInternalService_GetSettlementOutcomes_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -74,7 +74,7 @@ class FundingRateRecord(_message.Message):
     def __init__(self, symbol: _Optional[str] = ..., cycle_ts_unix_ms: _Optional[int] = ..., rate: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ...) -> None: ...
 
 class FundingCycle(_message.Message):
-    __slots__ = ("cycle_id", "symbol", "cycle_ts_unix_ms", "rate", "mark_price", "index_price", "asset", "status", "settlements_total", "settlements_published", "settlements_dead_letter", "total_paid", "total_received", "imbalance", "manually_sealed", "sealed_by", "seal_reason", "created_at_unix_ms", "snapshotted_at_unix_ms", "sealed_at_unix_ms", "updated_at_unix_ms")
+    __slots__ = ("cycle_id", "symbol", "cycle_ts_unix_ms", "rate", "mark_price", "index_price", "asset", "status", "settlements_total", "settlements_published", "settlements_dead_letter", "total_paid", "total_received", "imbalance", "manually_sealed", "sealed_by", "seal_reason", "created_at_unix_ms", "snapshotted_at_unix_ms", "sealed_at_unix_ms", "updated_at_unix_ms", "total_collected", "total_credited", "shortfall", "shortfall_covered", "residual", "review_reason")
     CYCLE_ID_FIELD_NUMBER: _ClassVar[int]
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     CYCLE_TS_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
@@ -96,6 +96,12 @@ class FundingCycle(_message.Message):
     SNAPSHOTTED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     SEALED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_COLLECTED_FIELD_NUMBER: _ClassVar[int]
+    TOTAL_CREDITED_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_COVERED_FIELD_NUMBER: _ClassVar[int]
+    RESIDUAL_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_REASON_FIELD_NUMBER: _ClassVar[int]
     cycle_id: str
     symbol: str
     cycle_ts_unix_ms: int
@@ -117,7 +123,13 @@ class FundingCycle(_message.Message):
     snapshotted_at_unix_ms: int
     sealed_at_unix_ms: int
     updated_at_unix_ms: int
-    def __init__(self, cycle_id: _Optional[str] = ..., symbol: _Optional[str] = ..., cycle_ts_unix_ms: _Optional[int] = ..., rate: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., asset: _Optional[str] = ..., status: _Optional[_Union[FundingCycleStatus, str]] = ..., settlements_total: _Optional[int] = ..., settlements_published: _Optional[int] = ..., settlements_dead_letter: _Optional[int] = ..., total_paid: _Optional[str] = ..., total_received: _Optional[str] = ..., imbalance: _Optional[str] = ..., manually_sealed: _Optional[bool] = ..., sealed_by: _Optional[str] = ..., seal_reason: _Optional[str] = ..., created_at_unix_ms: _Optional[int] = ..., snapshotted_at_unix_ms: _Optional[int] = ..., sealed_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ...) -> None: ...
+    total_collected: str
+    total_credited: str
+    shortfall: str
+    shortfall_covered: str
+    residual: str
+    review_reason: str
+    def __init__(self, cycle_id: _Optional[str] = ..., symbol: _Optional[str] = ..., cycle_ts_unix_ms: _Optional[int] = ..., rate: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., asset: _Optional[str] = ..., status: _Optional[_Union[FundingCycleStatus, str]] = ..., settlements_total: _Optional[int] = ..., settlements_published: _Optional[int] = ..., settlements_dead_letter: _Optional[int] = ..., total_paid: _Optional[str] = ..., total_received: _Optional[str] = ..., imbalance: _Optional[str] = ..., manually_sealed: _Optional[bool] = ..., sealed_by: _Optional[str] = ..., seal_reason: _Optional[str] = ..., created_at_unix_ms: _Optional[int] = ..., snapshotted_at_unix_ms: _Optional[int] = ..., sealed_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., total_collected: _Optional[str] = ..., total_credited: _Optional[str] = ..., shortfall: _Optional[str] = ..., shortfall_covered: _Optional[str] = ..., residual: _Optional[str] = ..., review_reason: _Optional[str] = ...) -> None: ...
 
 class FundingSettlement(_message.Message):
     __slots__ = ("funding_id", "cycle_id", "user_id", "symbol", "asset", "side", "size", "rate", "mark_price", "amount", "status", "attempts", "last_error", "created_at_unix_ms", "published_at_unix_ms")
@@ -298,3 +310,63 @@ class SealFundingCycleResponse(_message.Message):
     CYCLE_FIELD_NUMBER: _ClassVar[int]
     cycle: FundingCycle
     def __init__(self, cycle: _Optional[_Union[FundingCycle, _Mapping]] = ...) -> None: ...
+
+class FundingStatementLine(_message.Message):
+    __slots__ = ("funding_id", "side", "size", "mark_price", "rate", "amount", "canonical", "line_hash", "index")
+    FUNDING_ID_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    SIZE_FIELD_NUMBER: _ClassVar[int]
+    MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
+    RATE_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    CANONICAL_FIELD_NUMBER: _ClassVar[int]
+    LINE_HASH_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    funding_id: str
+    side: _positions_pb2.PositionSide
+    size: str
+    mark_price: str
+    rate: str
+    amount: str
+    canonical: str
+    line_hash: str
+    index: int
+    def __init__(self, funding_id: _Optional[str] = ..., side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., size: _Optional[str] = ..., mark_price: _Optional[str] = ..., rate: _Optional[str] = ..., amount: _Optional[str] = ..., canonical: _Optional[str] = ..., line_hash: _Optional[str] = ..., index: _Optional[int] = ...) -> None: ...
+
+class FundingStatement(_message.Message):
+    __slots__ = ("cycle", "positions", "line_hashes", "statement_hash")
+    CYCLE_FIELD_NUMBER: _ClassVar[int]
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    LINE_HASHES_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    cycle: FundingCycle
+    positions: int
+    line_hashes: _containers.RepeatedScalarFieldContainer[str]
+    statement_hash: str
+    def __init__(self, cycle: _Optional[_Union[FundingCycle, _Mapping]] = ..., positions: _Optional[int] = ..., line_hashes: _Optional[_Iterable[str]] = ..., statement_hash: _Optional[str] = ...) -> None: ...
+
+class GetFundingStatementRequest(_message.Message):
+    __slots__ = ("cycle_id",)
+    CYCLE_ID_FIELD_NUMBER: _ClassVar[int]
+    cycle_id: str
+    def __init__(self, cycle_id: _Optional[str] = ...) -> None: ...
+
+class GetFundingStatementResponse(_message.Message):
+    __slots__ = ("statement",)
+    STATEMENT_FIELD_NUMBER: _ClassVar[int]
+    statement: FundingStatement
+    def __init__(self, statement: _Optional[_Union[FundingStatement, _Mapping]] = ...) -> None: ...
+
+class GetMyFundingStatementLinesRequest(_message.Message):
+    __slots__ = ("cycle_id",)
+    CYCLE_ID_FIELD_NUMBER: _ClassVar[int]
+    cycle_id: str
+    def __init__(self, cycle_id: _Optional[str] = ...) -> None: ...
+
+class GetMyFundingStatementLinesResponse(_message.Message):
+    __slots__ = ("lines", "statement_hash")
+    LINES_FIELD_NUMBER: _ClassVar[int]
+    STATEMENT_HASH_FIELD_NUMBER: _ClassVar[int]
+    lines: _containers.RepeatedCompositeFieldContainer[FundingStatementLine]
+    statement_hash: str
+    def __init__(self, lines: _Optional[_Iterable[_Union[FundingStatementLine, _Mapping]]] = ..., statement_hash: _Optional[str] = ...) -> None: ...

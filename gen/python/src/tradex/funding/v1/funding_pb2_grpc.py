@@ -82,6 +82,16 @@ class FundingServiceStub:
                 request_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleRequest.SerializeToString,
                 response_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleResponse.FromString,
                 _registered_method=True)
+        self.GetFundingStatement = channel.unary_unary(
+                '/tradex.funding.v1.FundingService/GetFundingStatement',
+                request_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementRequest.SerializeToString,
+                response_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementResponse.FromString,
+                _registered_method=True)
+        self.GetMyFundingStatementLines = channel.unary_unary(
+                '/tradex.funding.v1.FundingService/GetMyFundingStatementLines',
+                request_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesRequest.SerializeToString,
+                response_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesResponse.FromString,
+                _registered_method=True)
 
 
 class FundingServiceServicer:
@@ -153,6 +163,23 @@ class FundingServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetFundingStatement(self, request, context):
+        """The public statement of a sealed (or reviewed) cycle: frozen rate, mark and index, totals,
+        the residual, the shortfall covered by the insurance fund, the number of positions and a
+        hash over the per-position lines (FUNDING_STATEMENT_V1, see FundingStatement).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetMyFundingStatementLines(self, request, context):
+        """The caller's own lines of a cycle's statement with their hashes and positions in the
+        statement, so the caller can verify they are included in statement_hash.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_FundingServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -190,6 +217,16 @@ def add_FundingServiceServicer_to_server(servicer, server):
                     servicer.SealFundingCycle,
                     request_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleRequest.FromString,
                     response_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleResponse.SerializeToString,
+            ),
+            'GetFundingStatement': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetFundingStatement,
+                    request_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementRequest.FromString,
+                    response_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementResponse.SerializeToString,
+            ),
+            'GetMyFundingStatementLines': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetMyFundingStatementLines,
+                    request_deserializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesRequest.FromString,
+                    response_serializer=tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -394,6 +431,60 @@ class FundingService:
             '/tradex.funding.v1.FundingService/SealFundingCycle',
             tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleRequest.SerializeToString,
             tradex_dot_funding_dot_v1_dot_funding__pb2.SealFundingCycleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetFundingStatement(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.funding.v1.FundingService/GetFundingStatement',
+            tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementRequest.SerializeToString,
+            tradex_dot_funding_dot_v1_dot_funding__pb2.GetFundingStatementResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetMyFundingStatementLines(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.funding.v1.FundingService/GetMyFundingStatementLines',
+            tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesRequest.SerializeToString,
+            tradex_dot_funding_dot_v1_dot_funding__pb2.GetMyFundingStatementLinesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -222,7 +222,7 @@ class IndexPrice(_message.Message):
     def __init__(self, symbol: _Optional[str] = ..., price: _Optional[str] = ..., components: _Optional[_Iterable[_Union[IndexComponent, _Mapping]]] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ..., degraded: _Optional[bool] = ..., legs: _Optional[_Iterable[_Union[IndexLeg, _Mapping]]] = ...) -> None: ...
 
 class MarkPrice(_message.Message):
-    __slots__ = ("symbol", "mark_price", "index_price", "basis", "stale", "computed_at_unix_ms", "funding_basis_price", "moving_average_basis_price", "last_trade_price")
+    __slots__ = ("symbol", "mark_price", "index_price", "basis", "stale", "computed_at_unix_ms", "funding_basis_price", "moving_average_basis_price", "last_trade_price", "funding_rate", "next_funding_unix_ms")
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
     INDEX_PRICE_FIELD_NUMBER: _ClassVar[int]
@@ -232,6 +232,8 @@ class MarkPrice(_message.Message):
     FUNDING_BASIS_PRICE_FIELD_NUMBER: _ClassVar[int]
     MOVING_AVERAGE_BASIS_PRICE_FIELD_NUMBER: _ClassVar[int]
     LAST_TRADE_PRICE_FIELD_NUMBER: _ClassVar[int]
+    FUNDING_RATE_FIELD_NUMBER: _ClassVar[int]
+    NEXT_FUNDING_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
     symbol: str
     mark_price: str
     index_price: str
@@ -241,7 +243,9 @@ class MarkPrice(_message.Message):
     funding_basis_price: str
     moving_average_basis_price: str
     last_trade_price: str
-    def __init__(self, symbol: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., basis: _Optional[str] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ..., funding_basis_price: _Optional[str] = ..., moving_average_basis_price: _Optional[str] = ..., last_trade_price: _Optional[str] = ...) -> None: ...
+    funding_rate: str
+    next_funding_unix_ms: int
+    def __init__(self, symbol: _Optional[str] = ..., mark_price: _Optional[str] = ..., index_price: _Optional[str] = ..., basis: _Optional[str] = ..., stale: _Optional[bool] = ..., computed_at_unix_ms: _Optional[int] = ..., funding_basis_price: _Optional[str] = ..., moving_average_basis_price: _Optional[str] = ..., last_trade_price: _Optional[str] = ..., funding_rate: _Optional[str] = ..., next_funding_unix_ms: _Optional[int] = ...) -> None: ...
 
 class FundingRateEstimate(_message.Message):
     __slots__ = ("symbol", "funding_rate", "premium_index", "interest_rate", "mark_price", "index_price", "next_funding_unix_ms", "computed_at_unix_ms", "impact_bid_price", "impact_ask_price", "impact_notional", "premium_samples", "funding_interval_ms")

@@ -479,3 +479,31 @@ class GetSystemBalancesResponse(_message.Message):
     BALANCES_FIELD_NUMBER: _ClassVar[int]
     balances: _containers.RepeatedCompositeFieldContainer[SystemBalance]
     def __init__(self, balances: _Optional[_Iterable[_Union[SystemBalance, _Mapping]]] = ...) -> None: ...
+
+class GetSettlementOutcomesRequest(_message.Message):
+    __slots__ = ("settlement_ids",)
+    SETTLEMENT_IDS_FIELD_NUMBER: _ClassVar[int]
+    settlement_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, settlement_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SettlementOutcome(_message.Message):
+    __slots__ = ("settlement_id", "applied", "posted", "shortfall", "shortfall_covered", "shortfall_uncovered")
+    SETTLEMENT_ID_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_FIELD_NUMBER: _ClassVar[int]
+    POSTED_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_COVERED_FIELD_NUMBER: _ClassVar[int]
+    SHORTFALL_UNCOVERED_FIELD_NUMBER: _ClassVar[int]
+    settlement_id: str
+    applied: bool
+    posted: str
+    shortfall: str
+    shortfall_covered: str
+    shortfall_uncovered: str
+    def __init__(self, settlement_id: _Optional[str] = ..., applied: _Optional[bool] = ..., posted: _Optional[str] = ..., shortfall: _Optional[str] = ..., shortfall_covered: _Optional[str] = ..., shortfall_uncovered: _Optional[str] = ...) -> None: ...
+
+class GetSettlementOutcomesResponse(_message.Message):
+    __slots__ = ("outcomes",)
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    outcomes: _containers.RepeatedCompositeFieldContainer[SettlementOutcome]
+    def __init__(self, outcomes: _Optional[_Iterable[_Union[SettlementOutcome, _Mapping]]] = ...) -> None: ...

@@ -391,6 +391,11 @@ class WalletInternalServiceStub:
                 request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesRequest.SerializeToString,
                 response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesResponse.FromString,
                 _registered_method=True)
+        self.GetSettlementOutcomes = channel.unary_unary(
+                '/tradex.wallet.v1.WalletInternalService/GetSettlementOutcomes',
+                request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.SerializeToString,
+                response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.FromString,
+                _registered_method=True)
 
 
 class WalletInternalServiceServicer:
@@ -463,6 +468,16 @@ class WalletInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetSettlementOutcomes(self, request, context):
+        """What the ledger actually did with settlement.v1 instructions (by settlement id): whether it
+        was applied, the amount posted to the user, and the shortfall the user's equity could not
+        pay with the part the insurance fund covered. The Funding sealer checks its zero sum on
+        these, not on what it published.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -500,6 +515,11 @@ def add_WalletInternalServiceServicer_to_server(servicer, server):
                     servicer.GetSystemBalances,
                     request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesRequest.FromString,
                     response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesResponse.SerializeToString,
+            ),
+            'GetSettlementOutcomes': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetSettlementOutcomes,
+                    request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.FromString,
+                    response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -694,6 +714,33 @@ class WalletInternalService:
             '/tradex.wallet.v1.WalletInternalService/GetSystemBalances',
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesRequest.SerializeToString,
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSystemBalancesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetSettlementOutcomes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.wallet.v1.WalletInternalService/GetSettlementOutcomes',
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.SerializeToString,
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/funding/v1/funding.proto.
  */
 export const file_tradex_funding_v1_funding: GenFile = /*@__PURE__*/
-  fileDesc("Ch90cmFkZXgvZnVuZGluZy92MS9mdW5kaW5nLnByb3RvEhF0cmFkZXguZnVuZGluZy52MSLeAQoLRnVuZGluZ1JhdGUSDgoGc3ltYm9sGAEgASgJEhYKDmVzdGltYXRlZF9yYXRlGAIgASgJEhwKFG5leHRfZnVuZGluZ191bml4X21zGAMgASgDEhEKCWxhc3RfcmF0ZRgEIAEoCRIcChRsYXN0X2Z1bmRpbmdfdW5peF9tcxgFIAEoAxISCgptYXJrX3ByaWNlGAYgASgJEhMKC2luZGV4X3ByaWNlGAcgASgJEhMKC2ludGVydmFsX21zGAggASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgJIAEoAyJ0ChFGdW5kaW5nUmF0ZVJlY29yZBIOCgZzeW1ib2wYASABKAkSGAoQY3ljbGVfdHNfdW5peF9tcxgCIAEoAxIMCgRyYXRlGAMgASgJEhIKCm1hcmtfcHJpY2UYBCABKAkSEwoLaW5kZXhfcHJpY2UYBSABKAkilQQKDEZ1bmRpbmdDeWNsZRIQCghjeWNsZV9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSGAoQY3ljbGVfdHNfdW5peF9tcxgDIAEoAxIMCgRyYXRlGAQgASgJEhIKCm1hcmtfcHJpY2UYBSABKAkSEwoLaW5kZXhfcHJpY2UYBiABKAkSDQoFYXNzZXQYByABKAkSNQoGc3RhdHVzGAggASgOMiUudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ0N5Y2xlU3RhdHVzEhkKEXNldHRsZW1lbnRzX3RvdGFsGAkgASgFEh0KFXNldHRsZW1lbnRzX3B1Ymxpc2hlZBgKIAEoBRIfChdzZXR0bGVtZW50c19kZWFkX2xldHRlchgLIAEoBRISCgp0b3RhbF9wYWlkGAwgASgJEhYKDnRvdGFsX3JlY2VpdmVkGA0gASgJEhEKCWltYmFsYW5jZRgOIAEoCRIXCg9tYW51YWxseV9zZWFsZWQYDyABKAgSEQoJc2VhbGVkX2J5GBAgASgJEhMKC3NlYWxfcmVhc29uGBEgASgJEhoKEmNyZWF0ZWRfYXRfdW5peF9tcxgSIAEoAxIeChZzbmFwc2hvdHRlZF9hdF91bml4X21zGBMgASgDEhkKEXNlYWxlZF9hdF91bml4X21zGBQgASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgVIAEoAyLzAgoRRnVuZGluZ1NldHRsZW1lbnQSEgoKZnVuZGluZ19pZBgBIAEoCRIQCghjeWNsZV9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEg4KBnN5bWJvbBgEIAEoCRINCgVhc3NldBgFIAEoCRIsCgRzaWRlGAYgASgOMh4udHJhZGV4LmNvbW1vbi52MS5Qb3NpdGlvblNpZGUSDAoEc2l6ZRgHIAEoCRIMCgRyYXRlGAggASgJEhIKCm1hcmtfcHJpY2UYCSABKAkSDgoGYW1vdW50GAogASgJEjoKBnN0YXR1cxgLIAEoDjIqLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdTZXR0bGVtZW50U3RhdHVzEhAKCGF0dGVtcHRzGAwgASgFEhIKCmxhc3RfZXJyb3IYDSABKAkSGgoSY3JlYXRlZF9hdF91bml4X21zGA4gASgDEhwKFHB1Ymxpc2hlZF9hdF91bml4X21zGA8gASgDIucBCg5GdW5kaW5nUGF5bWVudBISCgpmdW5kaW5nX2lkGAEgASgJEg4KBnN5bWJvbBgCIAEoCRINCgVhc3NldBgDIAEoCRIYChBjeWNsZV90c191bml4X21zGAQgASgDEgwKBHJhdGUYBSABKAkSEgoKbWFya19wcmljZRgGIAEoCRIsCgRzaWRlGAcgASgOMh4udHJhZGV4LmNvbW1vbi52MS5Qb3NpdGlvblNpZGUSDAoEc2l6ZRgIIAEoCRIOCgZhbW91bnQYCSABKAkSGgoSc2V0dGxlZF9hdF91bml4X21zGAogASgDIi0KFUdldEZ1bmRpbmdSYXRlUmVxdWVzdBIUCgZzeW1ib2wYASABKAlCBOJBAQIiTgoWR2V0RnVuZGluZ1JhdGVSZXNwb25zZRI0CgxmdW5kaW5nX3JhdGUYASABKAsyHi50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nUmF0ZSKIAQodTGlzdEZ1bmRpbmdSYXRlSGlzdG9yeVJlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECEhUKDXN0YXJ0X3VuaXhfbXMYAiABKAMSEwoLZW5kX3VuaXhfbXMYAyABKAMSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkicAoeTGlzdEZ1bmRpbmdSYXRlSGlzdG9yeVJlc3BvbnNlEjUKB3JlY29yZHMYASADKAsyJC50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nUmF0ZVJlY29yZBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkifwoaTGlzdEZ1bmRpbmdQYXltZW50c1JlcXVlc3QSDgoGc3ltYm9sGAEgASgJEhUKDXN0YXJ0X3VuaXhfbXMYAiABKAMSEwoLZW5kX3VuaXhfbXMYAyABKAMSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAkiawobTGlzdEZ1bmRpbmdQYXltZW50c1Jlc3BvbnNlEjMKCHBheW1lbnRzGAEgAygLMiEudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ1BheW1lbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIogBChhMaXN0RnVuZGluZ0N5Y2xlc1JlcXVlc3QSDgoGc3ltYm9sGAEgASgJEjUKBnN0YXR1cxgCIAEoDjIlLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdDeWNsZVN0YXR1cxIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCSJlChlMaXN0RnVuZGluZ0N5Y2xlc1Jlc3BvbnNlEi8KBmN5Y2xlcxgBIAMoCzIfLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdDeWNsZRIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiMAoWR2V0RnVuZGluZ0N5Y2xlUmVxdWVzdBIWCghjeWNsZV9pZBgBIAEoCUIE4kEBAiJJChdHZXRGdW5kaW5nQ3ljbGVSZXNwb25zZRIuCgVjeWNsZRgBIAEoCzIfLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdDeWNsZSKaAQodTGlzdEZ1bmRpbmdTZXR0bGVtZW50c1JlcXVlc3QSFgoIY3ljbGVfaWQYASABKAlCBOJBAQISOgoGc3RhdHVzGAIgASgOMioudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ1NldHRsZW1lbnRTdGF0dXMSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkidAoeTGlzdEZ1bmRpbmdTZXR0bGVtZW50c1Jlc3BvbnNlEjkKC3NldHRsZW1lbnRzGAEgAygLMiQudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ1NldHRsZW1lbnQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIkcKF1NlYWxGdW5kaW5nQ3ljbGVSZXF1ZXN0EhYKCGN5Y2xlX2lkGAEgASgJQgTiQQECEhQKBnJlYXNvbhgCIAEoCUIE4kEBAiJKChhTZWFsRnVuZGluZ0N5Y2xlUmVzcG9uc2USLgoFY3ljbGUYASABKAsyHy50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nQ3ljbGUq7wEKEkZ1bmRpbmdDeWNsZVN0YXR1cxIkCiBGVU5ESU5HX0NZQ0xFX1NUQVRVU19VTlNQRUNJRklFRBAAEiIKHkZVTkRJTkdfQ1lDTEVfU1RBVFVTX1NDSEVEVUxFRBABEiQKIEZVTkRJTkdfQ1lDTEVfU1RBVFVTX1NOQVBTSE9UVEVEEAISIQodRlVORElOR19DWUNMRV9TVEFUVVNfU0VUVExJTkcQAxIfChtGVU5ESU5HX0NZQ0xFX1NUQVRVU19TRUFMRUQQBBIlCiFGVU5ESU5HX0NZQ0xFX1NUQVRVU19ORUVEU19SRVZJRVcQBSq/AQoXRnVuZGluZ1NldHRsZW1lbnRTdGF0dXMSKQolRlVORElOR19TRVRUTEVNRU5UX1NUQVRVU19VTlNQRUNJRklFRBAAEiUKIUZVTkRJTkdfU0VUVExFTUVOVF9TVEFUVVNfUEVORElORxABEicKI0ZVTkRJTkdfU0VUVExFTUVOVF9TVEFUVVNfUFVCTElTSEVEEAISKQolRlVORElOR19TRVRUTEVNRU5UX1NUQVRVU19ERUFEX0xFVFRFUhADMrwJCg5GdW5kaW5nU2VydmljZRKJAQoOR2V0RnVuZGluZ1JhdGUSKC50cmFkZXguZnVuZGluZy52MS5HZXRGdW5kaW5nUmF0ZVJlcXVlc3QaKS50cmFkZXguZnVuZGluZy52MS5HZXRGdW5kaW5nUmF0ZVJlc3BvbnNlIiKiuxgCCAGC0+STAhYSFC92MS9mdW5kaW5nL3tzeW1ib2x9EqkBChZMaXN0RnVuZGluZ1JhdGVIaXN0b3J5EjAudHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdSYXRlSGlzdG9yeVJlcXVlc3QaMS50cmFkZXguZnVuZGluZy52MS5MaXN0RnVuZGluZ1JhdGVIaXN0b3J5UmVzcG9uc2UiKqK7GAIIAYLT5JMCHhIcL3YxL2Z1bmRpbmcve3N5bWJvbH0vaGlzdG9yeRKeAQoTTGlzdEZ1bmRpbmdQYXltZW50cxItLnRyYWRleC5mdW5kaW5nLnYxLkxpc3RGdW5kaW5nUGF5bWVudHNSZXF1ZXN0Gi4udHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdQYXltZW50c1Jlc3BvbnNlIiiiuxgIEgZ0cmFkZXKC0+STAhYSFC92MS9mdW5kaW5nL3BheW1lbnRzEqMBChFMaXN0RnVuZGluZ0N5Y2xlcxIrLnRyYWRleC5mdW5kaW5nLnYxLkxpc3RGdW5kaW5nQ3ljbGVzUmVxdWVzdBosLnRyYWRleC5mdW5kaW5nLnYxLkxpc3RGdW5kaW5nQ3ljbGVzUmVzcG9uc2UiM6K7GA8SDWFkbWluOmNoZWNrZXKC0+STAhoSGC9pbnRlcm5hbC9mdW5kaW5nL2N5Y2xlcxKoAQoPR2V0RnVuZGluZ0N5Y2xlEikudHJhZGV4LmZ1bmRpbmcudjEuR2V0RnVuZGluZ0N5Y2xlUmVxdWVzdBoqLnRyYWRleC5mdW5kaW5nLnYxLkdldEZ1bmRpbmdDeWNsZVJlc3BvbnNlIj6iuxgPEg1hZG1pbjpjaGVja2VygtPkkwIlEiMvaW50ZXJuYWwvZnVuZGluZy9jeWNsZXMve2N5Y2xlX2lkfRLJAQoWTGlzdEZ1bmRpbmdTZXR0bGVtZW50cxIwLnRyYWRleC5mdW5kaW5nLnYxLkxpc3RGdW5kaW5nU2V0dGxlbWVudHNSZXF1ZXN0GjEudHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdTZXR0bGVtZW50c1Jlc3BvbnNlIkqiuxgPEg1hZG1pbjpjaGVja2VygtPkkwIxEi8vaW50ZXJuYWwvZnVuZGluZy9jeWNsZXMve2N5Y2xlX2lkfS9zZXR0bGVtZW50cxKzAQoQU2VhbEZ1bmRpbmdDeWNsZRIqLnRyYWRleC5mdW5kaW5nLnYxLlNlYWxGdW5kaW5nQ3ljbGVSZXF1ZXN0GisudHJhZGV4LmZ1bmRpbmcudjEuU2VhbEZ1bmRpbmdDeWNsZVJlc3BvbnNlIkaiuxgPEg1hZG1pbjpjaGVja2VygtPkkwItOgEqIigvaW50ZXJuYWwvZnVuZGluZy9jeWNsZXMve2N5Y2xlX2lkfS9zZWFsQtEBChVjb20udHJhZGV4LmZ1bmRpbmcudjFCDEZ1bmRpbmdQcm90b1ABWkRnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9mdW5kaW5nL3YxO2Z1bmRpbmd2MaICA1RGWKoCEVRyYWRleC5GdW5kaW5nLlYxygIRVHJhZGV4XEZ1bmRpbmdcVjHiAh1UcmFkZXhcRnVuZGluZ1xWMVxHUEJNZXRhZGF0YeoCE1RyYWRleDo6RnVuZGluZzo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions]);
+  fileDesc("Ch90cmFkZXgvZnVuZGluZy92MS9mdW5kaW5nLnByb3RvEhF0cmFkZXguZnVuZGluZy52MSLeAQoLRnVuZGluZ1JhdGUSDgoGc3ltYm9sGAEgASgJEhYKDmVzdGltYXRlZF9yYXRlGAIgASgJEhwKFG5leHRfZnVuZGluZ191bml4X21zGAMgASgDEhEKCWxhc3RfcmF0ZRgEIAEoCRIcChRsYXN0X2Z1bmRpbmdfdW5peF9tcxgFIAEoAxISCgptYXJrX3ByaWNlGAYgASgJEhMKC2luZGV4X3ByaWNlGAcgASgJEhMKC2ludGVydmFsX21zGAggASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgJIAEoAyJ0ChFGdW5kaW5nUmF0ZVJlY29yZBIOCgZzeW1ib2wYASABKAkSGAoQY3ljbGVfdHNfdW5peF9tcxgCIAEoAxIMCgRyYXRlGAMgASgJEhIKCm1hcmtfcHJpY2UYBCABKAkSEwoLaW5kZXhfcHJpY2UYBSABKAkinQUKDEZ1bmRpbmdDeWNsZRIQCghjeWNsZV9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSGAoQY3ljbGVfdHNfdW5peF9tcxgDIAEoAxIMCgRyYXRlGAQgASgJEhIKCm1hcmtfcHJpY2UYBSABKAkSEwoLaW5kZXhfcHJpY2UYBiABKAkSDQoFYXNzZXQYByABKAkSNQoGc3RhdHVzGAggASgOMiUudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ0N5Y2xlU3RhdHVzEhkKEXNldHRsZW1lbnRzX3RvdGFsGAkgASgFEh0KFXNldHRsZW1lbnRzX3B1Ymxpc2hlZBgKIAEoBRIfChdzZXR0bGVtZW50c19kZWFkX2xldHRlchgLIAEoBRISCgp0b3RhbF9wYWlkGAwgASgJEhYKDnRvdGFsX3JlY2VpdmVkGA0gASgJEhEKCWltYmFsYW5jZRgOIAEoCRIXCg9tYW51YWxseV9zZWFsZWQYDyABKAgSEQoJc2VhbGVkX2J5GBAgASgJEhMKC3NlYWxfcmVhc29uGBEgASgJEhoKEmNyZWF0ZWRfYXRfdW5peF9tcxgSIAEoAxIeChZzbmFwc2hvdHRlZF9hdF91bml4X21zGBMgASgDEhkKEXNlYWxlZF9hdF91bml4X21zGBQgASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgVIAEoAxIXCg90b3RhbF9jb2xsZWN0ZWQYFiABKAkSFgoOdG90YWxfY3JlZGl0ZWQYFyABKAkSEQoJc2hvcnRmYWxsGBggASgJEhkKEXNob3J0ZmFsbF9jb3ZlcmVkGBkgASgJEhAKCHJlc2lkdWFsGBogASgJEhUKDXJldmlld19yZWFzb24YGyABKAki8wIKEUZ1bmRpbmdTZXR0bGVtZW50EhIKCmZ1bmRpbmdfaWQYASABKAkSEAoIY3ljbGVfaWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIOCgZzeW1ib2wYBCABKAkSDQoFYXNzZXQYBSABKAkSLAoEc2lkZRgGIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYByABKAkSDAoEcmF0ZRgIIAEoCRISCgptYXJrX3ByaWNlGAkgASgJEg4KBmFtb3VudBgKIAEoCRI6CgZzdGF0dXMYCyABKA4yKi50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nU2V0dGxlbWVudFN0YXR1cxIQCghhdHRlbXB0cxgMIAEoBRISCgpsYXN0X2Vycm9yGA0gASgJEhoKEmNyZWF0ZWRfYXRfdW5peF9tcxgOIAEoAxIcChRwdWJsaXNoZWRfYXRfdW5peF9tcxgPIAEoAyLnAQoORnVuZGluZ1BheW1lbnQSEgoKZnVuZGluZ19pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSDQoFYXNzZXQYAyABKAkSGAoQY3ljbGVfdHNfdW5peF9tcxgEIAEoAxIMCgRyYXRlGAUgASgJEhIKCm1hcmtfcHJpY2UYBiABKAkSLAoEc2lkZRgHIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYCCABKAkSDgoGYW1vdW50GAkgASgJEhoKEnNldHRsZWRfYXRfdW5peF9tcxgKIAEoAyItChVHZXRGdW5kaW5nUmF0ZVJlcXVlc3QSFAoGc3ltYm9sGAEgASgJQgTiQQECIk4KFkdldEZ1bmRpbmdSYXRlUmVzcG9uc2USNAoMZnVuZGluZ19yYXRlGAEgASgLMh4udHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ1JhdGUiiAEKHUxpc3RGdW5kaW5nUmF0ZUhpc3RvcnlSZXF1ZXN0EhQKBnN5bWJvbBgBIAEoCUIE4kEBAhIVCg1zdGFydF91bml4X21zGAIgASgDEhMKC2VuZF91bml4X21zGAMgASgDEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJInAKHkxpc3RGdW5kaW5nUmF0ZUhpc3RvcnlSZXNwb25zZRI1CgdyZWNvcmRzGAEgAygLMiQudHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ1JhdGVSZWNvcmQSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIn8KGkxpc3RGdW5kaW5nUGF5bWVudHNSZXF1ZXN0Eg4KBnN5bWJvbBgBIAEoCRIVCg1zdGFydF91bml4X21zGAIgASgDEhMKC2VuZF91bml4X21zGAMgASgDEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJImsKG0xpc3RGdW5kaW5nUGF5bWVudHNSZXNwb25zZRIzCghwYXltZW50cxgBIAMoCzIhLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdQYXltZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSKIAQoYTGlzdEZ1bmRpbmdDeWNsZXNSZXF1ZXN0Eg4KBnN5bWJvbBgBIAEoCRI1CgZzdGF0dXMYAiABKA4yJS50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nQ3ljbGVTdGF0dXMSEQoJcGFnZV9zaXplGAMgASgFEhIKCnBhZ2VfdG9rZW4YBCABKAkiZQoZTGlzdEZ1bmRpbmdDeWNsZXNSZXNwb25zZRIvCgZjeWNsZXMYASADKAsyHy50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nQ3ljbGUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIjAKFkdldEZ1bmRpbmdDeWNsZVJlcXVlc3QSFgoIY3ljbGVfaWQYASABKAlCBOJBAQIiSQoXR2V0RnVuZGluZ0N5Y2xlUmVzcG9uc2USLgoFY3ljbGUYASABKAsyHy50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nQ3ljbGUimgEKHUxpc3RGdW5kaW5nU2V0dGxlbWVudHNSZXF1ZXN0EhYKCGN5Y2xlX2lkGAEgASgJQgTiQQECEjoKBnN0YXR1cxgCIAEoDjIqLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdTZXR0bGVtZW50U3RhdHVzEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJInQKHkxpc3RGdW5kaW5nU2V0dGxlbWVudHNSZXNwb25zZRI5CgtzZXR0bGVtZW50cxgBIAMoCzIkLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdTZXR0bGVtZW50EhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJHChdTZWFsRnVuZGluZ0N5Y2xlUmVxdWVzdBIWCghjeWNsZV9pZBgBIAEoCUIE4kEBAhIUCgZyZWFzb24YAiABKAlCBOJBAQIiSgoYU2VhbEZ1bmRpbmdDeWNsZVJlc3BvbnNlEi4KBWN5Y2xlGAEgASgLMh8udHJhZGV4LmZ1bmRpbmcudjEuRnVuZGluZ0N5Y2xlIs0BChRGdW5kaW5nU3RhdGVtZW50TGluZRISCgpmdW5kaW5nX2lkGAEgASgJEiwKBHNpZGUYAiABKA4yHi50cmFkZXguY29tbW9uLnYxLlBvc2l0aW9uU2lkZRIMCgRzaXplGAMgASgJEhIKCm1hcmtfcHJpY2UYBCABKAkSDAoEcmF0ZRgFIAEoCRIOCgZhbW91bnQYBiABKAkSEQoJY2Fub25pY2FsGAcgASgJEhEKCWxpbmVfaGFzaBgIIAEoCRINCgVpbmRleBgJIAEoBSKCAQoQRnVuZGluZ1N0YXRlbWVudBIuCgVjeWNsZRgBIAEoCzIfLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdDeWNsZRIRCglwb3NpdGlvbnMYAiABKAUSEwoLbGluZV9oYXNoZXMYAyADKAkSFgoOc3RhdGVtZW50X2hhc2gYBCABKAkiNAoaR2V0RnVuZGluZ1N0YXRlbWVudFJlcXVlc3QSFgoIY3ljbGVfaWQYASABKAlCBOJBAQIiVQobR2V0RnVuZGluZ1N0YXRlbWVudFJlc3BvbnNlEjYKCXN0YXRlbWVudBgBIAEoCzIjLnRyYWRleC5mdW5kaW5nLnYxLkZ1bmRpbmdTdGF0ZW1lbnQiOwohR2V0TXlGdW5kaW5nU3RhdGVtZW50TGluZXNSZXF1ZXN0EhYKCGN5Y2xlX2lkGAEgASgJQgTiQQECInQKIkdldE15RnVuZGluZ1N0YXRlbWVudExpbmVzUmVzcG9uc2USNgoFbGluZXMYASADKAsyJy50cmFkZXguZnVuZGluZy52MS5GdW5kaW5nU3RhdGVtZW50TGluZRIWCg5zdGF0ZW1lbnRfaGFzaBgCIAEoCSrvAQoSRnVuZGluZ0N5Y2xlU3RhdHVzEiQKIEZVTkRJTkdfQ1lDTEVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASIgoeRlVORElOR19DWUNMRV9TVEFUVVNfU0NIRURVTEVEEAESJAogRlVORElOR19DWUNMRV9TVEFUVVNfU05BUFNIT1RURUQQAhIhCh1GVU5ESU5HX0NZQ0xFX1NUQVRVU19TRVRUTElORxADEh8KG0ZVTkRJTkdfQ1lDTEVfU1RBVFVTX1NFQUxFRBAEEiUKIUZVTkRJTkdfQ1lDTEVfU1RBVFVTX05FRURTX1JFVklFVxAFKr8BChdGdW5kaW5nU2V0dGxlbWVudFN0YXR1cxIpCiVGVU5ESU5HX1NFVFRMRU1FTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASJQohRlVORElOR19TRVRUTEVNRU5UX1NUQVRVU19QRU5ESU5HEAESJwojRlVORElOR19TRVRUTEVNRU5UX1NUQVRVU19QVUJMSVNIRUQQAhIpCiVGVU5ESU5HX1NFVFRMRU1FTlRfU1RBVFVTX0RFQURfTEVUVEVSEAMyrAwKDkZ1bmRpbmdTZXJ2aWNlEokBCg5HZXRGdW5kaW5nUmF0ZRIoLnRyYWRleC5mdW5kaW5nLnYxLkdldEZ1bmRpbmdSYXRlUmVxdWVzdBopLnRyYWRleC5mdW5kaW5nLnYxLkdldEZ1bmRpbmdSYXRlUmVzcG9uc2UiIqK7GAIIAYLT5JMCFhIUL3YxL2Z1bmRpbmcve3N5bWJvbH0SqQEKFkxpc3RGdW5kaW5nUmF0ZUhpc3RvcnkSMC50cmFkZXguZnVuZGluZy52MS5MaXN0RnVuZGluZ1JhdGVIaXN0b3J5UmVxdWVzdBoxLnRyYWRleC5mdW5kaW5nLnYxLkxpc3RGdW5kaW5nUmF0ZUhpc3RvcnlSZXNwb25zZSIqorsYAggBgtPkkwIeEhwvdjEvZnVuZGluZy97c3ltYm9sfS9oaXN0b3J5Ep4BChNMaXN0RnVuZGluZ1BheW1lbnRzEi0udHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdQYXltZW50c1JlcXVlc3QaLi50cmFkZXguZnVuZGluZy52MS5MaXN0RnVuZGluZ1BheW1lbnRzUmVzcG9uc2UiKKK7GAgSBnRyYWRlcoLT5JMCFhIUL3YxL2Z1bmRpbmcvcGF5bWVudHMSowEKEUxpc3RGdW5kaW5nQ3ljbGVzEisudHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdDeWNsZXNSZXF1ZXN0GiwudHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdDeWNsZXNSZXNwb25zZSIzorsYDxINYWRtaW46Y2hlY2tlcoLT5JMCGhIYL2ludGVybmFsL2Z1bmRpbmcvY3ljbGVzEqgBCg9HZXRGdW5kaW5nQ3ljbGUSKS50cmFkZXguZnVuZGluZy52MS5HZXRGdW5kaW5nQ3ljbGVSZXF1ZXN0GioudHJhZGV4LmZ1bmRpbmcudjEuR2V0RnVuZGluZ0N5Y2xlUmVzcG9uc2UiPqK7GA8SDWFkbWluOmNoZWNrZXKC0+STAiUSIy9pbnRlcm5hbC9mdW5kaW5nL2N5Y2xlcy97Y3ljbGVfaWR9EskBChZMaXN0RnVuZGluZ1NldHRsZW1lbnRzEjAudHJhZGV4LmZ1bmRpbmcudjEuTGlzdEZ1bmRpbmdTZXR0bGVtZW50c1JlcXVlc3QaMS50cmFkZXguZnVuZGluZy52MS5MaXN0RnVuZGluZ1NldHRsZW1lbnRzUmVzcG9uc2UiSqK7GA8SDWFkbWluOmNoZWNrZXKC0+STAjESLy9pbnRlcm5hbC9mdW5kaW5nL2N5Y2xlcy97Y3ljbGVfaWR9L3NldHRsZW1lbnRzErMBChBTZWFsRnVuZGluZ0N5Y2xlEioudHJhZGV4LmZ1bmRpbmcudjEuU2VhbEZ1bmRpbmdDeWNsZVJlcXVlc3QaKy50cmFkZXguZnVuZGluZy52MS5TZWFsRnVuZGluZ0N5Y2xlUmVzcG9uc2UiRqK7GA8SDWFkbWluOmNoZWNrZXKC0+STAi06ASoiKC9pbnRlcm5hbC9mdW5kaW5nL2N5Y2xlcy97Y3ljbGVfaWR9L3NlYWwSpQEKE0dldEZ1bmRpbmdTdGF0ZW1lbnQSLS50cmFkZXguZnVuZGluZy52MS5HZXRGdW5kaW5nU3RhdGVtZW50UmVxdWVzdBouLnRyYWRleC5mdW5kaW5nLnYxLkdldEZ1bmRpbmdTdGF0ZW1lbnRSZXNwb25zZSIvorsYAggBgtPkkwIjEiEvdjEvZnVuZGluZy9zdGF0ZW1lbnRzL3tjeWNsZV9pZH0SxQEKGkdldE15RnVuZGluZ1N0YXRlbWVudExpbmVzEjQudHJhZGV4LmZ1bmRpbmcudjEuR2V0TXlGdW5kaW5nU3RhdGVtZW50TGluZXNSZXF1ZXN0GjUudHJhZGV4LmZ1bmRpbmcudjEuR2V0TXlGdW5kaW5nU3RhdGVtZW50TGluZXNSZXNwb25zZSI6orsYCBIGdHJhZGVygtPkkwIoEiYvdjEvZnVuZGluZy9zdGF0ZW1lbnRzL3tjeWNsZV9pZH0vbWluZULRAQoVY29tLnRyYWRleC5mdW5kaW5nLnYxQgxGdW5kaW5nUHJvdG9QAVpEZ2l0aHViLmNvbS90cmFkZXgtZXhjaGFuZ2UvdHJhZGV4L2dlbi9nby90cmFkZXgvZnVuZGluZy92MTtmdW5kaW5ndjGiAgNURliqAhFUcmFkZXguRnVuZGluZy5WMcoCEVRyYWRleFxGdW5kaW5nXFYx4gIdVHJhZGV4XEZ1bmRpbmdcVjFcR1BCTWV0YWRhdGHqAhNUcmFkZXg6OkZ1bmRpbmc6OlYxYgZwcm90bzM", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions]);
 
 /**
  * The funding state of a symbol.
@@ -244,6 +244,45 @@ export type FundingCycle = Message<"tradex.funding.v1.FundingCycle"> & {
    * @generated from field: int64 updated_at_unix_ms = 21;
    */
   updatedAtUnixMs: bigint;
+
+  /**
+   * What the Wallet actually did (GetSettlementOutcomes), once every settlement is published:
+   * collected from payers, credited to receivers, and the payers' shortfall with the part the
+   * insurance fund covered.
+   *
+   * @generated from field: string total_collected = 22;
+   */
+  totalCollected: string;
+
+  /**
+   * @generated from field: string total_credited = 23;
+   */
+  totalCredited: string;
+
+  /**
+   * @generated from field: string shortfall = 24;
+   */
+  shortfall: string;
+
+  /**
+   * @generated from field: string shortfall_covered = 25;
+   */
+  shortfallCovered: string;
+
+  /**
+   * Collected + covered - credited, moved to the insurance fund at sealing (rounding residual).
+   *
+   * @generated from field: string residual = 26;
+   */
+  residual: string;
+
+  /**
+   * A cycle that could not open (stale or missing prices) is not stored; this is the reason the
+   * last seal check gave for NEEDS_REVIEW.
+   *
+   * @generated from field: string review_reason = 27;
+   */
+  reviewReason: string;
 };
 
 /**
@@ -793,6 +832,178 @@ export const SealFundingCycleResponseSchema: GenMessage<SealFundingCycleResponse
   messageDesc(file_tradex_funding_v1_funding, 18);
 
 /**
+ * One per-position line of a statement. canonical is
+ * "FUNDING_STATEMENT_V1|{funding_id}|{side}|{size}|{mark_price}|{rate}|{amount}" with
+ * side LONG or SHORT and decimals in their plain form; line_hash = hex(sha256(canonical)).
+ *
+ * @generated from message tradex.funding.v1.FundingStatementLine
+ */
+export type FundingStatementLine = Message<"tradex.funding.v1.FundingStatementLine"> & {
+  /**
+   * @generated from field: string funding_id = 1;
+   */
+  fundingId: string;
+
+  /**
+   * @generated from field: tradex.common.v1.PositionSide side = 2;
+   */
+  side: PositionSide;
+
+  /**
+   * @generated from field: string size = 3;
+   */
+  size: string;
+
+  /**
+   * @generated from field: string mark_price = 4;
+   */
+  markPrice: string;
+
+  /**
+   * @generated from field: string rate = 5;
+   */
+  rate: string;
+
+  /**
+   * @generated from field: string amount = 6;
+   */
+  amount: string;
+
+  /**
+   * @generated from field: string canonical = 7;
+   */
+  canonical: string;
+
+  /**
+   * @generated from field: string line_hash = 8;
+   */
+  lineHash: string;
+
+  /**
+   * Position of line_hash in FundingStatement.line_hashes.
+   *
+   * @generated from field: int32 index = 9;
+   */
+  index: number;
+};
+
+/**
+ * Describes the message tradex.funding.v1.FundingStatementLine.
+ * Use `create(FundingStatementLineSchema)` to create a new message.
+ */
+export const FundingStatementLineSchema: GenMessage<FundingStatementLine> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 19);
+
+/**
+ * statement_hash = hex(sha256(line_hashes joined by "\n")), line_hashes sorted ascending.
+ * A user verifies: sha256(canonical) == line_hash, line_hash is line_hashes[index], and the
+ * hash of the list is statement_hash.
+ *
+ * @generated from message tradex.funding.v1.FundingStatement
+ */
+export type FundingStatement = Message<"tradex.funding.v1.FundingStatement"> & {
+  /**
+   * @generated from field: tradex.funding.v1.FundingCycle cycle = 1;
+   */
+  cycle?: FundingCycle | undefined;
+
+  /**
+   * @generated from field: int32 positions = 2;
+   */
+  positions: number;
+
+  /**
+   * @generated from field: repeated string line_hashes = 3;
+   */
+  lineHashes: string[];
+
+  /**
+   * @generated from field: string statement_hash = 4;
+   */
+  statementHash: string;
+};
+
+/**
+ * Describes the message tradex.funding.v1.FundingStatement.
+ * Use `create(FundingStatementSchema)` to create a new message.
+ */
+export const FundingStatementSchema: GenMessage<FundingStatement> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 20);
+
+/**
+ * @generated from message tradex.funding.v1.GetFundingStatementRequest
+ */
+export type GetFundingStatementRequest = Message<"tradex.funding.v1.GetFundingStatementRequest"> & {
+  /**
+   * @generated from field: string cycle_id = 1;
+   */
+  cycleId: string;
+};
+
+/**
+ * Describes the message tradex.funding.v1.GetFundingStatementRequest.
+ * Use `create(GetFundingStatementRequestSchema)` to create a new message.
+ */
+export const GetFundingStatementRequestSchema: GenMessage<GetFundingStatementRequest> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 21);
+
+/**
+ * @generated from message tradex.funding.v1.GetFundingStatementResponse
+ */
+export type GetFundingStatementResponse = Message<"tradex.funding.v1.GetFundingStatementResponse"> & {
+  /**
+   * @generated from field: tradex.funding.v1.FundingStatement statement = 1;
+   */
+  statement?: FundingStatement | undefined;
+};
+
+/**
+ * Describes the message tradex.funding.v1.GetFundingStatementResponse.
+ * Use `create(GetFundingStatementResponseSchema)` to create a new message.
+ */
+export const GetFundingStatementResponseSchema: GenMessage<GetFundingStatementResponse> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 22);
+
+/**
+ * @generated from message tradex.funding.v1.GetMyFundingStatementLinesRequest
+ */
+export type GetMyFundingStatementLinesRequest = Message<"tradex.funding.v1.GetMyFundingStatementLinesRequest"> & {
+  /**
+   * @generated from field: string cycle_id = 1;
+   */
+  cycleId: string;
+};
+
+/**
+ * Describes the message tradex.funding.v1.GetMyFundingStatementLinesRequest.
+ * Use `create(GetMyFundingStatementLinesRequestSchema)` to create a new message.
+ */
+export const GetMyFundingStatementLinesRequestSchema: GenMessage<GetMyFundingStatementLinesRequest> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 23);
+
+/**
+ * @generated from message tradex.funding.v1.GetMyFundingStatementLinesResponse
+ */
+export type GetMyFundingStatementLinesResponse = Message<"tradex.funding.v1.GetMyFundingStatementLinesResponse"> & {
+  /**
+   * @generated from field: repeated tradex.funding.v1.FundingStatementLine lines = 1;
+   */
+  lines: FundingStatementLine[];
+
+  /**
+   * @generated from field: string statement_hash = 2;
+   */
+  statementHash: string;
+};
+
+/**
+ * Describes the message tradex.funding.v1.GetMyFundingStatementLinesResponse.
+ * Use `create(GetMyFundingStatementLinesResponseSchema)` to create a new message.
+ */
+export const GetMyFundingStatementLinesResponseSchema: GenMessage<GetMyFundingStatementLinesResponse> = /*@__PURE__*/
+  messageDesc(file_tradex_funding_v1_funding, 24);
+
+/**
  * @generated from enum tradex.funding.v1.FundingCycleStatus
  */
 export enum FundingCycleStatus {
@@ -972,6 +1183,29 @@ export const FundingService: GenService<{
     methodKind: "unary";
     input: typeof SealFundingCycleRequestSchema;
     output: typeof SealFundingCycleResponseSchema;
+  },
+  /**
+   * The public statement of a sealed (or reviewed) cycle: frozen rate, mark and index, totals,
+   * the residual, the shortfall covered by the insurance fund, the number of positions and a
+   * hash over the per-position lines (FUNDING_STATEMENT_V1, see FundingStatement).
+   *
+   * @generated from rpc tradex.funding.v1.FundingService.GetFundingStatement
+   */
+  getFundingStatement: {
+    methodKind: "unary";
+    input: typeof GetFundingStatementRequestSchema;
+    output: typeof GetFundingStatementResponseSchema;
+  },
+  /**
+   * The caller's own lines of a cycle's statement with their hashes and positions in the
+   * statement, so the caller can verify they are included in statement_hash.
+   *
+   * @generated from rpc tradex.funding.v1.FundingService.GetMyFundingStatementLines
+   */
+  getMyFundingStatementLines: {
+    methodKind: "unary";
+    input: typeof GetMyFundingStatementLinesRequestSchema;
+    output: typeof GetMyFundingStatementLinesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tradex_funding_v1_funding, 0);
