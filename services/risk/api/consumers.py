@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.metadata.v1 import events_pb2 as md_events
 
+from services.platform.decimals import parse_decimal
 from services.platform.events import ReceivedEvent
 from services.risk.adapters import instrument_store
 from services.risk.domain.instruments import InstrumentCache, InstrumentLimits
@@ -15,12 +16,16 @@ INSTRUMENT_TOPICS = ["md.instrument.created.v1"]
 
 def limits_from_event(event: md_events.InstrumentCreated) -> InstrumentLimits:
     i = event.instrument
+
+    def dec(name: str) -> Decimal:  # the platform's one decimal grammar, naming the field
+        return parse_decimal(f"instrument.{name}", getattr(i, name), non_negative=True)
+
     return InstrumentLimits(
-        symbol=i.symbol, quote_asset=i.quote_asset, tick_size=Decimal(i.tick_size),
-        lot_size=Decimal(i.lot_size), min_notional=Decimal(i.min_notional),
-        max_leverage=Decimal(i.max_leverage), maintenance_margin_rate=Decimal(i.maintenance_margin_rate),
-        taker_fee_rate=Decimal(i.taker_fee_rate), price_band_rate=Decimal(i.price_band_rate),
-        max_order_quantity=Decimal(i.max_order_quantity))
+        symbol=i.symbol, quote_asset=i.quote_asset, tick_size=dec("tick_size"),
+        lot_size=dec("lot_size"), min_notional=dec("min_notional"),
+        max_leverage=dec("max_leverage"), maintenance_margin_rate=dec("maintenance_margin_rate"),
+        taker_fee_rate=dec("taker_fee_rate"), price_band_rate=dec("price_band_rate"),
+        max_order_quantity=dec("max_order_quantity"))
 
 
 class InstrumentCacheUpdater:
