@@ -112,3 +112,18 @@ def test_a_password_over_72_bytes_is_400_at_login_and_at_signup(exchange, passwo
                              {"email": address, "password": password})
         assert response.status == 400, (path, response.status, response.body)
         assert "password must be at most 72 bytes" in response.body["message"]
+
+
+def test_signup_says_an_email_is_taken_as_documented_but_probing_one_email_is_rate_limited(exchange):
+    """AuthService.Signup's contract: a taken email is ALREADY_EXISTS (409), rate-limited per address
+    and per email (5 a minute per email by default, which the test mesh keeps)."""
+    email = _email()
+    _signup(exchange, email)
+    source = fresh_address()
+    statuses = []
+    for _ in range(12):  # a fixed one-minute window may roll over once meanwhile
+        statuses.append(call_from(source, exchange.http_url, "POST", "/v1/auth/signup",
+                                  {"email": email, "password": PASSWORD}).status)
+        if statuses[-1] == 429:
+            break
+    assert statuses[-1] == 429 and set(statuses[:-1]) == {409} and len(statuses) >= 5, statuses
