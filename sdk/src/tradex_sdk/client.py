@@ -1,157 +1,297 @@
-"""The client: one gRPC channel (to Envoy or a service), a bearer token, typed errors.
+"""`Client`: the synchronous TradeX client (one gRPC channel to Envoy).
 
-A thin, hand-written veneer over the generated stubs: plain Python arguments in (decimal
-amounts as `Decimal` or `str`, never float), generated messages out, `TradexError` subclasses
-for refusals.
+    with Client("127.0.0.1:8080") as tx:
+        tx.auth.login("me@example.com", "secret")
+        order = tx.orders.place("BTC-USDT-PERP", "BUY", Decimal("0.1"), price=Decimal("65000"))
+        for update in tx.market_data.stream_book("BTC-USDT-PERP"):
+            print(update.seq, update.best_bid, update.best_ask)
+
+Namespaces: `auth`, `orders`, `positions`, `wallet`, `market_data`, `funding`, `users`, `admin`
+(see `tradex_sdk.api`). The flat methods below (`signup`, `place_order`, ...) are the SDK's first
+surface, kept for existing callers; they return the protobuf messages they always returned.
 """
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 import grpc
-from tradex.auth.v1 import auth_pb2, auth_pb2_grpc
+from tradex.auth.v1 import auth_pb2
 from tradex.common.v1 import trading_pb2
-from tradex.marketdata.v1 import marketdata_pb2, marketdata_pb2_grpc
-from tradex.metadata.v1 import metadata_pb2, metadata_pb2_grpc
-from tradex.order.v1 import order_pb2, order_pb2_grpc
-from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
+from tradex.marketdata.v1 import marketdata_pb2
+from tradex.metadata.v1 import metadata_pb2
+from tradex.order.v1 import order_pb2
+from tradex.wallet.v1 import wallet_pb2
 
-from tradex_sdk.errors import InvalidArgumentError, from_rpc_error
+from tradex_sdk import api
+from tradex_sdk._core import REFRESH, Call, RetryPolicy, Session, choice, money, output_class
+from tradex_sdk.book import LocalBook, Resync, _Resync
+from tradex_sdk.errors import BookResyncError, InvalidArgumentError, from_rpc_error
+from tradex_sdk.models import to_model
 
-_SIDES = {"BUY": trading_pb2.SIDE_BUY, "SELL": trading_pb2.SIDE_SELL}
-_TYPES = {"LIMIT": trading_pb2.ORDER_TYPE_LIMIT, "MARKET": trading_pb2.ORDER_TYPE_MARKET}
-_TIFS = {"GTC": trading_pb2.TIME_IN_FORCE_GTC, "IOC": trading_pb2.TIME_IN_FORCE_IOC,
-         "FOK": trading_pb2.TIME_IN_FORCE_FOK, "POST_ONLY": trading_pb2.TIME_IN_FORCE_POST_ONLY}
+__all__ = ["BookStream", "Client"]
 
-
-def _decimal_text(name: str, value: Decimal | str | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        raise InvalidArgumentError(f"{name} must be a Decimal or a decimal string, not a float")
-    return format(Decimal(value), "f") if isinstance(value, Decimal) else str(value)
+_STREAM_MD = "/tradex.marketdata.v1.MarketDataService/StreamOrderBook"
 
 
-def _choice(name: str, table: dict, value: str) -> int:
-    try:
-        return table[value.upper()]
-    except KeyError:
-        raise InvalidArgumentError(f"{name} must be one of {sorted(table)}, got {value!r}") from None
+class _SyncTransport:
+    def __init__(self, channel: grpc.Channel, session: Session, timeout_s: float, retry: RetryPolicy) -> None:
+        self.channel = channel
+        self.session = session
+        self.timeout_s = timeout_s
+        self.retry_policy = retry
+
+    def _callable(self, method: str, streaming: bool = False):
+        make = self.channel.unary_stream if streaming else self.channel.unary_unary
+        return make(method, request_serializer=lambda m: m.SerializeToString(),
+                    response_deserializer=output_class(method).FromString)
+
+    def _invoke(self, method: str, request, retry: bool):
+        if method != REFRESH and self.session.needs_refresh():
+            self._refresh()
+        attempts = self.retry_policy.attempts if retry else 1
+        for attempt in range(attempts):
+            try:
+                return self._callable(method)(request, timeout=self.timeout_s, metadata=self.session.metadata())
+            except grpc.RpcError as error:
+                if attempt + 1 < attempts and error.code() in self.retry_policy.retry_codes:
+                    time.sleep(self.retry_policy.backoff(attempt))
+                    continue
+                raise from_rpc_error(error, method) from None
+        raise AssertionError("unreachable")
+
+    def _refresh(self) -> None:
+        response = self._invoke(REFRESH, auth_pb2.RefreshRequest(refresh_token=self.session.refresh_token), False)
+        self.session.keep(response.tokens)
+
+    def run(self, call: Call):
+        if call.pages is None:
+            response = self._invoke(call.method, call.request, call.retry)
+            return call.unwrap(response) if call.unwrap else to_model(response)
+        items: list = []
+        request = call.request
+        while True:
+            page = self._invoke(call.method, request, call.retry)
+            items.extend(to_model(m) for m in getattr(page, call.pages))
+            if call.limit is not None and len(items) >= call.limit:
+                return items[:call.limit]
+            if not page.next_page_token:
+                return items
+            request.page_token = page.next_page_token
+
+    def stream(self, method: str, request, unwrap=None) -> Iterator:
+        if self.session.needs_refresh():
+            self._refresh()
+        call = self._callable(method, streaming=True)(request, metadata=self.session.metadata())
+        try:
+            for message in call:
+                yield unwrap(message) if unwrap else to_model(message)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.CANCELLED:
+                raise from_rpc_error(error, method) from None
+        finally:
+            call.cancel()
+
+    def book_stream(self, symbol: str, depth: int, on_resync, max_resyncs: int) -> BookStream:
+        return BookStream(self, symbol, depth, on_resync, max_resyncs)
+
+
+class BookStream:
+    """Iterator of verified `BookUpdate`s of one symbol (see `MarketData.stream_book`).
+    `resyncs` lists every `Resync` so far; `book` is the local `LocalBook`."""
+
+    def __init__(self, transport: _SyncTransport, symbol: str, depth: int, on_resync, max_resyncs: int) -> None:
+        self._t = transport
+        self.symbol, self.depth = symbol, depth
+        self.on_resync, self.max_resyncs = on_resync, max_resyncs
+        self.resyncs: list[Resync] = []
+        self.book = LocalBook(symbol, depth)
+        self._call = None
+        self._iter: Iterator | None = None
+        self._failed_in_a_row = 0
+
+    def _open(self) -> None:
+        self.book = LocalBook(self.symbol, self.depth)
+        request = marketdata_pb2.StreamOrderBookRequest(symbol=self.symbol, depth=self.depth)
+        self._call = self._t._callable(_STREAM_MD, streaming=True)(request, metadata=self._t.session.metadata())
+        self._iter = iter(self._call)
+
+    def __iter__(self) -> BookStream:
+        return self
+
+    def __next__(self):
+        while True:
+            if self._iter is None:
+                self._open()
+            try:
+                message = next(self._iter)
+            except grpc.RpcError as error:
+                self.close()
+                if error.code() == grpc.StatusCode.CANCELLED:
+                    raise StopIteration from None
+                raise from_rpc_error(error, _STREAM_MD) from None
+            try:
+                update = self.book.apply(message)
+            except _Resync as resync:
+                self._resync(resync)
+                continue
+            if update is not None:
+                self._failed_in_a_row = 0
+                return update
+
+    def _resync(self, resync: _Resync) -> None:
+        report = Resync(self.symbol, resync.reason, self.book.seq, resync.detail)
+        self.resyncs.append(report)
+        if self.on_resync is not None:
+            self.on_resync(report)
+        self.close()
+        self._failed_in_a_row += 1
+        if self._failed_in_a_row > self.max_resyncs:
+            raise BookResyncError(f"{self.symbol}: {self._failed_in_a_row} resyncs in a row, last: {resync.detail}")
+
+    def close(self) -> None:
+        if self._call is not None:
+            self._call.cancel()
+        self._call = self._iter = None
 
 
 class Client:
-    """`Client("127.0.0.1:8080")` — the target is Envoy's port (REST and gRPC share it)."""
+    """The synchronous client. `target` is Envoy's host:port (REST and gRPC share it).
 
-    def __init__(self, target: str, access_token: str | None = None, timeout_s: float = 10.0) -> None:
-        self._channel = grpc.insecure_channel(target)
-        self._token = access_token
-        self._refresh_token: str | None = None
+    `tls=True` (or `root_certificates`) uses TLS; `channel_options` are passed to gRPC;
+    `timeout_s` bounds every unary call; `retry` is the `RetryPolicy` for calls safe to repeat.
+    `access_token` signs the client in with an existing token."""
+
+    def __init__(self, target: str, access_token: str | None = None, timeout_s: float = 10.0, *,
+                 tls: bool = False, root_certificates: bytes | None = None,
+                 channel_options: Sequence[tuple[str, object]] = (), retry: RetryPolicy | None = None) -> None:
+        options = list(channel_options)
+        if tls or root_certificates:
+            self._channel = grpc.secure_channel(target, grpc.ssl_channel_credentials(root_certificates), options)
+        else:
+            self._channel = grpc.insecure_channel(target, options)
+        self.session = Session(access_token=access_token)
         self._timeout = timeout_s
-        self._auth = auth_pb2_grpc.AuthServiceStub(self._channel)
-        self._metadata = metadata_pb2_grpc.MetadataServiceStub(self._channel)
-        self._orders = order_pb2_grpc.OrderServiceStub(self._channel)
-        self._wallet = wallet_pb2_grpc.WalletServiceStub(self._channel)
-        self._market = marketdata_pb2_grpc.MarketDataServiceStub(self._channel)
+        self._t = _SyncTransport(self._channel, self.session, timeout_s, retry or RetryPolicy())
+        self.auth = api.Auth(self._t)
+        self.orders = api.Orders(self._t)
+        self.positions = api.Positions(self._t)
+        self.wallet = api.Wallet(self._t)
+        self.market_data = api.MarketData(self._t)
+        self.funding = api.Funding(self._t)
+        self.users = api.Users(self._t)
+        self.admin = api.Admin(self._t)
 
-    # --- session -------------------------------------------------------------------------------
+    # --- the first surface (protobuf results, kept for existing callers) -------------------------
 
     def set_access_token(self, token: str | None) -> None:
-        self._token = token
+        self.session.access_token = token
 
     def signup(self, email: str, password: str) -> auth_pb2.TokenPair:
         """Creates a trader account and signs this client in with it."""
-        return self._keep(self._call(self._auth.Signup, auth_pb2.SignupRequest(email=email, password=password)).tokens)
+        return self._keep(self._raw("/tradex.auth.v1.AuthService/Signup",
+                                    auth_pb2.SignupRequest(email=email, password=password)).tokens)
 
     def login(self, email: str, password: str) -> auth_pb2.TokenPair:
-        return self._keep(self._call(self._auth.Login, auth_pb2.LoginRequest(email=email, password=password)).tokens)
+        """Signs in."""
+        return self._keep(self._raw("/tradex.auth.v1.AuthService/Login",
+                                    auth_pb2.LoginRequest(email=email, password=password)).tokens)
 
     def refresh(self) -> auth_pb2.TokenPair:
         """Rotates the session: the previous refresh token stops working."""
-        if not self._refresh_token:
+        if not self.session.refresh_token:
             raise InvalidArgumentError("no refresh token: sign in first")
-        request = auth_pb2.RefreshRequest(refresh_token=self._refresh_token)
-        return self._keep(self._call(self._auth.Refresh, request).tokens)
+        return self._keep(self._raw(REFRESH, auth_pb2.RefreshRequest(refresh_token=self.session.refresh_token)).tokens)
 
     def _keep(self, tokens: auth_pb2.TokenPair) -> auth_pb2.TokenPair:
-        self._token, self._refresh_token = tokens.access_token, tokens.refresh_token
+        self.session.keep(tokens)
         return tokens
 
-    # --- reference data ------------------------------------------------------------------------
-
     def get_instrument(self, symbol: str) -> metadata_pb2.Instrument:
-        return self._call(self._metadata.GetInstrument, metadata_pb2.GetInstrumentRequest(symbol=symbol)).instrument
+        """One instrument (protobuf)."""
+        return self._raw("/tradex.metadata.v1.MetadataService/GetInstrument",
+                         metadata_pb2.GetInstrumentRequest(symbol=symbol), retry=True).instrument
 
     def list_instruments(self) -> list[metadata_pb2.Instrument]:
-        return list(self._pages(self._metadata.ListInstruments, metadata_pb2.ListInstrumentsRequest(),
-                                "instruments"))
-
-    # --- prices (anonymous) ----------------------------------------------------------------------
+        """Every instrument (protobuf)."""
+        return self._raw_pages("/tradex.metadata.v1.MetadataService/ListInstruments",
+                               metadata_pb2.ListInstrumentsRequest(), "instruments")
 
     def get_index_price(self, symbol: str) -> marketdata_pb2.IndexPrice:
         """The latest index with its per-venue components, weights and exclusions."""
-        return self._call(self._market.GetIndexPrice, marketdata_pb2.GetIndexPriceRequest(symbol=symbol)).index_price
+        return self._raw("/tradex.marketdata.v1.MarketDataService/GetIndexPrice",
+                         marketdata_pb2.GetIndexPriceRequest(symbol=symbol), retry=True).index_price
 
     def get_mark_price(self, symbol: str) -> marketdata_pb2.MarkPrice:
-        return self._call(self._market.GetMarkPrice, marketdata_pb2.GetMarkPriceRequest(symbol=symbol)).mark_price
-
-    # --- trading -------------------------------------------------------------------------------
+        """The latest mark price (protobuf)."""
+        return self._raw("/tradex.marketdata.v1.MarketDataService/GetMarkPrice",
+                         marketdata_pb2.GetMarkPriceRequest(symbol=symbol), retry=True).mark_price
 
     def place_order(self, symbol: str, side: str, quantity: Decimal | str, *, price: Decimal | str | None = None,
-                    order_type: str = "LIMIT", time_in_force: str = "GTC", leverage: Decimal | str | None = None,
-                    reduce_only: bool = False, client_order_id: str | None = None) -> order_pb2.Order:
+                    order_type: str = "LIMIT", time_in_force: str | None = None,
+                    leverage: Decimal | str | None = None, reduce_only: bool = False,
+                    client_order_id: str | None = None) -> order_pb2.Order:
         """`client_order_id` makes a retry safe: the same id returns the original order. One is
-        generated when not given — pass your own to retry after a timeout."""
+        generated when not given. `time_in_force` defaults to GTC, IOC for market orders."""
+        kind = choice("order_type", trading_pb2.OrderType, order_type, "ORDER_TYPE")
+        if time_in_force is None:
+            time_in_force = "IOC" if kind == trading_pb2.ORDER_TYPE_MARKET else "GTC"
         request = order_pb2.PlaceOrderRequest(
-            symbol=symbol, side=_choice("side", _SIDES, side), order_type=_choice("order_type", _TYPES, order_type),
-            time_in_force=_choice("time_in_force", _TIFS, time_in_force), price=_decimal_text("price", price),
-            quantity=_decimal_text("quantity", quantity), leverage=_decimal_text("leverage", leverage),
+            symbol=symbol, side=choice("side", trading_pb2.Side, side, "SIDE"), order_type=kind,
+            time_in_force=choice("time_in_force", trading_pb2.TimeInForce, time_in_force, "TIME_IN_FORCE"),
+            price=money("price", price), quantity=money("quantity", quantity), leverage=money("leverage", leverage),
             reduce_only=reduce_only, client_order_id=client_order_id or uuid.uuid4().hex)
-        return self._call(self._orders.PlaceOrder, request).order
+        return self._raw("/tradex.order.v1.OrderService/PlaceOrder", request, retry=True).order
 
     def cancel_order(self, order_id: str) -> order_pb2.Order:
-        return self._call(self._orders.CancelOrder, order_pb2.CancelOrderRequest(order_id=order_id)).order
+        """Requests the cancellation of one open order (protobuf)."""
+        return self._raw("/tradex.order.v1.OrderService/CancelOrder",
+                         order_pb2.CancelOrderRequest(order_id=order_id), retry=True).order
 
     def get_order(self, order_id: str) -> order_pb2.Order:
-        return self._call(self._orders.GetOrder, order_pb2.GetOrderRequest(order_id=order_id)).order
+        """One of the caller's orders (protobuf)."""
+        return self._raw("/tradex.order.v1.OrderService/GetOrder", order_pb2.GetOrderRequest(order_id=order_id),
+                         retry=True).order
 
     def list_fills(self, symbol: str = "", order_id: str = "") -> list[order_pb2.Fill]:
-        return list(self._pages(self._orders.ListFills, order_pb2.ListFillsRequest(symbol=symbol, order_id=order_id),
-                                "fills"))
+        """The caller's fills (protobuf)."""
+        return self._raw_pages("/tradex.order.v1.OrderService/ListFills",
+                               order_pb2.ListFillsRequest(symbol=symbol, order_id=order_id), "fills")
 
     def list_open_orders(self, symbol: str = "") -> list[order_pb2.Order]:
+        """The caller's open orders (protobuf)."""
         request = order_pb2.ListOrdersRequest(symbol=symbol, state=order_pb2.ORDER_STATE_FILTER_OPEN)
-        return list(self._pages(self._orders.ListOrders, request, "orders"))
+        return self._raw_pages("/tradex.order.v1.OrderService/ListOrders", request, "orders")
 
     def create_deposit(self, asset: str, amount: Decimal | str, *, client_request_id: str | None = None):
-        """Starts a deposit through the payment rail; the balance grows once the rail confirms it.
-        Reuse `client_request_id` to retry safely."""
-        request = wallet_pb2.CreateDepositRequest(asset=asset, amount=_decimal_text("amount", amount),
+        """Starts a deposit through the payment rail (protobuf `Deposit`)."""
+        request = wallet_pb2.CreateDepositRequest(asset=asset, amount=money("amount", amount),
                                                   client_request_id=client_request_id or uuid.uuid4().hex)
-        return self._call(self._wallet.CreateDeposit, request).deposit
+        return self._raw("/tradex.wallet.v1.WalletService/CreateDeposit", request, retry=True).deposit
 
     def balances(self) -> list[wallet_pb2.Balance]:
-        return list(self._call(self._wallet.ListBalances, wallet_pb2.ListBalancesRequest()).balances)
+        """The caller's balances (protobuf)."""
+        return list(self._raw("/tradex.wallet.v1.WalletService/ListBalances", wallet_pb2.ListBalancesRequest(),
+                              retry=True).balances)
 
-    # --- plumbing ------------------------------------------------------------------------------
+    def _raw(self, method: str, request, retry: bool = False):
+        return self._t._invoke(method, request, retry)
 
-    def _call(self, method, request):
-        metadata = [("authorization", f"Bearer {self._token}")] if self._token else []
-        try:
-            return method(request, timeout=self._timeout, metadata=metadata)
-        except grpc.RpcError as error:
-            raise from_rpc_error(error) from None
-
-    def _pages(self, method, request, field: str) -> Iterator:
+    def _raw_pages(self, method: str, request, field: str) -> list:
+        items: list = []
         while True:
-            page = self._call(method, request)
-            yield from getattr(page, field)
+            page = self._t._invoke(method, request, True)
+            items.extend(getattr(page, field))
             if not page.next_page_token:
-                return
+                return items
             request.page_token = page.next_page_token
 
+    # --- lifetime ------------------------------------------------------------------------------
+
     def close(self) -> None:
+        """Closes the channel."""
         self._channel.close()
 
     def __enter__(self) -> Client:
