@@ -12,10 +12,12 @@ from decimal import Decimal
 
 import grpc
 from tradex.engine.v1 import events_pb2 as engine_pb
+from tradex.marketdata.v1 import events_pb2 as md_events
 from tradex.marketdata.v1 import marketdata_pb2 as pb
 from tradex.marketdata.v1 import marketdata_pb2_grpc
 
 from services.platform.public_book import ASK, BID, Level, PublicBook, checksum
+from tests.e2e.kafka_support import all_records
 from tests.e2e.order_support import (
     approved_instrument,
     call,
@@ -136,6 +138,27 @@ def test_trade_reaches_trades_candles_ticker_and_book_and_stream_matches(exchang
         assert top.errors == [] and top.book.bids() == _levels(book["bids"])[:1]
         assert top.book.asks() == _levels(book["asks"])[:1]
 
+        # Re-published: md.trades.v1 has the trade, md.orderbook.delta.v1 chains to the same book.
+        recorded = [md_events.TradeRecorded.FromString(r.value()).trade
+                    for r in all_records(exchange.stack.kafka_bootstrap, "md.trades.v1") if r.key() == symbol.encode()]
+        assert [t.trade_id for t in recorded] == [trades[0]["trade_id"]] and recorded[0].price == "100"
+
+        def published():
+            found = [md_events.OrderBookUpdated.FromString(r.value()).delta
+                     for r in all_records(exchange.stack.kafka_bootstrap, "md.orderbook.delta.v1")
+                     if r.key() == symbol.encode()]
+            return found if found and found[-1].last_engine_seq == int(book["engine_seq"]) else None
+        topic_book = PublicBook(symbol)
+        for d in wait_for(published):
+            assert d.prev_last_engine_seq == topic_book.seq
+            for lv in _pb_levels(d.bids):
+                topic_book.set(BID, lv)
+            for lv in _pb_levels(d.asks):
+                topic_book.set(ASK, lv)
+            topic_book.seq = d.last_engine_seq
+            assert topic_book.checksum() == d.checksum
+        assert topic_book.bids() == _levels(book["bids"]) and topic_book.asks() == _levels(book["asks"])
+
         # An injected gap: an event far ahead of the engine's sequence (its id unlike any real one).
         seq = int(book["engine_seq"])
         bogus = engine_pb.EngineEvent(event_id=f"gap-test:{symbol}", symbol=symbol, engine_seq=seq + 1000,
@@ -145,6 +168,9 @@ def test_trade_reaches_trades_candles_ticker_and_book_and_stream_matches(exchang
         before = stream.snapshots
         produce(exchange, "engine.event.v1", symbol, bogus, event_id=bogus.event_id)
         wait_for(lambda: stream.snapshots > before, timeout=30)  # the resync's fresh snapshot
+        log = (exchange.root / "logs" / "marketdata.log").read_text()
+        assert f"gap: symbol {symbol} expected seq {seq + 1}, got {seq + 1000}" in log
+        assert f"book {symbol} resynced from engine snapshot at seq {seq}" in log
         after = get_book(exchange, symbol)
         assert _levels(after["bids"]) == [Level(Decimal(98), Decimal("1.5"), 1)]  # the bogus level is not there
         # Trading continues on the repaired book.

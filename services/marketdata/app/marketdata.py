@@ -106,9 +106,11 @@ class MarketData:
     async def _outcome(self, conn: AsyncConnection | None, feed: SymbolFeed, out: Outcome) -> None:
         if out.gap:
             log.error("engine.event.v1 gap: symbol %s expected seq %d, got %d; book resyncing from the engine",
-                      feed.symbol, out.gap[0], out.gap[1])
+                      feed.symbol, out.gap[0], out.gap[1],
+                      extra={"symbol": feed.symbol, "expected_seq": out.gap[0], "engine_seq": out.gap[1]})
         if out.mismatch:
-            log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch)
+            log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch,
+                      extra={"symbol": feed.symbol, "engine_seq": feed.applied_seq})
         if out.delta is not None:
             await self._publish_delta(conn, out.delta)
             self._after.append(("book", feed.symbol, ("delta", out.delta)))
