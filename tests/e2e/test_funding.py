@@ -1,0 +1,258 @@
+"""Funding settlement on the running mesh (issue 12), with cycles every few seconds: positions
+from real trades through Envoy, the Funding service's leader-elected scheduler freezes the
+pricing service's mark/index/rate at the boundary, snapshots Position as of the boundary after
+the grace, workers publish position.funding.v1, Position folds it and emits settlement.v1
+FUNDING, the Wallet collects it from total equity, and the sealer checks the zero sum on what
+the Wallet actually collected. The funding process is restarted with a short interval and
+FUNDING_SYMBOLS limited to the test's own instrument (other tests' positions are never charged),
+and restored at the end."""
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sys
+import time
+from decimal import Decimal as D
+
+import pytest
+
+from mesh.paths import PROJECT_ROOT
+from mesh.process import free_port
+from mesh.stack import grpc_health_serving
+from services.funding.domain import model
+from tests.e2e.order_support import (
+    call,
+    funded_user,
+    limit_order,
+    placed,
+    requires_risk,
+    resting,
+    sql,
+    wait_for,
+    wait_for_status,
+    wallet_balance,
+)
+from tests.e2e.test_prices import priced_instrument
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk", "restore_funding")]
+__all__ = ["requires_risk"]
+
+INTERVAL_S = 20
+GRACE_S = 4
+
+
+def fast_env(symbol: str, **extra) -> dict[str, str]:
+    return {"FUNDING_INTERVAL_S": str(INTERVAL_S), "FUNDING_SNAPSHOT_GRACE_S": str(GRACE_S),
+            "FUNDING_TICK_S": "0.5", "FUNDING_WORKER_POLL_S": "0.5", "FUNDING_SYMBOLS": symbol,
+            "FUNDING_MAX_OPEN_DELAY_S": "15", "FUNDING_SEAL_TIMEOUT_S": "60", **extra}
+
+
+def restart_funding(exchange, env: dict[str, str] | None = None, *, kill: bool = False) -> None:
+    running = exchange.stack.services["funding"]
+    if kill:
+        os.kill(running.process.pid, signal.SIGKILL)
+        running.process.popen.wait(timeout=10)
+    exchange.stack.supervisor.stop(running.process)
+    exchange.stack.start_service("funding", "services.funding", {**exchange.service_env(), **(env or {})},
+                                 port=running.port)
+
+
+@pytest.fixture
+def restore_funding(exchange):
+    yield
+    restart_funding(exchange)
+
+
+def start_replica(exchange, name: str, env: dict[str, str]):
+    """A second process of the same service (identity "funding"), as another pod would be."""
+    port = free_port()
+    stack = exchange.stack
+    full = {**os.environ, **stack.env(), **exchange.service_env(), **stack.pki.issue("funding").env(),
+            "PYTHONUNBUFFERED": "1", "FUNDING_GRPC_PORT": str(port), **env}
+    ops = stack.pki.issue("ops")
+    return stack.supervisor.start(name, [sys.executable, "-m", "services.funding"], env=full, cwd=PROJECT_ROOT,
+                                  health=lambda: grpc_health_serving(f"127.0.0.1:{port}", identity=ops),
+                                  health_timeout=60)
+
+
+def kill(process) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.popen.wait(timeout=10)
+
+
+def priced(exchange, admins) -> str:
+    symbol = priced_instrument(exchange, admins, "100")["symbol"]
+    wait_for(lambda: (r := call(exchange.http_url, "GET", f"/v1/markets/{symbol}/mark")).status == 200
+             and r.body["mark_price"].get("funding_rate"), timeout=60)
+    return symbol
+
+
+def next_boundary(margin_s: float = 1.5) -> int:
+    """The first boundary at least margin_s from now (ms)."""
+    interval = INTERVAL_S * 1000
+    at = int((time.time() + margin_s) * 1000)
+    return (at // interval + 1) * interval
+
+
+def sleep_until(ms: int) -> None:
+    time.sleep(max(0.0, ms / 1000 - time.time()))
+
+
+def pair(exchange, symbol: str, long_token: str, short_token: str, quantity: str = "1") -> None:
+    """The short rests (maker), the long takes: one trade at 100."""
+    maker = resting(exchange, short_token, limit_order(symbol, "SELL", "100.00", quantity, leverage="10"))
+    taker = placed(exchange, long_token, limit_order(symbol, "BUY", "100.00", quantity, leverage="10"))
+    wait_for_status(exchange, long_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for_status(exchange, short_token, maker["order_id"], "ORDER_STATUS_FILLED")
+
+
+def cycle(exchange, admins, cycle_id: str) -> dict:
+    response = call(exchange.http_url, "GET", f"/internal/funding/cycles/{cycle_id}",
+                    token=admins["checker"]["token"])
+    assert response.status == 200, response.body
+    return response.body["cycle"]
+
+
+def sealed(exchange, admins, cycle_id: str, timeout: float = 90) -> dict:
+    def done():
+        rows = sql(exchange, "select status from funding.funding_cycles where cycle_id = %s", cycle_id)
+        return rows and rows[0][0] in ("SEALED", "NEEDS_REVIEW")
+    wait_for(done, timeout=timeout, interval=0.25)
+    return cycle(exchange, admins, cycle_id)
+
+
+def total(exchange, user_id: str) -> D:
+    return sum(wallet_balance(exchange, user_id), D(0))
+
+
+def settled_positions(exchange, token: str, symbol: str) -> dict:
+    response = call(exchange.http_url, "GET", "/v1/positions", token=token)
+    assert response.status == 200, response.body
+    return {p["symbol"]: p for p in response.body.get("positions", [])}.get(symbol, {})
+
+
+def test_a_cycle_settles_real_positions_from_total_equity_and_the_statement_verifies(exchange, admins):
+    symbol = priced(exchange, admins)
+    restart_funding(exchange, fast_env(symbol))
+    # L1 puts everything into position margin (taker: margin 10 + fee 0.04 = its whole deposit).
+    l1, l1_token = funded_user(exchange, "10.04")
+    s1, s1_token = funded_user(exchange, "1000")
+    l2, l2_token = funded_user(exchange, "1000")
+    s2, s2_token = funded_user(exchange, "1000")
+    s3, s3_token = funded_user(exchange, "1000")
+    pair(exchange, symbol, l1_token, s1_token)
+    pair(exchange, symbol, l2_token, s2_token)
+    wait_for(lambda: wallet_balance(exchange, l1) == (0, 0, 10))
+    # S3 rests a sell before the boundary; L2 takes it during the grace period (after it).
+    s3_order = resting(exchange, s3_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    boundary = next_boundary()
+    cycle_id = model.cycle_id(symbol, boundary)
+    wait_for(lambda: all(settled_positions(exchange, t, symbol) for t in (l1_token, s1_token, l2_token, s2_token)))
+    before = {u: total(exchange, u) for u in (l1, s1, l2, s2, s3)}
+    sleep_until(boundary + 300)
+    late = placed(exchange, l2_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, l2_token, late["order_id"], "ORDER_STATUS_FILLED")
+    wait_for_status(exchange, s3_token, s3_order["order_id"], "ORDER_STATUS_FILLED")
+    assert time.time() * 1000 < boundary + GRACE_S * 1000, "the late trade must land within the grace"
+    # The late trade's fees (taker 0.0004, maker 0.0001 of 100): all it moves besides funding.
+    after_trade = {l2: before[l2] - D("0.04"), s3: before[s3] - D("0.01")}
+
+    c = sealed(exchange, admins, cycle_id)
+    assert c["status"] == "FUNDING_CYCLE_STATUS_SEALED", c
+    rate, mark = D(c["rate"]), D(c["mark_price"])
+    assert rate > 0 and mark > 0 and D(c["index_price"]) > 0
+    rows = sql(exchange, "select user_id, side, size, amount, status from funding.funding_settlements "
+                         "where cycle_id = %s", cycle_id)
+    lines = {r[0]: r for r in rows}
+    # At the boundary: L1, L2 long 1; S1, S2 short 1. S3 opened after it: not charged; L2 on size 1.
+    assert set(lines) == {l1, s1, l2, s2}
+    assert {u: (lines[u][1], lines[u][2]) for u in lines} == {
+        l1: ("LONG", 1), l2: ("LONG", 1), s1: ("SHORT", 1), s2: ("SHORT", 1)}
+    assert all(r[4] == "PUBLISHED" for r in rows)
+    q = D("0.00000001")
+    expected = model.payment(model.Side.LONG, D(1), mark, rate, q)
+    assert lines[l1][3] == lines[l2][3] == expected < 0
+    assert lines[s1][3] == lines[s2][3] == model.payment(model.Side.SHORT, D(1), mark, rate, q) > 0
+    # Zero sum on what the Wallet collected; residual (rounding) never negative.
+    assert D(c["total_paid"]) - D(c["total_received"]) <= D("0.0001")
+    assert D(c["residual"]) >= 0 and D(c["total_collected"]) == D(c["total_paid"])
+    assert D(c["shortfall"]) == 0
+
+    # Balances moved by exactly the statement's amounts; L1 paid out of position margin.
+    for user in (l1, s1, s2):
+        wait_for(lambda u=user: total(exchange, u) == before[u] + lines[u][3])
+    wait_for(lambda: total(exchange, l2) == after_trade[l2] + lines[l2][3])
+    wait_for(lambda: total(exchange, s3) == after_trade[s3])
+    available, locked, margin = wallet_balance(exchange, l1)
+    assert (available, locked, margin) == (0, 0, 10 + lines[l1][3])
+    assert D(settled_positions(exchange, l1_token, symbol)["funding"]) == lines[l1][3]
+    assert D(settled_positions(exchange, s1_token, symbol)["funding"]) == lines[s1][3]
+
+    # The public statement and the user's own line, verified as a user would.
+    statement = call(exchange.http_url, "GET", f"/v1/funding/statements/{cycle_id}")
+    assert statement.status == 200, statement.body
+    body = statement.body["statement"]
+    assert int(body["positions"]) == 4 and len(body["line_hashes"]) == 4
+    mine = call(exchange.http_url, "GET", f"/v1/funding/statements/{cycle_id}/mine", token=l1_token)
+    assert mine.status == 200, mine.body
+    [line] = mine.body["lines"]
+    assert D(line["amount"]) == lines[l1][3] and mine.body["statement_hash"] == body["statement_hash"]
+    assert model.verify_line(line["canonical"], line["line_hash"], int(line.get("index", 0)), body["line_hashes"],
+                             body["statement_hash"])
+    assert call(exchange.http_url, "GET", f"/v1/funding/statements/{cycle_id}/mine",
+                token=s3_token).body.get("lines", []) == []
+
+    # Public rate and history; the caller's payments.
+    rate_now = call(exchange.http_url, "GET", f"/v1/funding/{symbol}")
+    assert rate_now.status == 200 and int(rate_now.body["funding_rate"]["interval_ms"]) == INTERVAL_S * 1000
+    history = call(exchange.http_url, "GET", f"/v1/funding/{symbol}/history").body["records"]
+    assert boundary in [int(r["cycle_ts_unix_ms"]) for r in history]
+    payments = call(exchange.http_url, "GET", f"/v1/funding/payments?symbol={symbol}", token=l2_token).body
+    [paid] = [p for p in payments["payments"] if int(p["cycle_ts_unix_ms"]) == boundary]
+    assert (D(paid["amount"]), paid["size"]) == (lines[l2][3], "1")
+    # Exactly once downstream: one FUNDING ledger entry and one wallet posting per position.
+    assert sql(exchange, "select count(*) from position.position_ledger where kind = 'FUNDING' and entry_id like %s",
+               f"funding:{boundary}:%") == [(4,)]
+    assert sql(exchange, "select count(*) from wallet.operations where idempotency_key like %s",
+               f"settlement:funding:{boundary}:%") == [(4,)]
+
+
+def test_sigkilled_schedulers_and_workers_still_charge_each_position_once_and_seal(exchange, admins):
+    rng = random.Random(1212)
+    symbol = priced(exchange, admins)
+    # Two replicas racing for every boundary; one worker each taking one row at a time, so a kill
+    # lands mid-queue.
+    env = fast_env(symbol, FUNDING_WORKERS="1", FUNDING_WORKER_BATCH="1")
+    restart_funding(exchange, env)
+    replica = start_replica(exchange, "funding-replica", env)
+    try:
+        users = [funded_user(exchange, "1000") for _ in range(8)]
+        for (_, long_token), (_, short_token) in zip(users[0::2], users[1::2], strict=True):
+            pair(exchange, symbol, long_token, short_token)
+        boundaries = []
+        for _ in range(2):
+            boundary = next_boundary()
+            boundaries.append(boundary)
+            sleep_until(boundary + int(rng.uniform(0, (GRACE_S + 1) * 1000)))
+            restart_funding(exchange, env, kill=True)  # the main process: scheduler and/or workers
+            time.sleep(rng.uniform(0, 1.5))
+            kill(replica)
+            exchange.stack.supervisor.stop(replica)
+            replica = start_replica(exchange, "funding-replica", env)
+        for boundary in boundaries:
+            cycle_id = model.cycle_id(symbol, boundary)
+            c = sealed(exchange, admins, cycle_id)
+            assert c["status"] == "FUNDING_CYCLE_STATUS_SEALED", c
+            assert sql(exchange, "select count(*) from funding.funding_cycles where symbol = %s and "
+                                 "cycle_ts_unix_ms = %s", symbol, boundary) == [(1,)]
+            assert sql(exchange, "select count(*), count(distinct user_id), sum(amount) from "
+                                 "funding.funding_settlements where cycle_id = %s and status = 'PUBLISHED'",
+                       cycle_id)[0][:2] == (8, 8)
+            assert sql(exchange, "select count(*) from position.position_ledger where kind = 'FUNDING' and "
+                                 "entry_id like %s", f"funding:{boundary}:%:{symbol}") == [(8,)]
+            assert sql(exchange, "select count(*) from wallet.operations where idempotency_key like %s",
+                       f"settlement:funding:{boundary}:%:{symbol}") == [(8,)]
+            assert abs(D(c["total_paid"]) - D(c["total_received"])) <= D("0.0001")
+    finally:
+        exchange.stack.supervisor.stop(replica)
