@@ -83,6 +83,11 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
+def message_class(full_name: str):
+    """A message class by its full name (for messages newer than the modules imported here)."""
+    return message_factory.GetMessageClass(descriptor_pool.Default().FindMessageTypeByName(full_name))
+
+
 def output_class(method: str):
     """The response message class of a full method path ("/pkg.Service/Method")."""
     service, name = method.lstrip("/").split("/")

@@ -94,18 +94,20 @@ class _AsyncTransport:
         finally:
             call.cancel()
 
-    def book_stream(self, symbol: str, depth: int, on_resync, max_resyncs: int) -> AsyncBookStream:
-        return AsyncBookStream(self, symbol, depth, on_resync, max_resyncs)
+    def book_stream(self, method: str, symbol: str, depth: int, on_resync, max_resyncs: int) -> AsyncBookStream:
+        return AsyncBookStream(self, symbol, depth, on_resync, max_resyncs, method)
 
 
 class AsyncBookStream:
     """Async iterator of verified `BookUpdate`s (see `MarketData.stream_book`). `resyncs` lists
     every `Resync`; `on_resync` may be a plain function or a coroutine function."""
 
-    def __init__(self, transport: _AsyncTransport, symbol: str, depth: int, on_resync, max_resyncs: int) -> None:
+    def __init__(self, transport: _AsyncTransport, symbol: str, depth: int, on_resync, max_resyncs: int,
+                 method: str = _STREAM_MD) -> None:
         self._t = transport
         self.symbol, self.depth = symbol, depth
         self.on_resync, self.max_resyncs = on_resync, max_resyncs
+        self._method = method
         self.resyncs: list[Resync] = []
         self.book = LocalBook(symbol, depth)
         self._call = None
@@ -115,7 +117,7 @@ class AsyncBookStream:
     def _open(self) -> None:
         self.book = LocalBook(self.symbol, self.depth)
         request = marketdata_pb2.StreamOrderBookRequest(symbol=self.symbol, depth=self.depth)
-        self._call = self._t._callable(_STREAM_MD, streaming=True)(request, metadata=self._t.session.metadata())
+        self._call = self._t._callable(self._method, streaming=True)(request, metadata=self._t.session.metadata())
         self._iter = self._call.__aiter__()
 
     def __aiter__(self) -> AsyncBookStream:
@@ -134,7 +136,7 @@ class AsyncBookStream:
                 self.close()
                 if error.code() == grpc.StatusCode.CANCELLED:
                     raise StopAsyncIteration from None
-                raise from_rpc_error(error, _STREAM_MD) from None
+                raise from_rpc_error(error, self._method) from None
             try:
                 update = self.book.apply(message)
             except _Resync as resync:

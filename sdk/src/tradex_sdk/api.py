@@ -22,7 +22,7 @@ from tradex.settlement.v1 import settlement_pb2
 from tradex.user.v1 import user_pb2
 from tradex.wallet.v1 import wallet_pb2
 
-from tradex_sdk._core import Call, Money, choice, field_of, money, new_key, whole
+from tradex_sdk._core import Call, Money, choice, field_of, message_class, money, new_key, whole
 from tradex_sdk.book import Resync
 from tradex_sdk.models import to_model
 
@@ -161,6 +161,11 @@ class Positions(_Namespace):
         request = risk_pb2.SetLeverageRequest(symbol=symbol, leverage=money("leverage", leverage))
         return self._run(Call(_RISK + "SetLeverage", request, whole, retry=True))
 
+    def liquidation_receipt(self, liquidation_id: str):
+        """The caller's receipt of one of their liquidations (every input and step)."""
+        request = message_class("tradex.settlement.v1.GetLiquidationReceiptRequest")(liquidation_id=liquidation_id)
+        return self._run(Call(_SETTLE + "GetLiquidationReceipt", request, field_of("receipt"), retry=True))
+
     def account_risk(self):
         """Margin, equity and liquidation figures of the caller's account(s)."""
         return self._run(Call(_RISK + "GetAccountRisk", risk_pb2.GetAccountRiskRequest(),
@@ -269,7 +274,7 @@ class MarketData(_Namespace):
         mismatch it re-subscribes by itself, reports a `Resync` (to `on_resync` and the
         stream's `.resyncs`) and goes on. `max_resyncs` in a row without a verified book raise
         `BookResyncError`. `depth` 0 (whole book) or >= 25 verifies checksums."""
-        return self._t.book_stream(symbol, depth, on_resync, max_resyncs)
+        return self._t.book_stream(_MD + "StreamOrderBook", symbol, depth, on_resync, max_resyncs)
 
     def stream_trades(self, symbol: str):
         return self._t.stream(_MD + "StreamTrades", marketdata_pb2.StreamTradesRequest(symbol=symbol),

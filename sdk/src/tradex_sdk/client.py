@@ -94,18 +94,20 @@ class _SyncTransport:
         finally:
             call.cancel()
 
-    def book_stream(self, symbol: str, depth: int, on_resync, max_resyncs: int) -> BookStream:
-        return BookStream(self, symbol, depth, on_resync, max_resyncs)
+    def book_stream(self, method: str, symbol: str, depth: int, on_resync, max_resyncs: int) -> BookStream:
+        return BookStream(self, symbol, depth, on_resync, max_resyncs, method)
 
 
 class BookStream:
     """Iterator of verified `BookUpdate`s of one symbol (see `MarketData.stream_book`).
     `resyncs` lists every `Resync` so far; `book` is the local `LocalBook`."""
 
-    def __init__(self, transport: _SyncTransport, symbol: str, depth: int, on_resync, max_resyncs: int) -> None:
+    def __init__(self, transport: _SyncTransport, symbol: str, depth: int, on_resync, max_resyncs: int,
+                 method: str = _STREAM_MD) -> None:
         self._t = transport
         self.symbol, self.depth = symbol, depth
         self.on_resync, self.max_resyncs = on_resync, max_resyncs
+        self._method = method
         self.resyncs: list[Resync] = []
         self.book = LocalBook(symbol, depth)
         self._call = None
@@ -115,7 +117,7 @@ class BookStream:
     def _open(self) -> None:
         self.book = LocalBook(self.symbol, self.depth)
         request = marketdata_pb2.StreamOrderBookRequest(symbol=self.symbol, depth=self.depth)
-        self._call = self._t._callable(_STREAM_MD, streaming=True)(request, metadata=self._t.session.metadata())
+        self._call = self._t._callable(self._method, streaming=True)(request, metadata=self._t.session.metadata())
         self._iter = iter(self._call)
 
     def __iter__(self) -> BookStream:
@@ -131,7 +133,7 @@ class BookStream:
                 self.close()
                 if error.code() == grpc.StatusCode.CANCELLED:
                     raise StopIteration from None
-                raise from_rpc_error(error, _STREAM_MD) from None
+                raise from_rpc_error(error, self._method) from None
             try:
                 update = self.book.apply(message)
             except _Resync as resync:

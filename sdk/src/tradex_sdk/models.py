@@ -41,7 +41,10 @@ DECIMAL_FIELDS = frozenset({
     "remaining_quantity", "residual", "settled_margin", "shortfall", "shortfall_covered", "shortfall_uncovered",
     "size", "surplus", "taker_fee_rate", "tick_size", "total", "total_collected", "total_credited",
     "total_locked", "total_paid", "total_received", "unfilled_quantity", "unrealized_pnl", "volume",
-    "volume_24h", "wallet_balance", "weight",
+    "volume_24h", "wallet_balance", "weight", "reference_price", "insurance_fund_delta", "price_improvement",
+    "residual_to_fund", "trigger_equity", "trigger_index_price", "trigger_maintenance_margin",
+    "trigger_margin_ratio", "trigger_mark_price", "trigger_quantity", "wallet_available", "wallet_locked",
+    "wallet_position_margin",
 })
 
 TEXT_FIELDS = frozenset({
@@ -51,7 +54,7 @@ TEXT_FIELDS = frozenset({
     "kty", "last_error", "leg", "line_hash", "line_hashes", "liquidation_id", "liquidation_order_id", "lock_id",
     "margin_asset", "message", "n", "network", "next_page_token", "order_id", "order_ids", "page_token",
     "pair", "password", "payment_reference", "quote_asset", "rail_reference", "reason", "record_id",
-    "reference_id", "reference_price", "refresh_token", "rejection_reason", "release_id", "request_id",
+    "reference_id", "refresh_token", "cancelled_order_ids", "kind", "trigger_mark_event_id", "rejection_reason", "release_id", "request_id",
     "requested_by", "review_reason", "reviewed_by", "roles", "seal_reason", "sealed_by", "settlement_id",
     "settlement_ids", "signature", "statement_hash", "status_message", "status_reason", "symbol", "token_type",
     "trade_id", "transfer_id", "use", "user_id", "x", "journal_entry_id",
