@@ -360,3 +360,19 @@ def test_websocket_private_channels_show_each_user_only_their_own(exchange, admi
     finally:
         a.close()
         b.close()
+
+
+def test_ticker_carries_mark_index_and_funding_from_pricing(exchange, admins):
+    from tests.e2e.test_prices import priced_instrument
+    symbol = priced_instrument(exchange, admins, price="100")["symbol"]
+
+    def priced():
+        ticker = call(exchange.http_url, "GET", f"/v1/markets/{symbol}/ticker").body["ticker"]
+        return ticker if ticker.get("mark_price") and ticker.get("index_price") and ticker.get("funding_rate") \
+            else None
+    ticker = wait_for(priced, timeout=60)
+    assert Decimal(ticker["index_price"]) == 100
+    assert abs(Decimal(ticker["mark_price"]) - 100) < 5
+    assert int(ticker["next_funding_unix_ms"]) % (8 * 3600 * 1000) == 0
+    listed = call(exchange.http_url, "GET", "/v1/markets/tickers").body["tickers"]
+    assert symbol in [t["symbol"] for t in listed]
