@@ -104,9 +104,20 @@ class RetryPolicy:
     initial_backoff_s: float = 0.2
     max_backoff_s: float = 2.0
     retry_codes: frozenset = field(default_factory=lambda: frozenset({grpc.StatusCode.UNAVAILABLE}))
+    # Refusals the server marks as passing right after sign-up (the wallet or the risk account
+    # opens from an event a moment later): nothing was done, so a call safe to repeat is retried
+    # for up to `transient_wait_s`.
+    transient_reasons: frozenset = field(default_factory=lambda: frozenset({"WALLET_NOT_OPEN", "UNKNOWN_ACCOUNT"}))
+    transient_wait_s: float = 5.0
 
     def backoff(self, attempt: int) -> float:
         return min(self.max_backoff_s, self.initial_backoff_s * (2 ** attempt)) * random.uniform(0.5, 1.0)
+
+    def should_retry(self, error, attempt: int, started: float) -> bool:
+        """Whether a failed call that is safe to repeat is tried again (`error` a TradexError)."""
+        if error.code in self.retry_codes:
+            return attempt + 1 < self.attempts
+        return error.reason in self.transient_reasons and time.monotonic() - started < self.transient_wait_s
 
 
 @dataclass

@@ -11,6 +11,7 @@ Every unary method returns an awaitable; streams are async iterators.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Sequence
 
 import grpc
@@ -44,17 +45,16 @@ class _AsyncTransport:
     async def _invoke(self, method: str, request, retry: bool):
         if method != REFRESH and self.session.needs_refresh():
             await self._refresh()
-        attempts = self.retry_policy.attempts if retry else 1
-        for attempt in range(attempts):
+        policy, started, attempt = self.retry_policy, time.monotonic(), 0
+        while True:
             try:
-                return await self._callable(method)(request, timeout=self.timeout_s,
-                                                    metadata=self.session.metadata())
+                return await self._callable(method)(request, timeout=self.timeout_s, metadata=self.session.metadata())
             except grpc.aio.AioRpcError as error:
-                if attempt + 1 < attempts and error.code() in self.retry_policy.retry_codes:
-                    await asyncio.sleep(self.retry_policy.backoff(attempt))
-                    continue
-                raise from_rpc_error(error, method) from None
-        raise AssertionError("unreachable")
+                typed = from_rpc_error(error, method)
+                if not (retry and policy.should_retry(typed, attempt, started)):
+                    raise typed from None
+            await asyncio.sleep(policy.backoff(attempt))
+            attempt += 1
 
     async def _refresh(self) -> None:
         if self._refreshing is None:

@@ -131,7 +131,8 @@ class Orders(_Namespace):
         """The caller's orders, newest first; `state` "OPEN", "CLOSED" or "ALL". Pages through
         the results (up to `limit`)."""
         request = order_pb2.ListOrdersRequest(
-            symbol=symbol, state=choice("state", order_pb2.OrderStateFilter, state, "ORDER_STATE_FILTER"),
+            symbol=symbol, state=0 if str(state).upper() == "ALL" else
+            choice("state", order_pb2.OrderStateFilter, state, "ORDER_STATE_FILTER"),
             client_order_id=client_order_id, start_unix_ms=start_unix_ms, end_unix_ms=end_unix_ms)
         return self._run(Call(_ORDER + "ListOrders", request, None, retry=True, pages="orders", limit=limit))
 

@@ -51,16 +51,16 @@ class _SyncTransport:
     def _invoke(self, method: str, request, retry: bool):
         if method != REFRESH and self.session.needs_refresh():
             self._refresh()
-        attempts = self.retry_policy.attempts if retry else 1
-        for attempt in range(attempts):
+        policy, started, attempt = self.retry_policy, time.monotonic(), 0
+        while True:
             try:
                 return self._callable(method)(request, timeout=self.timeout_s, metadata=self.session.metadata())
             except grpc.RpcError as error:
-                if attempt + 1 < attempts and error.code() in self.retry_policy.retry_codes:
-                    time.sleep(self.retry_policy.backoff(attempt))
-                    continue
-                raise from_rpc_error(error, method) from None
-        raise AssertionError("unreachable")
+                typed = from_rpc_error(error, method)
+                if not (retry and policy.should_retry(typed, attempt, started)):
+                    raise typed from None
+            time.sleep(policy.backoff(attempt))
+            attempt += 1
 
     def _refresh(self) -> None:
         response = self._invoke(REFRESH, auth_pb2.RefreshRequest(refresh_token=self.session.refresh_token), False)
