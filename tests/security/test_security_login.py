@@ -127,3 +127,10 @@ def test_signup_says_an_email_is_taken_as_documented_but_probing_one_email_is_ra
         if statuses[-1] == 429:
             break
     assert statuses[-1] == 429 and set(statuses[:-1]) == {409} and len(statuses) >= 5, statuses
+
+
+@pytest.mark.parametrize("email", ["nul\x00@example.com", "a" * 250 + "@example.com"])
+def test_an_email_no_account_can_have_is_400_not_500(exchange, email):
+    response = call_from(fresh_address(), exchange.http_url, "POST", "/v1/auth/login",
+                         {"email": email, "password": PASSWORD})
+    assert response.status == 400 and "email" in response.body["message"], response.body

@@ -86,6 +86,9 @@ class AuthUseCases:
         email_key = (email or "").strip().lower()
         if not email_key or not password:
             raise InvalidArgument("email and password are required")
+        if "\x00" in email_key or len(email_key) > 254:
+            # No account can have such an email (signup refuses it), and PostgreSQL text cannot hold NUL.
+            raise InvalidArgument(f"email {email!r} is not a valid address")
         # Same answer whether or not the account exists (no account's password can be this long).
         check_password_length(password)
         try:
