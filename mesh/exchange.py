@@ -62,6 +62,9 @@ SERVICES: tuple[ServiceDef, ...] = (
     # Funding cycles (leader-elected scheduler, SKIP LOCKED workers, sealer, statements). After the
     # services it calls: metadata, pricing (mark, index, rate), position (snapshot), wallet (outcomes).
     ServiceDef("funding", "services.funding", ("tradex.funding.v1.FundingService",)),
+    # Liquidations (risk.liquidation.v1 -> IOC through Order -> fills -> insurance fund / ADL).
+    # After the services it calls: order, wallet, position, metadata.
+    ServiceDef("settlement", "services.settlement", ("tradex.settlement.v1.SettlementService",)),
 )
 
 

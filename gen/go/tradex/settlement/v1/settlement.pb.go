@@ -704,7 +704,9 @@ func (x *ListSettlementRecordsResponse) GetNextPageToken() string {
 }
 
 type GetInsuranceFundRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// At most 500 history entries, newest first; 0 means 100.
+	HistoryLimit  int32 `protobuf:"varint,1,opt,name=history_limit,json=historyLimit,proto3" json:"history_limit,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -739,17 +741,115 @@ func (*GetInsuranceFundRequest) Descriptor() ([]byte, []int) {
 	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{6}
 }
 
+func (x *GetInsuranceFundRequest) GetHistoryLimit() int32 {
+	if x != nil {
+		return x.HistoryLimit
+	}
+	return 0
+}
+
+// One change of the insurance fund made by a liquidation.
+type InsuranceFundChange struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Asset string                 `protobuf:"bytes,1,opt,name=asset,proto3" json:"asset,omitempty"`
+	// Signed: positive when a liquidation's residual margin went in, negative when the fund
+	// covered a shortfall.
+	Amount string `protobuf:"bytes,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// CONTRIBUTION or SHORTFALL_COVERED.
+	Kind          string `protobuf:"bytes,3,opt,name=kind,proto3" json:"kind,omitempty"`
+	LiquidationId string `protobuf:"bytes,4,opt,name=liquidation_id,json=liquidationId,proto3" json:"liquidation_id,omitempty"`
+	RecordId      string `protobuf:"bytes,5,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	AtUnixMs      int64  `protobuf:"varint,6,opt,name=at_unix_ms,json=atUnixMs,proto3" json:"at_unix_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *InsuranceFundChange) Reset() {
+	*x = InsuranceFundChange{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *InsuranceFundChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*InsuranceFundChange) ProtoMessage() {}
+
+func (x *InsuranceFundChange) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use InsuranceFundChange.ProtoReflect.Descriptor instead.
+func (*InsuranceFundChange) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *InsuranceFundChange) GetAsset() string {
+	if x != nil {
+		return x.Asset
+	}
+	return ""
+}
+
+func (x *InsuranceFundChange) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *InsuranceFundChange) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *InsuranceFundChange) GetLiquidationId() string {
+	if x != nil {
+		return x.LiquidationId
+	}
+	return ""
+}
+
+func (x *InsuranceFundChange) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *InsuranceFundChange) GetAtUnixMs() int64 {
+	if x != nil {
+		return x.AtUnixMs
+	}
+	return 0
+}
+
 type GetInsuranceFundResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One per asset, ordered by asset.
-	Balances      []*InsuranceFundBalance `protobuf:"bytes,1,rep,name=balances,proto3" json:"balances,omitempty"`
+	Balances []*InsuranceFundBalance `protobuf:"bytes,1,rep,name=balances,proto3" json:"balances,omitempty"`
+	// Liquidation-driven changes, newest first (the Wallet's own funding shortfall draws are not
+	// listed here; the balances above include them).
+	History       []*InsuranceFundChange `protobuf:"bytes,2,rep,name=history,proto3" json:"history,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *GetInsuranceFundResponse) Reset() {
 	*x = GetInsuranceFundResponse{}
-	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[7]
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -761,7 +861,7 @@ func (x *GetInsuranceFundResponse) String() string {
 func (*GetInsuranceFundResponse) ProtoMessage() {}
 
 func (x *GetInsuranceFundResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[7]
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -774,7 +874,7 @@ func (x *GetInsuranceFundResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetInsuranceFundResponse.ProtoReflect.Descriptor instead.
 func (*GetInsuranceFundResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{7}
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GetInsuranceFundResponse) GetBalances() []*InsuranceFundBalance {
@@ -782,6 +882,761 @@ func (x *GetInsuranceFundResponse) GetBalances() []*InsuranceFundBalance {
 		return x.Balances
 	}
 	return nil
+}
+
+func (x *GetInsuranceFundResponse) GetHistory() []*InsuranceFundChange {
+	if x != nil {
+		return x.History
+	}
+	return nil
+}
+
+type GetLiquidationReceiptRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LiquidationId string                 `protobuf:"bytes,1,opt,name=liquidation_id,json=liquidationId,proto3" json:"liquidation_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLiquidationReceiptRequest) Reset() {
+	*x = GetLiquidationReceiptRequest{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLiquidationReceiptRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLiquidationReceiptRequest) ProtoMessage() {}
+
+func (x *GetLiquidationReceiptRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLiquidationReceiptRequest.ProtoReflect.Descriptor instead.
+func (*GetLiquidationReceiptRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *GetLiquidationReceiptRequest) GetLiquidationId() string {
+	if x != nil {
+		return x.LiquidationId
+	}
+	return ""
+}
+
+type GetLiquidationReceiptResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Receipt       *LiquidationReceipt    `protobuf:"bytes,1,opt,name=receipt,proto3" json:"receipt,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetLiquidationReceiptResponse) Reset() {
+	*x = GetLiquidationReceiptResponse{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetLiquidationReceiptResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetLiquidationReceiptResponse) ProtoMessage() {}
+
+func (x *GetLiquidationReceiptResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetLiquidationReceiptResponse.ProtoReflect.Descriptor instead.
+func (*GetLiquidationReceiptResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *GetLiquidationReceiptResponse) GetReceipt() *LiquidationReceipt {
+	if x != nil {
+		return x.Receipt
+	}
+	return nil
+}
+
+// One position of the account as valued for the bankruptcy price.
+type ReceiptPosition struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Symbol     string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Side       v1.PositionSide        `protobuf:"varint,2,opt,name=side,proto3,enum=tradex.common.v1.PositionSide" json:"side,omitempty"`
+	Size       string                 `protobuf:"bytes,3,opt,name=size,proto3" json:"size,omitempty"`
+	EntryPrice string                 `protobuf:"bytes,4,opt,name=entry_price,json=entryPrice,proto3" json:"entry_price,omitempty"`
+	// Settlement's latest md.mark.v1 of the symbol, and that tick's computed_at.
+	MarkPrice            string `protobuf:"bytes,5,opt,name=mark_price,json=markPrice,proto3" json:"mark_price,omitempty"`
+	MarkComputedAtUnixMs int64  `protobuf:"varint,6,opt,name=mark_computed_at_unix_ms,json=markComputedAtUnixMs,proto3" json:"mark_computed_at_unix_ms,omitempty"`
+	// (mark - entry) * size, negated for SHORT.
+	UnrealizedPnl string `protobuf:"bytes,7,opt,name=unrealized_pnl,json=unrealizedPnl,proto3" json:"unrealized_pnl,omitempty"`
+	// The position this liquidation closes.
+	Liquidated    bool `protobuf:"varint,8,opt,name=liquidated,proto3" json:"liquidated,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReceiptPosition) Reset() {
+	*x = ReceiptPosition{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiptPosition) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiptPosition) ProtoMessage() {}
+
+func (x *ReceiptPosition) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiptPosition.ProtoReflect.Descriptor instead.
+func (*ReceiptPosition) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *ReceiptPosition) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *ReceiptPosition) GetSide() v1.PositionSide {
+	if x != nil {
+		return x.Side
+	}
+	return v1.PositionSide(0)
+}
+
+func (x *ReceiptPosition) GetSize() string {
+	if x != nil {
+		return x.Size
+	}
+	return ""
+}
+
+func (x *ReceiptPosition) GetEntryPrice() string {
+	if x != nil {
+		return x.EntryPrice
+	}
+	return ""
+}
+
+func (x *ReceiptPosition) GetMarkPrice() string {
+	if x != nil {
+		return x.MarkPrice
+	}
+	return ""
+}
+
+func (x *ReceiptPosition) GetMarkComputedAtUnixMs() int64 {
+	if x != nil {
+		return x.MarkComputedAtUnixMs
+	}
+	return 0
+}
+
+func (x *ReceiptPosition) GetUnrealizedPnl() string {
+	if x != nil {
+		return x.UnrealizedPnl
+	}
+	return ""
+}
+
+func (x *ReceiptPosition) GetLiquidated() bool {
+	if x != nil {
+		return x.Liquidated
+	}
+	return false
+}
+
+// The bankruptcy price's inputs and working (services/settlement/README.md):
+//
+//	equity E = wallet_available + wallet_locked + wallet_position_margin + sum(unrealized_pnl)
+//	bankruptcy_price = mark - E / size (LONG), mark + E / size (SHORT)
+//	order_price = bankruptcy_price rounded to the tick away from the book (up for a SELL, down
+//	for a BUY), never below one tick.
+type BankruptcyWorking struct {
+	state                protoimpl.MessageState `protogen:"open.v1"`
+	WalletAvailable      string                 `protobuf:"bytes,1,opt,name=wallet_available,json=walletAvailable,proto3" json:"wallet_available,omitempty"`
+	WalletLocked         string                 `protobuf:"bytes,2,opt,name=wallet_locked,json=walletLocked,proto3" json:"wallet_locked,omitempty"`
+	WalletPositionMargin string                 `protobuf:"bytes,3,opt,name=wallet_position_margin,json=walletPositionMargin,proto3" json:"wallet_position_margin,omitempty"`
+	Positions            []*ReceiptPosition     `protobuf:"bytes,4,rep,name=positions,proto3" json:"positions,omitempty"`
+	Equity               string                 `protobuf:"bytes,5,opt,name=equity,proto3" json:"equity,omitempty"`
+	MarkPrice            string                 `protobuf:"bytes,6,opt,name=mark_price,json=markPrice,proto3" json:"mark_price,omitempty"`
+	Size                 string                 `protobuf:"bytes,7,opt,name=size,proto3" json:"size,omitempty"`
+	BankruptcyPrice      string                 `protobuf:"bytes,8,opt,name=bankruptcy_price,json=bankruptcyPrice,proto3" json:"bankruptcy_price,omitempty"`
+	TickSize             string                 `protobuf:"bytes,9,opt,name=tick_size,json=tickSize,proto3" json:"tick_size,omitempty"`
+	OrderPrice           string                 `protobuf:"bytes,10,opt,name=order_price,json=orderPrice,proto3" json:"order_price,omitempty"`
+	ComputedAtUnixMs     int64                  `protobuf:"varint,11,opt,name=computed_at_unix_ms,json=computedAtUnixMs,proto3" json:"computed_at_unix_ms,omitempty"`
+	// The open orders withdrawn first.
+	CancelledOrderIds []string `protobuf:"bytes,12,rep,name=cancelled_order_ids,json=cancelledOrderIds,proto3" json:"cancelled_order_ids,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *BankruptcyWorking) Reset() {
+	*x = BankruptcyWorking{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BankruptcyWorking) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BankruptcyWorking) ProtoMessage() {}
+
+func (x *BankruptcyWorking) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BankruptcyWorking.ProtoReflect.Descriptor instead.
+func (*BankruptcyWorking) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *BankruptcyWorking) GetWalletAvailable() string {
+	if x != nil {
+		return x.WalletAvailable
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetWalletLocked() string {
+	if x != nil {
+		return x.WalletLocked
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetWalletPositionMargin() string {
+	if x != nil {
+		return x.WalletPositionMargin
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetPositions() []*ReceiptPosition {
+	if x != nil {
+		return x.Positions
+	}
+	return nil
+}
+
+func (x *BankruptcyWorking) GetEquity() string {
+	if x != nil {
+		return x.Equity
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetMarkPrice() string {
+	if x != nil {
+		return x.MarkPrice
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetSize() string {
+	if x != nil {
+		return x.Size
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetBankruptcyPrice() string {
+	if x != nil {
+		return x.BankruptcyPrice
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetTickSize() string {
+	if x != nil {
+		return x.TickSize
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetOrderPrice() string {
+	if x != nil {
+		return x.OrderPrice
+	}
+	return ""
+}
+
+func (x *BankruptcyWorking) GetComputedAtUnixMs() int64 {
+	if x != nil {
+		return x.ComputedAtUnixMs
+	}
+	return 0
+}
+
+func (x *BankruptcyWorking) GetCancelledOrderIds() []string {
+	if x != nil {
+		return x.CancelledOrderIds
+	}
+	return nil
+}
+
+type ReceiptFill struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	TradeId   string                 `protobuf:"bytes,1,opt,name=trade_id,json=tradeId,proto3" json:"trade_id,omitempty"`
+	EngineSeq int64                  `protobuf:"varint,2,opt,name=engine_seq,json=engineSeq,proto3" json:"engine_seq,omitempty"`
+	Price     string                 `protobuf:"bytes,3,opt,name=price,proto3" json:"price,omitempty"`
+	Quantity  string                 `protobuf:"bytes,4,opt,name=quantity,proto3" json:"quantity,omitempty"`
+	// price * quantity * taker_fee_rate (truncated to 18 places, as the Position service does).
+	Fee           string `protobuf:"bytes,5,opt,name=fee,proto3" json:"fee,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReceiptFill) Reset() {
+	*x = ReceiptFill{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiptFill) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiptFill) ProtoMessage() {}
+
+func (x *ReceiptFill) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiptFill.ProtoReflect.Descriptor instead.
+func (*ReceiptFill) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ReceiptFill) GetTradeId() string {
+	if x != nil {
+		return x.TradeId
+	}
+	return ""
+}
+
+func (x *ReceiptFill) GetEngineSeq() int64 {
+	if x != nil {
+		return x.EngineSeq
+	}
+	return 0
+}
+
+func (x *ReceiptFill) GetPrice() string {
+	if x != nil {
+		return x.Price
+	}
+	return ""
+}
+
+func (x *ReceiptFill) GetQuantity() string {
+	if x != nil {
+		return x.Quantity
+	}
+	return ""
+}
+
+func (x *ReceiptFill) GetFee() string {
+	if x != nil {
+		return x.Fee
+	}
+	return ""
+}
+
+type LiquidationReceipt struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	LiquidationId string                 `protobuf:"bytes,1,opt,name=liquidation_id,json=liquidationId,proto3" json:"liquidation_id,omitempty"`
+	RecordId      string                 `protobuf:"bytes,2,opt,name=record_id,json=recordId,proto3" json:"record_id,omitempty"`
+	UserId        string                 `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	Symbol        string                 `protobuf:"bytes,4,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Asset         string                 `protobuf:"bytes,5,opt,name=asset,proto3" json:"asset,omitempty"`
+	PositionSide  v1.PositionSide        `protobuf:"varint,6,opt,name=position_side,json=positionSide,proto3,enum=tradex.common.v1.PositionSide" json:"position_side,omitempty"`
+	CloseSide     v1.Side                `protobuf:"varint,7,opt,name=close_side,json=closeSide,proto3,enum=tradex.common.v1.Side" json:"close_side,omitempty"`
+	Status        SettlementRecordStatus `protobuf:"varint,8,opt,name=status,proto3,enum=tradex.settlement.v1.SettlementRecordStatus" json:"status,omitempty"`
+	Resolution    SettlementResolution   `protobuf:"varint,9,opt,name=resolution,proto3,enum=tradex.settlement.v1.SettlementResolution" json:"resolution,omitempty"`
+	// From risk.liquidation.v1.
+	TriggeredAtUnixMs int64 `protobuf:"varint,10,opt,name=triggered_at_unix_ms,json=triggeredAtUnixMs,proto3" json:"triggered_at_unix_ms,omitempty"`
+	// The last engine sequence of the symbol Settlement had seen when it opened the record.
+	TriggerEngineSeq  int64  `protobuf:"varint,11,opt,name=trigger_engine_seq,json=triggerEngineSeq,proto3" json:"trigger_engine_seq,omitempty"`
+	TriggerMarkPrice  string `protobuf:"bytes,12,opt,name=trigger_mark_price,json=triggerMarkPrice,proto3" json:"trigger_mark_price,omitempty"`
+	TriggerIndexPrice string `protobuf:"bytes,13,opt,name=trigger_index_price,json=triggerIndexPrice,proto3" json:"trigger_index_price,omitempty"`
+	// The mark tick (md.mark.v1 computed_at and event id) in force at the trigger.
+	TriggerMarkComputedAtUnixMs int64              `protobuf:"varint,14,opt,name=trigger_mark_computed_at_unix_ms,json=triggerMarkComputedAtUnixMs,proto3" json:"trigger_mark_computed_at_unix_ms,omitempty"`
+	TriggerMarkEventId          string             `protobuf:"bytes,15,opt,name=trigger_mark_event_id,json=triggerMarkEventId,proto3" json:"trigger_mark_event_id,omitempty"`
+	TriggerEquity               string             `protobuf:"bytes,16,opt,name=trigger_equity,json=triggerEquity,proto3" json:"trigger_equity,omitempty"`
+	TriggerMaintenanceMargin    string             `protobuf:"bytes,17,opt,name=trigger_maintenance_margin,json=triggerMaintenanceMargin,proto3" json:"trigger_maintenance_margin,omitempty"`
+	TriggerMarginRatio          string             `protobuf:"bytes,18,opt,name=trigger_margin_ratio,json=triggerMarginRatio,proto3" json:"trigger_margin_ratio,omitempty"`
+	TriggerQuantity             string             `protobuf:"bytes,19,opt,name=trigger_quantity,json=triggerQuantity,proto3" json:"trigger_quantity,omitempty"`
+	Bankruptcy                  *BankruptcyWorking `protobuf:"bytes,20,opt,name=bankruptcy,proto3" json:"bankruptcy,omitempty"`
+	LiquidationOrderId          string             `protobuf:"bytes,21,opt,name=liquidation_order_id,json=liquidationOrderId,proto3" json:"liquidation_order_id,omitempty"`
+	Fills                       []*ReceiptFill     `protobuf:"bytes,22,rep,name=fills,proto3" json:"fills,omitempty"`
+	FilledQuantity              string             `protobuf:"bytes,23,opt,name=filled_quantity,json=filledQuantity,proto3" json:"filled_quantity,omitempty"`
+	AverageFillPrice            string             `protobuf:"bytes,24,opt,name=average_fill_price,json=averageFillPrice,proto3" json:"average_fill_price,omitempty"`
+	TakerFeeRate                string             `protobuf:"bytes,25,opt,name=taker_fee_rate,json=takerFeeRate,proto3" json:"taker_fee_rate,omitempty"`
+	Fees                        string             `protobuf:"bytes,26,opt,name=fees,proto3" json:"fees,omitempty"`
+	// sum over fills of (price - bankruptcy_price) * quantity, negated for a BUY close.
+	PriceImprovement string `protobuf:"bytes,27,opt,name=price_improvement,json=priceImprovement,proto3" json:"price_improvement,omitempty"`
+	// max(0, price_improvement - fees), capped by what the user still had: to the fund.
+	ResidualToFund string `protobuf:"bytes,28,opt,name=residual_to_fund,json=residualToFund,proto3" json:"residual_to_fund,omitempty"`
+	// What the Wallet could not collect from the user for the fills, and of it what the fund
+	// covered (Wallet GetSettlementOutcomes of trade:<trade_id>:<order_id>).
+	Shortfall          string `protobuf:"bytes,29,opt,name=shortfall,proto3" json:"shortfall,omitempty"`
+	ShortfallCovered   string `protobuf:"bytes,30,opt,name=shortfall_covered,json=shortfallCovered,proto3" json:"shortfall_covered,omitempty"`
+	ShortfallUncovered string `protobuf:"bytes,31,opt,name=shortfall_uncovered,json=shortfallUncovered,proto3" json:"shortfall_uncovered,omitempty"`
+	// residual_to_fund - shortfall_covered.
+	InsuranceFundDelta string `protobuf:"bytes,32,opt,name=insurance_fund_delta,json=insuranceFundDelta,proto3" json:"insurance_fund_delta,omitempty"`
+	UnfilledQuantity   string `protobuf:"bytes,33,opt,name=unfilled_quantity,json=unfilledQuantity,proto3" json:"unfilled_quantity,omitempty"`
+	AdlId              string `protobuf:"bytes,34,opt,name=adl_id,json=adlId,proto3" json:"adl_id,omitempty"`
+	AdlQuantity        string `protobuf:"bytes,35,opt,name=adl_quantity,json=adlQuantity,proto3" json:"adl_quantity,omitempty"`
+	AdlCounterparties  int32  `protobuf:"varint,36,opt,name=adl_counterparties,json=adlCounterparties,proto3" json:"adl_counterparties,omitempty"`
+	CompletedAtUnixMs  int64  `protobuf:"varint,37,opt,name=completed_at_unix_ms,json=completedAtUnixMs,proto3" json:"completed_at_unix_ms,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *LiquidationReceipt) Reset() {
+	*x = LiquidationReceipt{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *LiquidationReceipt) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*LiquidationReceipt) ProtoMessage() {}
+
+func (x *LiquidationReceipt) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use LiquidationReceipt.ProtoReflect.Descriptor instead.
+func (*LiquidationReceipt) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *LiquidationReceipt) GetLiquidationId() string {
+	if x != nil {
+		return x.LiquidationId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetRecordId() string {
+	if x != nil {
+		return x.RecordId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetAsset() string {
+	if x != nil {
+		return x.Asset
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetPositionSide() v1.PositionSide {
+	if x != nil {
+		return x.PositionSide
+	}
+	return v1.PositionSide(0)
+}
+
+func (x *LiquidationReceipt) GetCloseSide() v1.Side {
+	if x != nil {
+		return x.CloseSide
+	}
+	return v1.Side(0)
+}
+
+func (x *LiquidationReceipt) GetStatus() SettlementRecordStatus {
+	if x != nil {
+		return x.Status
+	}
+	return SettlementRecordStatus_SETTLEMENT_RECORD_STATUS_UNSPECIFIED
+}
+
+func (x *LiquidationReceipt) GetResolution() SettlementResolution {
+	if x != nil {
+		return x.Resolution
+	}
+	return SettlementResolution_SETTLEMENT_RESOLUTION_UNSPECIFIED
+}
+
+func (x *LiquidationReceipt) GetTriggeredAtUnixMs() int64 {
+	if x != nil {
+		return x.TriggeredAtUnixMs
+	}
+	return 0
+}
+
+func (x *LiquidationReceipt) GetTriggerEngineSeq() int64 {
+	if x != nil {
+		return x.TriggerEngineSeq
+	}
+	return 0
+}
+
+func (x *LiquidationReceipt) GetTriggerMarkPrice() string {
+	if x != nil {
+		return x.TriggerMarkPrice
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerIndexPrice() string {
+	if x != nil {
+		return x.TriggerIndexPrice
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerMarkComputedAtUnixMs() int64 {
+	if x != nil {
+		return x.TriggerMarkComputedAtUnixMs
+	}
+	return 0
+}
+
+func (x *LiquidationReceipt) GetTriggerMarkEventId() string {
+	if x != nil {
+		return x.TriggerMarkEventId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerEquity() string {
+	if x != nil {
+		return x.TriggerEquity
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerMaintenanceMargin() string {
+	if x != nil {
+		return x.TriggerMaintenanceMargin
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerMarginRatio() string {
+	if x != nil {
+		return x.TriggerMarginRatio
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerQuantity() string {
+	if x != nil {
+		return x.TriggerQuantity
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetBankruptcy() *BankruptcyWorking {
+	if x != nil {
+		return x.Bankruptcy
+	}
+	return nil
+}
+
+func (x *LiquidationReceipt) GetLiquidationOrderId() string {
+	if x != nil {
+		return x.LiquidationOrderId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetFills() []*ReceiptFill {
+	if x != nil {
+		return x.Fills
+	}
+	return nil
+}
+
+func (x *LiquidationReceipt) GetFilledQuantity() string {
+	if x != nil {
+		return x.FilledQuantity
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetAverageFillPrice() string {
+	if x != nil {
+		return x.AverageFillPrice
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTakerFeeRate() string {
+	if x != nil {
+		return x.TakerFeeRate
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetFees() string {
+	if x != nil {
+		return x.Fees
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetPriceImprovement() string {
+	if x != nil {
+		return x.PriceImprovement
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetResidualToFund() string {
+	if x != nil {
+		return x.ResidualToFund
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetShortfall() string {
+	if x != nil {
+		return x.Shortfall
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetShortfallCovered() string {
+	if x != nil {
+		return x.ShortfallCovered
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetShortfallUncovered() string {
+	if x != nil {
+		return x.ShortfallUncovered
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetInsuranceFundDelta() string {
+	if x != nil {
+		return x.InsuranceFundDelta
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetUnfilledQuantity() string {
+	if x != nil {
+		return x.UnfilledQuantity
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetAdlId() string {
+	if x != nil {
+		return x.AdlId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetAdlQuantity() string {
+	if x != nil {
+		return x.AdlQuantity
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetAdlCounterparties() int32 {
+	if x != nil {
+		return x.AdlCounterparties
+	}
+	return 0
+}
+
+func (x *LiquidationReceipt) GetCompletedAtUnixMs() int64 {
+	if x != nil {
+		return x.CompletedAtUnixMs
+	}
+	return 0
 }
 
 var File_tradex_settlement_v1_settlement_proto protoreflect.FileDescriptor
@@ -842,10 +1697,104 @@ const file_tradex_settlement_v1_settlement_proto_rawDesc = "" +
 	"page_token\x18\x05 \x01(\tR\tpageToken\"\x89\x01\n" +
 	"\x1dListSettlementRecordsResponse\x12@\n" +
 	"\arecords\x18\x01 \x03(\v2&.tradex.settlement.v1.SettlementRecordR\arecords\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x19\n" +
-	"\x17GetInsuranceFundRequest\"b\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\">\n" +
+	"\x17GetInsuranceFundRequest\x12#\n" +
+	"\rhistory_limit\x18\x01 \x01(\x05R\fhistoryLimit\"\xb9\x01\n" +
+	"\x13InsuranceFundChange\x12\x14\n" +
+	"\x05asset\x18\x01 \x01(\tR\x05asset\x12\x16\n" +
+	"\x06amount\x18\x02 \x01(\tR\x06amount\x12\x12\n" +
+	"\x04kind\x18\x03 \x01(\tR\x04kind\x12%\n" +
+	"\x0eliquidation_id\x18\x04 \x01(\tR\rliquidationId\x12\x1b\n" +
+	"\trecord_id\x18\x05 \x01(\tR\brecordId\x12\x1c\n" +
+	"\n" +
+	"at_unix_ms\x18\x06 \x01(\x03R\batUnixMs\"\xa7\x01\n" +
 	"\x18GetInsuranceFundResponse\x12F\n" +
-	"\bbalances\x18\x01 \x03(\v2*.tradex.settlement.v1.InsuranceFundBalanceR\bbalances*\xb6\x02\n" +
+	"\bbalances\x18\x01 \x03(\v2*.tradex.settlement.v1.InsuranceFundBalanceR\bbalances\x12C\n" +
+	"\ahistory\x18\x02 \x03(\v2).tradex.settlement.v1.InsuranceFundChangeR\ahistory\"K\n" +
+	"\x1cGetLiquidationReceiptRequest\x12+\n" +
+	"\x0eliquidation_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\rliquidationId\"c\n" +
+	"\x1dGetLiquidationReceiptResponse\x12B\n" +
+	"\areceipt\x18\x01 \x01(\v2(.tradex.settlement.v1.LiquidationReceiptR\areceipt\"\xb0\x02\n" +
+	"\x0fReceiptPosition\x12\x16\n" +
+	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x122\n" +
+	"\x04side\x18\x02 \x01(\x0e2\x1e.tradex.common.v1.PositionSideR\x04side\x12\x12\n" +
+	"\x04size\x18\x03 \x01(\tR\x04size\x12\x1f\n" +
+	"\ventry_price\x18\x04 \x01(\tR\n" +
+	"entryPrice\x12\x1d\n" +
+	"\n" +
+	"mark_price\x18\x05 \x01(\tR\tmarkPrice\x126\n" +
+	"\x18mark_computed_at_unix_ms\x18\x06 \x01(\x03R\x14markComputedAtUnixMs\x12%\n" +
+	"\x0eunrealized_pnl\x18\a \x01(\tR\runrealizedPnl\x12\x1e\n" +
+	"\n" +
+	"liquidated\x18\b \x01(\bR\n" +
+	"liquidated\"\xf1\x03\n" +
+	"\x11BankruptcyWorking\x12)\n" +
+	"\x10wallet_available\x18\x01 \x01(\tR\x0fwalletAvailable\x12#\n" +
+	"\rwallet_locked\x18\x02 \x01(\tR\fwalletLocked\x124\n" +
+	"\x16wallet_position_margin\x18\x03 \x01(\tR\x14walletPositionMargin\x12C\n" +
+	"\tpositions\x18\x04 \x03(\v2%.tradex.settlement.v1.ReceiptPositionR\tpositions\x12\x16\n" +
+	"\x06equity\x18\x05 \x01(\tR\x06equity\x12\x1d\n" +
+	"\n" +
+	"mark_price\x18\x06 \x01(\tR\tmarkPrice\x12\x12\n" +
+	"\x04size\x18\a \x01(\tR\x04size\x12)\n" +
+	"\x10bankruptcy_price\x18\b \x01(\tR\x0fbankruptcyPrice\x12\x1b\n" +
+	"\ttick_size\x18\t \x01(\tR\btickSize\x12\x1f\n" +
+	"\vorder_price\x18\n" +
+	" \x01(\tR\n" +
+	"orderPrice\x12-\n" +
+	"\x13computed_at_unix_ms\x18\v \x01(\x03R\x10computedAtUnixMs\x12.\n" +
+	"\x13cancelled_order_ids\x18\f \x03(\tR\x11cancelledOrderIds\"\x8b\x01\n" +
+	"\vReceiptFill\x12\x19\n" +
+	"\btrade_id\x18\x01 \x01(\tR\atradeId\x12\x1d\n" +
+	"\n" +
+	"engine_seq\x18\x02 \x01(\x03R\tengineSeq\x12\x14\n" +
+	"\x05price\x18\x03 \x01(\tR\x05price\x12\x1a\n" +
+	"\bquantity\x18\x04 \x01(\tR\bquantity\x12\x10\n" +
+	"\x03fee\x18\x05 \x01(\tR\x03fee\"\xb7\r\n" +
+	"\x12LiquidationReceipt\x12%\n" +
+	"\x0eliquidation_id\x18\x01 \x01(\tR\rliquidationId\x12\x1b\n" +
+	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12\x17\n" +
+	"\auser_id\x18\x03 \x01(\tR\x06userId\x12\x16\n" +
+	"\x06symbol\x18\x04 \x01(\tR\x06symbol\x12\x14\n" +
+	"\x05asset\x18\x05 \x01(\tR\x05asset\x12C\n" +
+	"\rposition_side\x18\x06 \x01(\x0e2\x1e.tradex.common.v1.PositionSideR\fpositionSide\x125\n" +
+	"\n" +
+	"close_side\x18\a \x01(\x0e2\x16.tradex.common.v1.SideR\tcloseSide\x12D\n" +
+	"\x06status\x18\b \x01(\x0e2,.tradex.settlement.v1.SettlementRecordStatusR\x06status\x12J\n" +
+	"\n" +
+	"resolution\x18\t \x01(\x0e2*.tradex.settlement.v1.SettlementResolutionR\n" +
+	"resolution\x12/\n" +
+	"\x14triggered_at_unix_ms\x18\n" +
+	" \x01(\x03R\x11triggeredAtUnixMs\x12,\n" +
+	"\x12trigger_engine_seq\x18\v \x01(\x03R\x10triggerEngineSeq\x12,\n" +
+	"\x12trigger_mark_price\x18\f \x01(\tR\x10triggerMarkPrice\x12.\n" +
+	"\x13trigger_index_price\x18\r \x01(\tR\x11triggerIndexPrice\x12E\n" +
+	" trigger_mark_computed_at_unix_ms\x18\x0e \x01(\x03R\x1btriggerMarkComputedAtUnixMs\x121\n" +
+	"\x15trigger_mark_event_id\x18\x0f \x01(\tR\x12triggerMarkEventId\x12%\n" +
+	"\x0etrigger_equity\x18\x10 \x01(\tR\rtriggerEquity\x12<\n" +
+	"\x1atrigger_maintenance_margin\x18\x11 \x01(\tR\x18triggerMaintenanceMargin\x120\n" +
+	"\x14trigger_margin_ratio\x18\x12 \x01(\tR\x12triggerMarginRatio\x12)\n" +
+	"\x10trigger_quantity\x18\x13 \x01(\tR\x0ftriggerQuantity\x12G\n" +
+	"\n" +
+	"bankruptcy\x18\x14 \x01(\v2'.tradex.settlement.v1.BankruptcyWorkingR\n" +
+	"bankruptcy\x120\n" +
+	"\x14liquidation_order_id\x18\x15 \x01(\tR\x12liquidationOrderId\x127\n" +
+	"\x05fills\x18\x16 \x03(\v2!.tradex.settlement.v1.ReceiptFillR\x05fills\x12'\n" +
+	"\x0ffilled_quantity\x18\x17 \x01(\tR\x0efilledQuantity\x12,\n" +
+	"\x12average_fill_price\x18\x18 \x01(\tR\x10averageFillPrice\x12$\n" +
+	"\x0etaker_fee_rate\x18\x19 \x01(\tR\ftakerFeeRate\x12\x12\n" +
+	"\x04fees\x18\x1a \x01(\tR\x04fees\x12+\n" +
+	"\x11price_improvement\x18\x1b \x01(\tR\x10priceImprovement\x12(\n" +
+	"\x10residual_to_fund\x18\x1c \x01(\tR\x0eresidualToFund\x12\x1c\n" +
+	"\tshortfall\x18\x1d \x01(\tR\tshortfall\x12+\n" +
+	"\x11shortfall_covered\x18\x1e \x01(\tR\x10shortfallCovered\x12/\n" +
+	"\x13shortfall_uncovered\x18\x1f \x01(\tR\x12shortfallUncovered\x120\n" +
+	"\x14insurance_fund_delta\x18  \x01(\tR\x12insuranceFundDelta\x12+\n" +
+	"\x11unfilled_quantity\x18! \x01(\tR\x10unfilledQuantity\x12\x15\n" +
+	"\x06adl_id\x18\" \x01(\tR\x05adlId\x12!\n" +
+	"\fadl_quantity\x18# \x01(\tR\vadlQuantity\x12-\n" +
+	"\x12adl_counterparties\x18$ \x01(\x05R\x11adlCounterparties\x12/\n" +
+	"\x14completed_at_unix_ms\x18% \x01(\x03R\x11completedAtUnixMs*\xb6\x02\n" +
 	"\x16SettlementRecordStatus\x12(\n" +
 	"$SETTLEMENT_RECORD_STATUS_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"SETTLEMENT_RECORD_STATUS_INITIATED\x10\x01\x12,\n" +
@@ -858,11 +1807,12 @@ const file_tradex_settlement_v1_settlement_proto_rawDesc = "" +
 	"!SETTLEMENT_RESOLUTION_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"SETTLEMENT_RESOLUTION_NO_SHORTFALL\x10\x01\x12(\n" +
 	"$SETTLEMENT_RESOLUTION_INSURANCE_FUND\x10\x02\x12\x1d\n" +
-	"\x19SETTLEMENT_RESOLUTION_ADL\x10\x032\xc1\x04\n" +
+	"\x19SETTLEMENT_RESOLUTION_ADL\x10\x032\xfb\x05\n" +
 	"\x11SettlementService\x12\xcc\x01\n" +
 	"\x13GetSettlementRecord\x120.tradex.settlement.v1.GetSettlementRecordRequest\x1a1.tradex.settlement.v1.GetSettlementRecordResponse\"P\xa2\xbb\x18\x1c\x12\vadmin:maker\x12\radmin:checker\x82\xd3\xe4\x93\x02*\x12(/internal/settlement/records/{record_id}\x12\xc6\x01\n" +
 	"\x15ListSettlementRecords\x122.tradex.settlement.v1.ListSettlementRecordsRequest\x1a3.tradex.settlement.v1.ListSettlementRecordsResponse\"D\xa2\xbb\x18\x1c\x12\vadmin:maker\x12\radmin:checker\x82\xd3\xe4\x93\x02\x1e\x12\x1c/internal/settlement/records\x12\x93\x01\n" +
-	"\x10GetInsuranceFund\x12-.tradex.settlement.v1.GetInsuranceFundRequest\x1a..tradex.settlement.v1.GetInsuranceFundResponse\" \xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/insurance-fundB\xe9\x01\n" +
+	"\x10GetInsuranceFund\x12-.tradex.settlement.v1.GetInsuranceFundRequest\x1a..tradex.settlement.v1.GetInsuranceFundResponse\" \xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x14\x12\x12/v1/insurance-fund\x12\xb7\x01\n" +
+	"\x15GetLiquidationReceipt\x122.tradex.settlement.v1.GetLiquidationReceiptRequest\x1a3.tradex.settlement.v1.GetLiquidationReceiptResponse\"5\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02#\x12!/v1/liquidations/{liquidation_id}B\xe9\x01\n" +
 	"\x18com.tradex.settlement.v1B\x0fSettlementProtoP\x01ZJgithub.com/tradex-exchange/tradex/gen/go/tradex/settlement/v1;settlementv1\xa2\x02\x03TSX\xaa\x02\x14Tradex.Settlement.V1\xca\x02\x14Tradex\\Settlement\\V1\xe2\x02 Tradex\\Settlement\\V1\\GPBMetadata\xea\x02\x16Tradex::Settlement::V1b\x06proto3"
 
 var (
@@ -878,7 +1828,7 @@ func file_tradex_settlement_v1_settlement_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_settlement_v1_settlement_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_settlement_v1_settlement_proto_msgTypes = make([]protoimpl.MessageInfo, 8)
+var file_tradex_settlement_v1_settlement_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_tradex_settlement_v1_settlement_proto_goTypes = []any{
 	(SettlementRecordStatus)(0),           // 0: tradex.settlement.v1.SettlementRecordStatus
 	(SettlementResolution)(0),             // 1: tradex.settlement.v1.SettlementResolution
@@ -889,30 +1839,49 @@ var file_tradex_settlement_v1_settlement_proto_goTypes = []any{
 	(*ListSettlementRecordsRequest)(nil),  // 6: tradex.settlement.v1.ListSettlementRecordsRequest
 	(*ListSettlementRecordsResponse)(nil), // 7: tradex.settlement.v1.ListSettlementRecordsResponse
 	(*GetInsuranceFundRequest)(nil),       // 8: tradex.settlement.v1.GetInsuranceFundRequest
-	(*GetInsuranceFundResponse)(nil),      // 9: tradex.settlement.v1.GetInsuranceFundResponse
-	(v1.PositionSide)(0),                  // 10: tradex.common.v1.PositionSide
-	(v1.Side)(0),                          // 11: tradex.common.v1.Side
+	(*InsuranceFundChange)(nil),           // 9: tradex.settlement.v1.InsuranceFundChange
+	(*GetInsuranceFundResponse)(nil),      // 10: tradex.settlement.v1.GetInsuranceFundResponse
+	(*GetLiquidationReceiptRequest)(nil),  // 11: tradex.settlement.v1.GetLiquidationReceiptRequest
+	(*GetLiquidationReceiptResponse)(nil), // 12: tradex.settlement.v1.GetLiquidationReceiptResponse
+	(*ReceiptPosition)(nil),               // 13: tradex.settlement.v1.ReceiptPosition
+	(*BankruptcyWorking)(nil),             // 14: tradex.settlement.v1.BankruptcyWorking
+	(*ReceiptFill)(nil),                   // 15: tradex.settlement.v1.ReceiptFill
+	(*LiquidationReceipt)(nil),            // 16: tradex.settlement.v1.LiquidationReceipt
+	(v1.PositionSide)(0),                  // 17: tradex.common.v1.PositionSide
+	(v1.Side)(0),                          // 18: tradex.common.v1.Side
 }
 var file_tradex_settlement_v1_settlement_proto_depIdxs = []int32{
-	10, // 0: tradex.settlement.v1.SettlementRecord.position_side:type_name -> tradex.common.v1.PositionSide
-	11, // 1: tradex.settlement.v1.SettlementRecord.close_side:type_name -> tradex.common.v1.Side
+	17, // 0: tradex.settlement.v1.SettlementRecord.position_side:type_name -> tradex.common.v1.PositionSide
+	18, // 1: tradex.settlement.v1.SettlementRecord.close_side:type_name -> tradex.common.v1.Side
 	0,  // 2: tradex.settlement.v1.SettlementRecord.status:type_name -> tradex.settlement.v1.SettlementRecordStatus
 	1,  // 3: tradex.settlement.v1.SettlementRecord.resolution:type_name -> tradex.settlement.v1.SettlementResolution
 	2,  // 4: tradex.settlement.v1.GetSettlementRecordResponse.record:type_name -> tradex.settlement.v1.SettlementRecord
 	0,  // 5: tradex.settlement.v1.ListSettlementRecordsRequest.status:type_name -> tradex.settlement.v1.SettlementRecordStatus
 	2,  // 6: tradex.settlement.v1.ListSettlementRecordsResponse.records:type_name -> tradex.settlement.v1.SettlementRecord
 	3,  // 7: tradex.settlement.v1.GetInsuranceFundResponse.balances:type_name -> tradex.settlement.v1.InsuranceFundBalance
-	4,  // 8: tradex.settlement.v1.SettlementService.GetSettlementRecord:input_type -> tradex.settlement.v1.GetSettlementRecordRequest
-	6,  // 9: tradex.settlement.v1.SettlementService.ListSettlementRecords:input_type -> tradex.settlement.v1.ListSettlementRecordsRequest
-	8,  // 10: tradex.settlement.v1.SettlementService.GetInsuranceFund:input_type -> tradex.settlement.v1.GetInsuranceFundRequest
-	5,  // 11: tradex.settlement.v1.SettlementService.GetSettlementRecord:output_type -> tradex.settlement.v1.GetSettlementRecordResponse
-	7,  // 12: tradex.settlement.v1.SettlementService.ListSettlementRecords:output_type -> tradex.settlement.v1.ListSettlementRecordsResponse
-	9,  // 13: tradex.settlement.v1.SettlementService.GetInsuranceFund:output_type -> tradex.settlement.v1.GetInsuranceFundResponse
-	11, // [11:14] is the sub-list for method output_type
-	8,  // [8:11] is the sub-list for method input_type
-	8,  // [8:8] is the sub-list for extension type_name
-	8,  // [8:8] is the sub-list for extension extendee
-	0,  // [0:8] is the sub-list for field type_name
+	9,  // 8: tradex.settlement.v1.GetInsuranceFundResponse.history:type_name -> tradex.settlement.v1.InsuranceFundChange
+	16, // 9: tradex.settlement.v1.GetLiquidationReceiptResponse.receipt:type_name -> tradex.settlement.v1.LiquidationReceipt
+	17, // 10: tradex.settlement.v1.ReceiptPosition.side:type_name -> tradex.common.v1.PositionSide
+	13, // 11: tradex.settlement.v1.BankruptcyWorking.positions:type_name -> tradex.settlement.v1.ReceiptPosition
+	17, // 12: tradex.settlement.v1.LiquidationReceipt.position_side:type_name -> tradex.common.v1.PositionSide
+	18, // 13: tradex.settlement.v1.LiquidationReceipt.close_side:type_name -> tradex.common.v1.Side
+	0,  // 14: tradex.settlement.v1.LiquidationReceipt.status:type_name -> tradex.settlement.v1.SettlementRecordStatus
+	1,  // 15: tradex.settlement.v1.LiquidationReceipt.resolution:type_name -> tradex.settlement.v1.SettlementResolution
+	14, // 16: tradex.settlement.v1.LiquidationReceipt.bankruptcy:type_name -> tradex.settlement.v1.BankruptcyWorking
+	15, // 17: tradex.settlement.v1.LiquidationReceipt.fills:type_name -> tradex.settlement.v1.ReceiptFill
+	4,  // 18: tradex.settlement.v1.SettlementService.GetSettlementRecord:input_type -> tradex.settlement.v1.GetSettlementRecordRequest
+	6,  // 19: tradex.settlement.v1.SettlementService.ListSettlementRecords:input_type -> tradex.settlement.v1.ListSettlementRecordsRequest
+	8,  // 20: tradex.settlement.v1.SettlementService.GetInsuranceFund:input_type -> tradex.settlement.v1.GetInsuranceFundRequest
+	11, // 21: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:input_type -> tradex.settlement.v1.GetLiquidationReceiptRequest
+	5,  // 22: tradex.settlement.v1.SettlementService.GetSettlementRecord:output_type -> tradex.settlement.v1.GetSettlementRecordResponse
+	7,  // 23: tradex.settlement.v1.SettlementService.ListSettlementRecords:output_type -> tradex.settlement.v1.ListSettlementRecordsResponse
+	10, // 24: tradex.settlement.v1.SettlementService.GetInsuranceFund:output_type -> tradex.settlement.v1.GetInsuranceFundResponse
+	12, // 25: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:output_type -> tradex.settlement.v1.GetLiquidationReceiptResponse
+	22, // [22:26] is the sub-list for method output_type
+	18, // [18:22] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_tradex_settlement_v1_settlement_proto_init() }
@@ -926,7 +1895,7 @@ func file_tradex_settlement_v1_settlement_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_settlement_v1_settlement_proto_rawDesc), len(file_tradex_settlement_v1_settlement_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   8,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

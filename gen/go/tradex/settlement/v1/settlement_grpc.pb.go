@@ -22,6 +22,7 @@ const (
 	SettlementService_GetSettlementRecord_FullMethodName   = "/tradex.settlement.v1.SettlementService/GetSettlementRecord"
 	SettlementService_ListSettlementRecords_FullMethodName = "/tradex.settlement.v1.SettlementService/ListSettlementRecords"
 	SettlementService_GetInsuranceFund_FullMethodName      = "/tradex.settlement.v1.SettlementService/GetInsuranceFund"
+	SettlementService_GetLiquidationReceipt_FullMethodName = "/tradex.settlement.v1.SettlementService/GetLiquidationReceipt"
 )
 
 // SettlementServiceClient is the client API for SettlementService service.
@@ -46,6 +47,10 @@ type SettlementServiceClient interface {
 	// The insurance fund's balance per asset. Public, as on most venues, so that traders can
 	// judge the exchange's capacity to absorb liquidation losses.
 	GetInsuranceFund(ctx context.Context, in *GetInsuranceFundRequest, opts ...grpc.CallOption) (*GetInsuranceFundResponse, error)
+	// The caller's receipt of one of their liquidations: every input and every step, so that the
+	// user can recompute each number (bankruptcy price, fees, residual, insurance fund delta).
+	// Another user's liquidation is NOT_FOUND.
+	GetLiquidationReceipt(ctx context.Context, in *GetLiquidationReceiptRequest, opts ...grpc.CallOption) (*GetLiquidationReceiptResponse, error)
 }
 
 type settlementServiceClient struct {
@@ -86,6 +91,16 @@ func (c *settlementServiceClient) GetInsuranceFund(ctx context.Context, in *GetI
 	return out, nil
 }
 
+func (c *settlementServiceClient) GetLiquidationReceipt(ctx context.Context, in *GetLiquidationReceiptRequest, opts ...grpc.CallOption) (*GetLiquidationReceiptResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetLiquidationReceiptResponse)
+	err := c.cc.Invoke(ctx, SettlementService_GetLiquidationReceipt_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SettlementServiceServer is the server API for SettlementService service.
 // All implementations must embed UnimplementedSettlementServiceServer
 // for forward compatibility.
@@ -108,6 +123,10 @@ type SettlementServiceServer interface {
 	// The insurance fund's balance per asset. Public, as on most venues, so that traders can
 	// judge the exchange's capacity to absorb liquidation losses.
 	GetInsuranceFund(context.Context, *GetInsuranceFundRequest) (*GetInsuranceFundResponse, error)
+	// The caller's receipt of one of their liquidations: every input and every step, so that the
+	// user can recompute each number (bankruptcy price, fees, residual, insurance fund delta).
+	// Another user's liquidation is NOT_FOUND.
+	GetLiquidationReceipt(context.Context, *GetLiquidationReceiptRequest) (*GetLiquidationReceiptResponse, error)
 	mustEmbedUnimplementedSettlementServiceServer()
 }
 
@@ -126,6 +145,9 @@ func (UnimplementedSettlementServiceServer) ListSettlementRecords(context.Contex
 }
 func (UnimplementedSettlementServiceServer) GetInsuranceFund(context.Context, *GetInsuranceFundRequest) (*GetInsuranceFundResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetInsuranceFund not implemented")
+}
+func (UnimplementedSettlementServiceServer) GetLiquidationReceipt(context.Context, *GetLiquidationReceiptRequest) (*GetLiquidationReceiptResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetLiquidationReceipt not implemented")
 }
 func (UnimplementedSettlementServiceServer) mustEmbedUnimplementedSettlementServiceServer() {}
 func (UnimplementedSettlementServiceServer) testEmbeddedByValue()                           {}
@@ -202,6 +224,24 @@ func _SettlementService_GetInsuranceFund_Handler(srv interface{}, ctx context.Co
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SettlementService_GetLiquidationReceipt_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetLiquidationReceiptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SettlementServiceServer).GetLiquidationReceipt(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SettlementService_GetLiquidationReceipt_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SettlementServiceServer).GetLiquidationReceipt(ctx, req.(*GetLiquidationReceiptRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SettlementService_ServiceDesc is the grpc.ServiceDesc for SettlementService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -220,6 +260,10 @@ var SettlementService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetInsuranceFund",
 			Handler:    _SettlementService_GetInsuranceFund_Handler,
+		},
+		{
+			MethodName: "GetLiquidationReceipt",
+			Handler:    _SettlementService_GetLiquidationReceipt_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

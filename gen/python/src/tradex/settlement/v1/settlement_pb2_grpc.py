@@ -59,6 +59,11 @@ class SettlementServiceStub:
                 request_serializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundRequest.SerializeToString,
                 response_deserializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundResponse.FromString,
                 _registered_method=True)
+        self.GetLiquidationReceipt = channel.unary_unary(
+                '/tradex.settlement.v1.SettlementService/GetLiquidationReceipt',
+                request_serializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptRequest.SerializeToString,
+                response_deserializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptResponse.FromString,
+                _registered_method=True)
 
 
 class SettlementServiceServicer:
@@ -96,6 +101,15 @@ class SettlementServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetLiquidationReceipt(self, request, context):
+        """The caller's receipt of one of their liquidations: every input and every step, so that the
+        user can recompute each number (bankruptcy price, fees, residual, insurance fund delta).
+        Another user's liquidation is NOT_FOUND.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SettlementServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -113,6 +127,11 @@ def add_SettlementServiceServicer_to_server(servicer, server):
                     servicer.GetInsuranceFund,
                     request_deserializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundRequest.FromString,
                     response_serializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundResponse.SerializeToString,
+            ),
+            'GetLiquidationReceipt': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetLiquidationReceipt,
+                    request_deserializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptRequest.FromString,
+                    response_serializer=tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -206,6 +225,33 @@ class SettlementService:
             '/tradex.settlement.v1.SettlementService/GetInsuranceFund',
             tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundRequest.SerializeToString,
             tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetInsuranceFundResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetLiquidationReceipt(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.settlement.v1.SettlementService/GetLiquidationReceipt',
+            tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptRequest.SerializeToString,
+            tradex_dot_settlement_dot_v1_dot_settlement__pb2.GetLiquidationReceiptResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/settlement/v1/settlement.proto.
  */
 export const file_tradex_settlement_v1_settlement: GenFile = /*@__PURE__*/
-  fileDesc("CiV0cmFkZXgvc2V0dGxlbWVudC92MS9zZXR0bGVtZW50LnByb3RvEhR0cmFkZXguc2V0dGxlbWVudC52MSKUBgoQU2V0dGxlbWVudFJlY29yZBIRCglyZWNvcmRfaWQYASABKAkSFgoObGlxdWlkYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIOCgZzeW1ib2wYBCABKAkSDQoFYXNzZXQYBSABKAkSNQoNcG9zaXRpb25fc2lkZRgGIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEioKCmNsb3NlX3NpZGUYByABKA4yFi50cmFkZXguY29tbW9uLnYxLlNpZGUSEAoIcXVhbnRpdHkYCCABKAkSEwoLZW50cnlfcHJpY2UYCSABKAkSEgoKbWFya19wcmljZRgKIAEoCRIXCg9wb3NpdGlvbl9tYXJnaW4YCyABKAkSGAoQYmFua3J1cHRjeV9wcmljZRgMIAEoCRIcChRsaXF1aWRhdGlvbl9vcmRlcl9pZBgNIAEoCRITCgtvcmRlcl9wcmljZRgOIAEoCRIXCg9maWxsZWRfcXVhbnRpdHkYDyABKAkSGgoSYXZlcmFnZV9maWxsX3ByaWNlGBAgASgJEhkKEXVuZmlsbGVkX3F1YW50aXR5GBEgASgJEhEKCXNob3J0ZmFsbBgSIAEoCRIPCgdzdXJwbHVzGBMgASgJEhsKE2luc3VyYW5jZV9mdW5kX3VzZWQYFCABKAkSDgoGYWRsX2lkGBUgASgJEhQKDGFkbF9xdWFudGl0eRgWIAEoCRI8CgZzdGF0dXMYFyABKA4yLC50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkU3RhdHVzEj4KCnJlc29sdXRpb24YGCABKA4yKi50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVzb2x1dGlvbhIWCg5mYWlsdXJlX3JlYXNvbhgZIAEoCRIaChJjcmVhdGVkX2F0X3VuaXhfbXMYGiABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGBsgASgDEhwKFGNvbXBsZXRlZF9hdF91bml4X21zGBwgASgDIlIKFEluc3VyYW5jZUZ1bmRCYWxhbmNlEg0KBWFzc2V0GAEgASgJEg8KB2JhbGFuY2UYAiABKAkSGgoSdXBkYXRlZF9hdF91bml4X21zGAMgASgDIjUKGkdldFNldHRsZW1lbnRSZWNvcmRSZXF1ZXN0EhcKCXJlY29yZF9pZBgBIAEoCUIE4kEBAiJVChtHZXRTZXR0bGVtZW50UmVjb3JkUmVzcG9uc2USNgoGcmVjb3JkGAEgASgLMiYudHJhZGV4LnNldHRsZW1lbnQudjEuU2V0dGxlbWVudFJlY29yZCKkAQocTGlzdFNldHRsZW1lbnRSZWNvcmRzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg4KBnN5bWJvbBgCIAEoCRI8CgZzdGF0dXMYAyABKA4yLC50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkU3RhdHVzEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJInEKHUxpc3RTZXR0bGVtZW50UmVjb3Jkc1Jlc3BvbnNlEjcKB3JlY29yZHMYASADKAsyJi50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIZChdHZXRJbnN1cmFuY2VGdW5kUmVxdWVzdCJYChhHZXRJbnN1cmFuY2VGdW5kUmVzcG9uc2USPAoIYmFsYW5jZXMYASADKAsyKi50cmFkZXguc2V0dGxlbWVudC52MS5JbnN1cmFuY2VGdW5kQmFsYW5jZSq2AgoWU2V0dGxlbWVudFJlY29yZFN0YXR1cxIoCiRTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfVU5TUEVDSUZJRUQQABImCiJTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfSU5JVElBVEVEEAESLAooU0VUVExFTUVOVF9SRUNPUkRfU1RBVFVTX09SREVSX1NVQk1JVFRFRBACEiMKH1NFVFRMRU1FTlRfUkVDT1JEX1NUQVRVU19GSUxMRUQQAxIqCiZTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfQURMX1RSSUdHRVJFRBAEEiYKIlNFVFRMRU1FTlRfUkVDT1JEX1NUQVRVU19DT01QTEVURUQQBRIjCh9TRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfRkFJTEVEEAYqrgEKFFNldHRsZW1lbnRSZXNvbHV0aW9uEiUKIVNFVFRMRU1FTlRfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEiYKIlNFVFRMRU1FTlRfUkVTT0xVVElPTl9OT19TSE9SVEZBTEwQARIoCiRTRVRUTEVNRU5UX1JFU09MVVRJT05fSU5TVVJBTkNFX0ZVTkQQAhIdChlTRVRUTEVNRU5UX1JFU09MVVRJT05fQURMEAMywQQKEVNldHRsZW1lbnRTZXJ2aWNlEswBChNHZXRTZXR0bGVtZW50UmVjb3JkEjAudHJhZGV4LnNldHRsZW1lbnQudjEuR2V0U2V0dGxlbWVudFJlY29yZFJlcXVlc3QaMS50cmFkZXguc2V0dGxlbWVudC52MS5HZXRTZXR0bGVtZW50UmVjb3JkUmVzcG9uc2UiUKK7GBwSC2FkbWluOm1ha2VyEg1hZG1pbjpjaGVja2VygtPkkwIqEigvaW50ZXJuYWwvc2V0dGxlbWVudC9yZWNvcmRzL3tyZWNvcmRfaWR9EsYBChVMaXN0U2V0dGxlbWVudFJlY29yZHMSMi50cmFkZXguc2V0dGxlbWVudC52MS5MaXN0U2V0dGxlbWVudFJlY29yZHNSZXF1ZXN0GjMudHJhZGV4LnNldHRsZW1lbnQudjEuTGlzdFNldHRsZW1lbnRSZWNvcmRzUmVzcG9uc2UiRKK7GBwSC2FkbWluOm1ha2VyEg1hZG1pbjpjaGVja2VygtPkkwIeEhwvaW50ZXJuYWwvc2V0dGxlbWVudC9yZWNvcmRzEpMBChBHZXRJbnN1cmFuY2VGdW5kEi0udHJhZGV4LnNldHRsZW1lbnQudjEuR2V0SW5zdXJhbmNlRnVuZFJlcXVlc3QaLi50cmFkZXguc2V0dGxlbWVudC52MS5HZXRJbnN1cmFuY2VGdW5kUmVzcG9uc2UiIKK7GAIIAYLT5JMCFBISL3YxL2luc3VyYW5jZS1mdW5kQukBChhjb20udHJhZGV4LnNldHRsZW1lbnQudjFCD1NldHRsZW1lbnRQcm90b1ABWkpnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9zZXR0bGVtZW50L3YxO3NldHRsZW1lbnR2MaICA1RTWKoCFFRyYWRleC5TZXR0bGVtZW50LlYxygIUVHJhZGV4XFNldHRsZW1lbnRcVjHiAiBUcmFkZXhcU2V0dGxlbWVudFxWMVxHUEJNZXRhZGF0YeoCFlRyYWRleDo6U2V0dGxlbWVudDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions, file_tradex_common_v1_trading]);
+  fileDesc("CiV0cmFkZXgvc2V0dGxlbWVudC92MS9zZXR0bGVtZW50LnByb3RvEhR0cmFkZXguc2V0dGxlbWVudC52MSKUBgoQU2V0dGxlbWVudFJlY29yZBIRCglyZWNvcmRfaWQYASABKAkSFgoObGlxdWlkYXRpb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRIOCgZzeW1ib2wYBCABKAkSDQoFYXNzZXQYBSABKAkSNQoNcG9zaXRpb25fc2lkZRgGIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEioKCmNsb3NlX3NpZGUYByABKA4yFi50cmFkZXguY29tbW9uLnYxLlNpZGUSEAoIcXVhbnRpdHkYCCABKAkSEwoLZW50cnlfcHJpY2UYCSABKAkSEgoKbWFya19wcmljZRgKIAEoCRIXCg9wb3NpdGlvbl9tYXJnaW4YCyABKAkSGAoQYmFua3J1cHRjeV9wcmljZRgMIAEoCRIcChRsaXF1aWRhdGlvbl9vcmRlcl9pZBgNIAEoCRITCgtvcmRlcl9wcmljZRgOIAEoCRIXCg9maWxsZWRfcXVhbnRpdHkYDyABKAkSGgoSYXZlcmFnZV9maWxsX3ByaWNlGBAgASgJEhkKEXVuZmlsbGVkX3F1YW50aXR5GBEgASgJEhEKCXNob3J0ZmFsbBgSIAEoCRIPCgdzdXJwbHVzGBMgASgJEhsKE2luc3VyYW5jZV9mdW5kX3VzZWQYFCABKAkSDgoGYWRsX2lkGBUgASgJEhQKDGFkbF9xdWFudGl0eRgWIAEoCRI8CgZzdGF0dXMYFyABKA4yLC50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkU3RhdHVzEj4KCnJlc29sdXRpb24YGCABKA4yKi50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVzb2x1dGlvbhIWCg5mYWlsdXJlX3JlYXNvbhgZIAEoCRIaChJjcmVhdGVkX2F0X3VuaXhfbXMYGiABKAMSGgoSdXBkYXRlZF9hdF91bml4X21zGBsgASgDEhwKFGNvbXBsZXRlZF9hdF91bml4X21zGBwgASgDIlIKFEluc3VyYW5jZUZ1bmRCYWxhbmNlEg0KBWFzc2V0GAEgASgJEg8KB2JhbGFuY2UYAiABKAkSGgoSdXBkYXRlZF9hdF91bml4X21zGAMgASgDIjUKGkdldFNldHRsZW1lbnRSZWNvcmRSZXF1ZXN0EhcKCXJlY29yZF9pZBgBIAEoCUIE4kEBAiJVChtHZXRTZXR0bGVtZW50UmVjb3JkUmVzcG9uc2USNgoGcmVjb3JkGAEgASgLMiYudHJhZGV4LnNldHRsZW1lbnQudjEuU2V0dGxlbWVudFJlY29yZCKkAQocTGlzdFNldHRsZW1lbnRSZWNvcmRzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg4KBnN5bWJvbBgCIAEoCRI8CgZzdGF0dXMYAyABKA4yLC50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkU3RhdHVzEhEKCXBhZ2Vfc2l6ZRgEIAEoBRISCgpwYWdlX3Rva2VuGAUgASgJInEKHUxpc3RTZXR0bGVtZW50UmVjb3Jkc1Jlc3BvbnNlEjcKB3JlY29yZHMYASADKAsyJi50cmFkZXguc2V0dGxlbWVudC52MS5TZXR0bGVtZW50UmVjb3JkEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIwChdHZXRJbnN1cmFuY2VGdW5kUmVxdWVzdBIVCg1oaXN0b3J5X2xpbWl0GAEgASgFIoEBChNJbnN1cmFuY2VGdW5kQ2hhbmdlEg0KBWFzc2V0GAEgASgJEg4KBmFtb3VudBgCIAEoCRIMCgRraW5kGAMgASgJEhYKDmxpcXVpZGF0aW9uX2lkGAQgASgJEhEKCXJlY29yZF9pZBgFIAEoCRISCgphdF91bml4X21zGAYgASgDIpQBChhHZXRJbnN1cmFuY2VGdW5kUmVzcG9uc2USPAoIYmFsYW5jZXMYASADKAsyKi50cmFkZXguc2V0dGxlbWVudC52MS5JbnN1cmFuY2VGdW5kQmFsYW5jZRI6CgdoaXN0b3J5GAIgAygLMikudHJhZGV4LnNldHRsZW1lbnQudjEuSW5zdXJhbmNlRnVuZENoYW5nZSI8ChxHZXRMaXF1aWRhdGlvblJlY2VpcHRSZXF1ZXN0EhwKDmxpcXVpZGF0aW9uX2lkGAEgASgJQgTiQQECIloKHUdldExpcXVpZGF0aW9uUmVjZWlwdFJlc3BvbnNlEjkKB3JlY2VpcHQYASABKAsyKC50cmFkZXguc2V0dGxlbWVudC52MS5MaXF1aWRhdGlvblJlY2VpcHQi1AEKD1JlY2VpcHRQb3NpdGlvbhIOCgZzeW1ib2wYASABKAkSLAoEc2lkZRgCIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYAyABKAkSEwoLZW50cnlfcHJpY2UYBCABKAkSEgoKbWFya19wcmljZRgFIAEoCRIgChhtYXJrX2NvbXB1dGVkX2F0X3VuaXhfbXMYBiABKAMSFgoOdW5yZWFsaXplZF9wbmwYByABKAkSEgoKbGlxdWlkYXRlZBgIIAEoCCLMAgoRQmFua3J1cHRjeVdvcmtpbmcSGAoQd2FsbGV0X2F2YWlsYWJsZRgBIAEoCRIVCg13YWxsZXRfbG9ja2VkGAIgASgJEh4KFndhbGxldF9wb3NpdGlvbl9tYXJnaW4YAyABKAkSOAoJcG9zaXRpb25zGAQgAygLMiUudHJhZGV4LnNldHRsZW1lbnQudjEuUmVjZWlwdFBvc2l0aW9uEg4KBmVxdWl0eRgFIAEoCRISCgptYXJrX3ByaWNlGAYgASgJEgwKBHNpemUYByABKAkSGAoQYmFua3J1cHRjeV9wcmljZRgIIAEoCRIRCgl0aWNrX3NpemUYCSABKAkSEwoLb3JkZXJfcHJpY2UYCiABKAkSGwoTY29tcHV0ZWRfYXRfdW5peF9tcxgLIAEoAxIbChNjYW5jZWxsZWRfb3JkZXJfaWRzGAwgAygJImEKC1JlY2VpcHRGaWxsEhAKCHRyYWRlX2lkGAEgASgJEhIKCmVuZ2luZV9zZXEYAiABKAMSDQoFcHJpY2UYAyABKAkSEAoIcXVhbnRpdHkYBCABKAkSCwoDZmVlGAUgASgJIoEJChJMaXF1aWRhdGlvblJlY2VpcHQSFgoObGlxdWlkYXRpb25faWQYASABKAkSEQoJcmVjb3JkX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSDgoGc3ltYm9sGAQgASgJEg0KBWFzc2V0GAUgASgJEjUKDXBvc2l0aW9uX3NpZGUYBiABKA4yHi50cmFkZXguY29tbW9uLnYxLlBvc2l0aW9uU2lkZRIqCgpjbG9zZV9zaWRlGAcgASgOMhYudHJhZGV4LmNvbW1vbi52MS5TaWRlEjwKBnN0YXR1cxgIIAEoDjIsLnRyYWRleC5zZXR0bGVtZW50LnYxLlNldHRsZW1lbnRSZWNvcmRTdGF0dXMSPgoKcmVzb2x1dGlvbhgJIAEoDjIqLnRyYWRleC5zZXR0bGVtZW50LnYxLlNldHRsZW1lbnRSZXNvbHV0aW9uEhwKFHRyaWdnZXJlZF9hdF91bml4X21zGAogASgDEhoKEnRyaWdnZXJfZW5naW5lX3NlcRgLIAEoAxIaChJ0cmlnZ2VyX21hcmtfcHJpY2UYDCABKAkSGwoTdHJpZ2dlcl9pbmRleF9wcmljZRgNIAEoCRIoCiB0cmlnZ2VyX21hcmtfY29tcHV0ZWRfYXRfdW5peF9tcxgOIAEoAxIdChV0cmlnZ2VyX21hcmtfZXZlbnRfaWQYDyABKAkSFgoOdHJpZ2dlcl9lcXVpdHkYECABKAkSIgoadHJpZ2dlcl9tYWludGVuYW5jZV9tYXJnaW4YESABKAkSHAoUdHJpZ2dlcl9tYXJnaW5fcmF0aW8YEiABKAkSGAoQdHJpZ2dlcl9xdWFudGl0eRgTIAEoCRI7CgpiYW5rcnVwdGN5GBQgASgLMicudHJhZGV4LnNldHRsZW1lbnQudjEuQmFua3J1cHRjeVdvcmtpbmcSHAoUbGlxdWlkYXRpb25fb3JkZXJfaWQYFSABKAkSMAoFZmlsbHMYFiADKAsyIS50cmFkZXguc2V0dGxlbWVudC52MS5SZWNlaXB0RmlsbBIXCg9maWxsZWRfcXVhbnRpdHkYFyABKAkSGgoSYXZlcmFnZV9maWxsX3ByaWNlGBggASgJEhYKDnRha2VyX2ZlZV9yYXRlGBkgASgJEgwKBGZlZXMYGiABKAkSGQoRcHJpY2VfaW1wcm92ZW1lbnQYGyABKAkSGAoQcmVzaWR1YWxfdG9fZnVuZBgcIAEoCRIRCglzaG9ydGZhbGwYHSABKAkSGQoRc2hvcnRmYWxsX2NvdmVyZWQYHiABKAkSGwoTc2hvcnRmYWxsX3VuY292ZXJlZBgfIAEoCRIcChRpbnN1cmFuY2VfZnVuZF9kZWx0YRggIAEoCRIZChF1bmZpbGxlZF9xdWFudGl0eRghIAEoCRIOCgZhZGxfaWQYIiABKAkSFAoMYWRsX3F1YW50aXR5GCMgASgJEhoKEmFkbF9jb3VudGVycGFydGllcxgkIAEoBRIcChRjb21wbGV0ZWRfYXRfdW5peF9tcxglIAEoAyq2AgoWU2V0dGxlbWVudFJlY29yZFN0YXR1cxIoCiRTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfVU5TUEVDSUZJRUQQABImCiJTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfSU5JVElBVEVEEAESLAooU0VUVExFTUVOVF9SRUNPUkRfU1RBVFVTX09SREVSX1NVQk1JVFRFRBACEiMKH1NFVFRMRU1FTlRfUkVDT1JEX1NUQVRVU19GSUxMRUQQAxIqCiZTRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfQURMX1RSSUdHRVJFRBAEEiYKIlNFVFRMRU1FTlRfUkVDT1JEX1NUQVRVU19DT01QTEVURUQQBRIjCh9TRVRUTEVNRU5UX1JFQ09SRF9TVEFUVVNfRkFJTEVEEAYqrgEKFFNldHRsZW1lbnRSZXNvbHV0aW9uEiUKIVNFVFRMRU1FTlRfUkVTT0xVVElPTl9VTlNQRUNJRklFRBAAEiYKIlNFVFRMRU1FTlRfUkVTT0xVVElPTl9OT19TSE9SVEZBTEwQARIoCiRTRVRUTEVNRU5UX1JFU09MVVRJT05fSU5TVVJBTkNFX0ZVTkQQAhIdChlTRVRUTEVNRU5UX1JFU09MVVRJT05fQURMEAMy+wUKEVNldHRsZW1lbnRTZXJ2aWNlEswBChNHZXRTZXR0bGVtZW50UmVjb3JkEjAudHJhZGV4LnNldHRsZW1lbnQudjEuR2V0U2V0dGxlbWVudFJlY29yZFJlcXVlc3QaMS50cmFkZXguc2V0dGxlbWVudC52MS5HZXRTZXR0bGVtZW50UmVjb3JkUmVzcG9uc2UiUKK7GBwSC2FkbWluOm1ha2VyEg1hZG1pbjpjaGVja2VygtPkkwIqEigvaW50ZXJuYWwvc2V0dGxlbWVudC9yZWNvcmRzL3tyZWNvcmRfaWR9EsYBChVMaXN0U2V0dGxlbWVudFJlY29yZHMSMi50cmFkZXguc2V0dGxlbWVudC52MS5MaXN0U2V0dGxlbWVudFJlY29yZHNSZXF1ZXN0GjMudHJhZGV4LnNldHRsZW1lbnQudjEuTGlzdFNldHRsZW1lbnRSZWNvcmRzUmVzcG9uc2UiRKK7GBwSC2FkbWluOm1ha2VyEg1hZG1pbjpjaGVja2VygtPkkwIeEhwvaW50ZXJuYWwvc2V0dGxlbWVudC9yZWNvcmRzEpMBChBHZXRJbnN1cmFuY2VGdW5kEi0udHJhZGV4LnNldHRsZW1lbnQudjEuR2V0SW5zdXJhbmNlRnVuZFJlcXVlc3QaLi50cmFkZXguc2V0dGxlbWVudC52MS5HZXRJbnN1cmFuY2VGdW5kUmVzcG9uc2UiIKK7GAIIAYLT5JMCFBISL3YxL2luc3VyYW5jZS1mdW5kErcBChVHZXRMaXF1aWRhdGlvblJlY2VpcHQSMi50cmFkZXguc2V0dGxlbWVudC52MS5HZXRMaXF1aWRhdGlvblJlY2VpcHRSZXF1ZXN0GjMudHJhZGV4LnNldHRsZW1lbnQudjEuR2V0TGlxdWlkYXRpb25SZWNlaXB0UmVzcG9uc2UiNaK7GAgSBnRyYWRlcoLT5JMCIxIhL3YxL2xpcXVpZGF0aW9ucy97bGlxdWlkYXRpb25faWR9QukBChhjb20udHJhZGV4LnNldHRsZW1lbnQudjFCD1NldHRsZW1lbnRQcm90b1ABWkpnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9zZXR0bGVtZW50L3YxO3NldHRsZW1lbnR2MaICA1RTWKoCFFRyYWRleC5TZXR0bGVtZW50LlYxygIUVHJhZGV4XFNldHRsZW1lbnRcVjHiAiBUcmFkZXhcU2V0dGxlbWVudFxWMVxHUEJNZXRhZGF0YeoCFlRyYWRleDo6U2V0dGxlbWVudDo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions, file_tradex_common_v1_trading]);
 
 /**
  * @generated from message tradex.settlement.v1.SettlementRecord
@@ -334,6 +334,12 @@ export const ListSettlementRecordsResponseSchema: GenMessage<ListSettlementRecor
  * @generated from message tradex.settlement.v1.GetInsuranceFundRequest
  */
 export type GetInsuranceFundRequest = Message<"tradex.settlement.v1.GetInsuranceFundRequest"> & {
+  /**
+   * At most 500 history entries, newest first; 0 means 100.
+   *
+   * @generated from field: int32 history_limit = 1;
+   */
+  historyLimit: number;
 };
 
 /**
@@ -342,6 +348,55 @@ export type GetInsuranceFundRequest = Message<"tradex.settlement.v1.GetInsurance
  */
 export const GetInsuranceFundRequestSchema: GenMessage<GetInsuranceFundRequest> = /*@__PURE__*/
   messageDesc(file_tradex_settlement_v1_settlement, 6);
+
+/**
+ * One change of the insurance fund made by a liquidation.
+ *
+ * @generated from message tradex.settlement.v1.InsuranceFundChange
+ */
+export type InsuranceFundChange = Message<"tradex.settlement.v1.InsuranceFundChange"> & {
+  /**
+   * @generated from field: string asset = 1;
+   */
+  asset: string;
+
+  /**
+   * Signed: positive when a liquidation's residual margin went in, negative when the fund
+   * covered a shortfall.
+   *
+   * @generated from field: string amount = 2;
+   */
+  amount: string;
+
+  /**
+   * CONTRIBUTION or SHORTFALL_COVERED.
+   *
+   * @generated from field: string kind = 3;
+   */
+  kind: string;
+
+  /**
+   * @generated from field: string liquidation_id = 4;
+   */
+  liquidationId: string;
+
+  /**
+   * @generated from field: string record_id = 5;
+   */
+  recordId: string;
+
+  /**
+   * @generated from field: int64 at_unix_ms = 6;
+   */
+  atUnixMs: bigint;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.InsuranceFundChange.
+ * Use `create(InsuranceFundChangeSchema)` to create a new message.
+ */
+export const InsuranceFundChangeSchema: GenMessage<InsuranceFundChange> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 7);
 
 /**
  * @generated from message tradex.settlement.v1.GetInsuranceFundResponse
@@ -353,6 +408,14 @@ export type GetInsuranceFundResponse = Message<"tradex.settlement.v1.GetInsuranc
    * @generated from field: repeated tradex.settlement.v1.InsuranceFundBalance balances = 1;
    */
   balances: InsuranceFundBalance[];
+
+  /**
+   * Liquidation-driven changes, newest first (the Wallet's own funding shortfall draws are not
+   * listed here; the balances above include them).
+   *
+   * @generated from field: repeated tradex.settlement.v1.InsuranceFundChange history = 2;
+   */
+  history: InsuranceFundChange[];
 };
 
 /**
@@ -360,7 +423,432 @@ export type GetInsuranceFundResponse = Message<"tradex.settlement.v1.GetInsuranc
  * Use `create(GetInsuranceFundResponseSchema)` to create a new message.
  */
 export const GetInsuranceFundResponseSchema: GenMessage<GetInsuranceFundResponse> = /*@__PURE__*/
-  messageDesc(file_tradex_settlement_v1_settlement, 7);
+  messageDesc(file_tradex_settlement_v1_settlement, 8);
+
+/**
+ * @generated from message tradex.settlement.v1.GetLiquidationReceiptRequest
+ */
+export type GetLiquidationReceiptRequest = Message<"tradex.settlement.v1.GetLiquidationReceiptRequest"> & {
+  /**
+   * @generated from field: string liquidation_id = 1;
+   */
+  liquidationId: string;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.GetLiquidationReceiptRequest.
+ * Use `create(GetLiquidationReceiptRequestSchema)` to create a new message.
+ */
+export const GetLiquidationReceiptRequestSchema: GenMessage<GetLiquidationReceiptRequest> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 9);
+
+/**
+ * @generated from message tradex.settlement.v1.GetLiquidationReceiptResponse
+ */
+export type GetLiquidationReceiptResponse = Message<"tradex.settlement.v1.GetLiquidationReceiptResponse"> & {
+  /**
+   * @generated from field: tradex.settlement.v1.LiquidationReceipt receipt = 1;
+   */
+  receipt?: LiquidationReceipt | undefined;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.GetLiquidationReceiptResponse.
+ * Use `create(GetLiquidationReceiptResponseSchema)` to create a new message.
+ */
+export const GetLiquidationReceiptResponseSchema: GenMessage<GetLiquidationReceiptResponse> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 10);
+
+/**
+ * One position of the account as valued for the bankruptcy price.
+ *
+ * @generated from message tradex.settlement.v1.ReceiptPosition
+ */
+export type ReceiptPosition = Message<"tradex.settlement.v1.ReceiptPosition"> & {
+  /**
+   * @generated from field: string symbol = 1;
+   */
+  symbol: string;
+
+  /**
+   * @generated from field: tradex.common.v1.PositionSide side = 2;
+   */
+  side: PositionSide;
+
+  /**
+   * @generated from field: string size = 3;
+   */
+  size: string;
+
+  /**
+   * @generated from field: string entry_price = 4;
+   */
+  entryPrice: string;
+
+  /**
+   * Settlement's latest md.mark.v1 of the symbol, and that tick's computed_at.
+   *
+   * @generated from field: string mark_price = 5;
+   */
+  markPrice: string;
+
+  /**
+   * @generated from field: int64 mark_computed_at_unix_ms = 6;
+   */
+  markComputedAtUnixMs: bigint;
+
+  /**
+   * (mark - entry) * size, negated for SHORT.
+   *
+   * @generated from field: string unrealized_pnl = 7;
+   */
+  unrealizedPnl: string;
+
+  /**
+   * The position this liquidation closes.
+   *
+   * @generated from field: bool liquidated = 8;
+   */
+  liquidated: boolean;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.ReceiptPosition.
+ * Use `create(ReceiptPositionSchema)` to create a new message.
+ */
+export const ReceiptPositionSchema: GenMessage<ReceiptPosition> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 11);
+
+/**
+ * The bankruptcy price's inputs and working (services/settlement/README.md):
+ *   equity E = wallet_available + wallet_locked + wallet_position_margin + sum(unrealized_pnl)
+ *   bankruptcy_price = mark - E / size (LONG), mark + E / size (SHORT)
+ *   order_price = bankruptcy_price rounded to the tick away from the book (up for a SELL, down
+ *   for a BUY), never below one tick.
+ *
+ * @generated from message tradex.settlement.v1.BankruptcyWorking
+ */
+export type BankruptcyWorking = Message<"tradex.settlement.v1.BankruptcyWorking"> & {
+  /**
+   * @generated from field: string wallet_available = 1;
+   */
+  walletAvailable: string;
+
+  /**
+   * @generated from field: string wallet_locked = 2;
+   */
+  walletLocked: string;
+
+  /**
+   * @generated from field: string wallet_position_margin = 3;
+   */
+  walletPositionMargin: string;
+
+  /**
+   * @generated from field: repeated tradex.settlement.v1.ReceiptPosition positions = 4;
+   */
+  positions: ReceiptPosition[];
+
+  /**
+   * @generated from field: string equity = 5;
+   */
+  equity: string;
+
+  /**
+   * @generated from field: string mark_price = 6;
+   */
+  markPrice: string;
+
+  /**
+   * @generated from field: string size = 7;
+   */
+  size: string;
+
+  /**
+   * @generated from field: string bankruptcy_price = 8;
+   */
+  bankruptcyPrice: string;
+
+  /**
+   * @generated from field: string tick_size = 9;
+   */
+  tickSize: string;
+
+  /**
+   * @generated from field: string order_price = 10;
+   */
+  orderPrice: string;
+
+  /**
+   * @generated from field: int64 computed_at_unix_ms = 11;
+   */
+  computedAtUnixMs: bigint;
+
+  /**
+   * The open orders withdrawn first.
+   *
+   * @generated from field: repeated string cancelled_order_ids = 12;
+   */
+  cancelledOrderIds: string[];
+};
+
+/**
+ * Describes the message tradex.settlement.v1.BankruptcyWorking.
+ * Use `create(BankruptcyWorkingSchema)` to create a new message.
+ */
+export const BankruptcyWorkingSchema: GenMessage<BankruptcyWorking> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 12);
+
+/**
+ * @generated from message tradex.settlement.v1.ReceiptFill
+ */
+export type ReceiptFill = Message<"tradex.settlement.v1.ReceiptFill"> & {
+  /**
+   * @generated from field: string trade_id = 1;
+   */
+  tradeId: string;
+
+  /**
+   * @generated from field: int64 engine_seq = 2;
+   */
+  engineSeq: bigint;
+
+  /**
+   * @generated from field: string price = 3;
+   */
+  price: string;
+
+  /**
+   * @generated from field: string quantity = 4;
+   */
+  quantity: string;
+
+  /**
+   * price * quantity * taker_fee_rate (truncated to 18 places, as the Position service does).
+   *
+   * @generated from field: string fee = 5;
+   */
+  fee: string;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.ReceiptFill.
+ * Use `create(ReceiptFillSchema)` to create a new message.
+ */
+export const ReceiptFillSchema: GenMessage<ReceiptFill> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 13);
+
+/**
+ * @generated from message tradex.settlement.v1.LiquidationReceipt
+ */
+export type LiquidationReceipt = Message<"tradex.settlement.v1.LiquidationReceipt"> & {
+  /**
+   * @generated from field: string liquidation_id = 1;
+   */
+  liquidationId: string;
+
+  /**
+   * @generated from field: string record_id = 2;
+   */
+  recordId: string;
+
+  /**
+   * @generated from field: string user_id = 3;
+   */
+  userId: string;
+
+  /**
+   * @generated from field: string symbol = 4;
+   */
+  symbol: string;
+
+  /**
+   * @generated from field: string asset = 5;
+   */
+  asset: string;
+
+  /**
+   * @generated from field: tradex.common.v1.PositionSide position_side = 6;
+   */
+  positionSide: PositionSide;
+
+  /**
+   * @generated from field: tradex.common.v1.Side close_side = 7;
+   */
+  closeSide: Side;
+
+  /**
+   * @generated from field: tradex.settlement.v1.SettlementRecordStatus status = 8;
+   */
+  status: SettlementRecordStatus;
+
+  /**
+   * @generated from field: tradex.settlement.v1.SettlementResolution resolution = 9;
+   */
+  resolution: SettlementResolution;
+
+  /**
+   * From risk.liquidation.v1.
+   *
+   * @generated from field: int64 triggered_at_unix_ms = 10;
+   */
+  triggeredAtUnixMs: bigint;
+
+  /**
+   * The last engine sequence of the symbol Settlement had seen when it opened the record.
+   *
+   * @generated from field: int64 trigger_engine_seq = 11;
+   */
+  triggerEngineSeq: bigint;
+
+  /**
+   * @generated from field: string trigger_mark_price = 12;
+   */
+  triggerMarkPrice: string;
+
+  /**
+   * @generated from field: string trigger_index_price = 13;
+   */
+  triggerIndexPrice: string;
+
+  /**
+   * The mark tick (md.mark.v1 computed_at and event id) in force at the trigger.
+   *
+   * @generated from field: int64 trigger_mark_computed_at_unix_ms = 14;
+   */
+  triggerMarkComputedAtUnixMs: bigint;
+
+  /**
+   * @generated from field: string trigger_mark_event_id = 15;
+   */
+  triggerMarkEventId: string;
+
+  /**
+   * @generated from field: string trigger_equity = 16;
+   */
+  triggerEquity: string;
+
+  /**
+   * @generated from field: string trigger_maintenance_margin = 17;
+   */
+  triggerMaintenanceMargin: string;
+
+  /**
+   * @generated from field: string trigger_margin_ratio = 18;
+   */
+  triggerMarginRatio: string;
+
+  /**
+   * @generated from field: string trigger_quantity = 19;
+   */
+  triggerQuantity: string;
+
+  /**
+   * @generated from field: tradex.settlement.v1.BankruptcyWorking bankruptcy = 20;
+   */
+  bankruptcy?: BankruptcyWorking | undefined;
+
+  /**
+   * @generated from field: string liquidation_order_id = 21;
+   */
+  liquidationOrderId: string;
+
+  /**
+   * @generated from field: repeated tradex.settlement.v1.ReceiptFill fills = 22;
+   */
+  fills: ReceiptFill[];
+
+  /**
+   * @generated from field: string filled_quantity = 23;
+   */
+  filledQuantity: string;
+
+  /**
+   * @generated from field: string average_fill_price = 24;
+   */
+  averageFillPrice: string;
+
+  /**
+   * @generated from field: string taker_fee_rate = 25;
+   */
+  takerFeeRate: string;
+
+  /**
+   * @generated from field: string fees = 26;
+   */
+  fees: string;
+
+  /**
+   * sum over fills of (price - bankruptcy_price) * quantity, negated for a BUY close.
+   *
+   * @generated from field: string price_improvement = 27;
+   */
+  priceImprovement: string;
+
+  /**
+   * max(0, price_improvement - fees), capped by what the user still had: to the fund.
+   *
+   * @generated from field: string residual_to_fund = 28;
+   */
+  residualToFund: string;
+
+  /**
+   * What the Wallet could not collect from the user for the fills, and of it what the fund
+   * covered (Wallet GetSettlementOutcomes of trade:<trade_id>:<order_id>).
+   *
+   * @generated from field: string shortfall = 29;
+   */
+  shortfall: string;
+
+  /**
+   * @generated from field: string shortfall_covered = 30;
+   */
+  shortfallCovered: string;
+
+  /**
+   * @generated from field: string shortfall_uncovered = 31;
+   */
+  shortfallUncovered: string;
+
+  /**
+   * residual_to_fund - shortfall_covered.
+   *
+   * @generated from field: string insurance_fund_delta = 32;
+   */
+  insuranceFundDelta: string;
+
+  /**
+   * @generated from field: string unfilled_quantity = 33;
+   */
+  unfilledQuantity: string;
+
+  /**
+   * @generated from field: string adl_id = 34;
+   */
+  adlId: string;
+
+  /**
+   * @generated from field: string adl_quantity = 35;
+   */
+  adlQuantity: string;
+
+  /**
+   * @generated from field: int32 adl_counterparties = 36;
+   */
+  adlCounterparties: number;
+
+  /**
+   * @generated from field: int64 completed_at_unix_ms = 37;
+   */
+  completedAtUnixMs: bigint;
+};
+
+/**
+ * Describes the message tradex.settlement.v1.LiquidationReceipt.
+ * Use `create(LiquidationReceiptSchema)` to create a new message.
+ */
+export const LiquidationReceiptSchema: GenMessage<LiquidationReceipt> = /*@__PURE__*/
+  messageDesc(file_tradex_settlement_v1_settlement, 14);
 
 /**
  * @generated from enum tradex.settlement.v1.SettlementRecordStatus
@@ -505,6 +993,18 @@ export const SettlementService: GenService<{
     methodKind: "unary";
     input: typeof GetInsuranceFundRequestSchema;
     output: typeof GetInsuranceFundResponseSchema;
+  },
+  /**
+   * The caller's receipt of one of their liquidations: every input and every step, so that the
+   * user can recompute each number (bankruptcy price, fees, residual, insurance fund delta).
+   * Another user's liquidation is NOT_FOUND.
+   *
+   * @generated from rpc tradex.settlement.v1.SettlementService.GetLiquidationReceipt
+   */
+  getLiquidationReceipt: {
+    methodKind: "unary";
+    input: typeof GetLiquidationReceiptRequestSchema;
+    output: typeof GetLiquidationReceiptResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tradex_settlement_v1_settlement, 0);
