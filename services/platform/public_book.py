@@ -53,7 +53,7 @@ def checksum(bids: Iterable[Level], asks: Iterable[Level], depth: int = CHECKSUM
 class PublicBook:
     """Aggregated levels of one symbol. ``seq`` is the engine sequence the book reflects."""
 
-    __slots__ = ("symbol", "seq", "updated_at_unix_ms", "_bids", "_asks")
+    __slots__ = ("symbol", "seq", "updated_at_unix_ms", "_bids", "_asks", "fingerprint", "_orders")
 
     def __init__(self, symbol: str, seq: int = 0, updated_at_unix_ms: int = 0) -> None:
         self.symbol = symbol
@@ -62,6 +62,11 @@ class PublicBook:
         # price -> (quantity, order_count); bids keyed by -price so both iterate best first.
         self._bids: SortedDict = SortedDict()
         self._asks: SortedDict = SortedDict()
+        # An order-independent fingerprint of every level (sum of level hashes mod 2^64), kept up
+        # to date in O(1) per change: equal books have equal fingerprints. In-process only
+        # (Python's hash), to compare a book with an engine snapshot of the same instant.
+        self.fingerprint = 0
+        self._orders = 0  # total resting orders, kept up to date like the fingerprint
 
     @classmethod
     def from_levels(cls, symbol: str, seq: int, bids: Iterable[Level], asks: Iterable[Level],
@@ -77,6 +82,8 @@ class PublicBook:
         other = PublicBook(self.symbol, self.seq, self.updated_at_unix_ms)
         other._bids = self._bids.copy()
         other._asks = self._asks.copy()
+        other.fingerprint = self.fingerprint
+        other._orders = self._orders
         return other
 
     def set(self, side: str, level: Level) -> None:
@@ -87,10 +94,16 @@ class PublicBook:
             levels, key = self._asks, level.price
         else:
             raise ValueError(f"side must be {BID!r} or {ASK!r}, got {side!r}")
+        old = levels.get(key)
+        if old is not None:
+            self.fingerprint = (self.fingerprint - _level_hash(side, key, old)) & _MASK
+            self._orders -= old[1]
         if level.quantity <= 0 or level.order_count <= 0:
             levels.pop(key, None)
         else:
             levels[key] = (level.quantity, level.order_count)
+            self.fingerprint = (self.fingerprint + _level_hash(side, key, levels[key])) & _MASK
+            self._orders += level.order_count
 
     def bids(self, depth: int | None = None) -> list[Level]:
         return [Level(-key, q, n) for key, (q, n) in _head(self._bids, depth)]
@@ -107,7 +120,7 @@ class PublicBook:
         return levels[0] if levels else None
 
     def order_count(self) -> int:
-        return sum(n for _, n in self._bids.values()) + sum(n for _, n in self._asks.values())
+        return self._orders
 
     def checksum(self) -> int:
         return checksum(self.bids(CHECKSUM_DEPTH), self.asks(CHECKSUM_DEPTH))
@@ -118,6 +131,13 @@ class PublicBook:
 
     def same_levels(self, other: PublicBook) -> bool:
         return self._bids == other._bids and self._asks == other._asks
+
+
+_MASK = (1 << 64) - 1
+
+
+def _level_hash(side: str, key: Decimal, value: tuple) -> int:
+    return hash((side, key, value[0], value[1])) & _MASK
 
 
 def _head(levels: SortedDict, depth: int | None):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import hashlib
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +27,9 @@ from decimal import Decimal
 from services.platform.public_book import ASK, BID, Level, PublicBook
 
 MAX_BUFFER = 10_000
+# Command boundaries remembered for checks that arrive after the book moved on (the engine's
+# snapshot and hash topics are read by another consumer than its events, so usually later).
+HISTORY = 4_096
 
 
 class Status(enum.Enum):
@@ -145,6 +148,8 @@ class SymbolFeed:
     first_change: int = 0
     last_change: int = 0
     change_at: int = 0
+    # applied_seq at each recent command boundary -> (book fingerprint, order count)
+    history: OrderedDict = field(default_factory=OrderedDict)
 
     def __post_init__(self) -> None:
         if self.book is None:
@@ -153,7 +158,7 @@ class SymbolFeed:
     def copy(self) -> SymbolFeed:
         return SymbolFeed(self.symbol, self.book.copy(), self.applied_seq, self.status, self.gap_seq,
                           list(self.buffer), self.pending_snapshot, self.pending_hash, dict(self.changes),
-                          self.first_change, self.last_change, self.change_at)
+                          self.first_change, self.last_change, self.change_at, OrderedDict(self.history))
 
     @property
     def live(self) -> bool:
@@ -178,6 +183,7 @@ class SymbolFeed:
         self._fold(item)
         if item.last_in_command:
             out.delta = self._flush()
+            self._remember()
         mismatch = self._check_pending(out)
         out.mismatch = mismatch
         return out
@@ -208,6 +214,27 @@ class SymbolFeed:
         self.first_change = self.last_change = self.change_at = 0
         return delta
 
+    def _remember(self) -> None:
+        self.history[self.applied_seq] = (self.book.fingerprint, self.book.order_count())
+        while len(self.history) > HISTORY:
+            self.history.popitem(last=False)
+
+    def _late_check(self, seq: int, fingerprint: int | None, order_count: int | None,
+                    what: str) -> str | None:
+        """A check of a past command boundary: a disagreement starts a resync (the book has moved
+        on since, so only the engine's current state can repair it)."""
+        past = self.history.get(seq)
+        if past is None:
+            return None  # forgotten, or not a command boundary this feed saw: nothing to compare
+        if fingerprint is not None and past[0] != fingerprint:
+            problem = f"book at seq {seq} differs from the engine {what}"
+        elif order_count is not None and past[1] != order_count:
+            problem = f"order count {past[1]} at seq {seq} differs from the engine {what} ({order_count})"
+        else:
+            return None
+        self._start_resync(seq, [])
+        return problem
+
     def _start_resync(self, seq: int, buffer: list[EngineItem]) -> None:
         self.status = Status.RESYNCING
         self.gap_seq = seq
@@ -219,16 +246,24 @@ class SymbolFeed:
 
     def offer_snapshot(self, snapshot: EngineSnapshot) -> Outcome:
         """An engine snapshot arrived: compared with the book when the events reach its seq."""
-        if snapshot.seq < self.applied_seq or not self.live:
+        if not self.live:
             return Outcome()
+        if snapshot.seq < self.applied_seq:
+            out = Outcome()
+            out.mismatch = self._late_check(snapshot.seq, snapshot.public_book().fingerprint, None, "snapshot")
+            return out
         self.pending_snapshot = snapshot
         out = Outcome()
         out.mismatch = self._check_pending(out)
         return out
 
     def offer_hash(self, check: BookHashCheck) -> Outcome:
-        if check.seq < self.applied_seq or not self.live:
+        if not self.live:
             return Outcome()
+        if check.seq < self.applied_seq:
+            out = Outcome()
+            out.mismatch = self._late_check(check.seq, None, check.order_count, "book hash")
+            return out
         self.pending_hash = check
         out = Outcome()
         out.mismatch = self._check_pending(out)
@@ -250,6 +285,7 @@ class SymbolFeed:
                 before = self.book
                 expected.seq = max(before.seq, snap.seq)
                 self.book = expected
+                self._remember()
                 bids, asks = before.diff(expected)
                 out.repair = BookDelta(self.symbol, expected.seq, expected.seq, before.seq, bids, asks,
                                       expected.updated_at_unix_ms, expected.checksum())
@@ -278,6 +314,8 @@ class SymbolFeed:
         self.pending_hash = None
         self.changes = {}
         self.first_change = self.last_change = self.change_at = 0
+        self.history = OrderedDict()
+        self._remember()
         buffered, self.buffer = sorted(self.buffer, key=lambda i: i.seq), []
         dropped = 0
         for item in buffered:
@@ -287,6 +325,7 @@ class SymbolFeed:
                 self._fold(item)
                 if item.last_in_command:
                     self._flush()
+                    self._remember()
             else:
                 dropped += 1
         bids, asks = old.diff(self.book)

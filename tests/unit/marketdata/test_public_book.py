@@ -85,6 +85,7 @@ def test_feed_agrees_with_engine_snapshot_and_hash(seed, n):
     expected = mappers.engine_snapshot(snap).public_book()
     assert feed.book.same_levels(expected) and client.same_levels(expected)
     assert feed.book.checksum() == expected.checksum() == client.checksum()
+    assert feed.book.fingerprint == expected.fingerprint == client.fingerprint
     # And the engine's depth (ticks/lots) agrees level by level.
     tick, lot = Decimal("0.5"), Decimal("0.1")
     for side, levels in ((t.SIDE_BUY, feed.book.bids()), (t.SIDE_SELL, feed.book.asks())):
@@ -191,3 +192,48 @@ def test_pending_command_is_not_visible_until_its_last_event():
     out = feed.apply(EngineItem(2, 5, ASK, Level(Decimal(11), Decimal(1), 1), last_in_command=True))
     assert out.delta.first_seq == 1 and out.delta.last_seq == 2 and out.delta.prev_seq == 0
     assert feed.book.seq == 2
+
+
+def test_checks_that_arrive_after_the_book_moved_on_use_the_history():
+    from services.marketdata.domain.feed import BookHashCheck, EngineSnapshot, RestingOrder
+    rng = random.Random(11)
+    book = new_book(S)
+    commands = [_order(i, rng) for i in range(40)]
+    feed = SymbolFeed(S)
+    snapshots = []
+    for c in commands:
+        for e in to_protos(book, apply_command(book, c), c, 0, 0):
+            feed.apply(mappers.engine_item(e, 0))
+        snapshots.append((to_snapshot(book), to_book_hash(book)))
+    # The engine's snapshot and hash of command 20 arrive when the feed is 20 commands further.
+    snap, book_hash = snapshots[20]
+    assert snap.engine_seq < feed.applied_seq
+    assert feed.offer_snapshot(mappers.engine_snapshot(snap)).mismatch is None
+    assert feed.offer_hash(mappers.book_hash(book_hash)).mismatch is None and feed.live
+    # A disagreeing late snapshot (one more lot at a level) starts a resync.
+    wrong = mappers.engine_snapshot(snap)
+    o = wrong.bids[0] if wrong.bids else wrong.asks[0]
+    bumped = RestingOrder(o.order_id, o.user_id, o.side, o.price, o.quantity + 1, o.price_ticks, o.quantity_lots + 1)
+    wrong = EngineSnapshot(S, wrong.seq, wrong.at_unix_ms, (bumped, *wrong.bids[1:]) if wrong.bids else (),
+                           wrong.asks if wrong.bids else (bumped, *wrong.asks[1:]))
+    out = feed.offer_snapshot(wrong)
+    assert out.mismatch and "differs from the engine snapshot" in out.mismatch and not feed.live
+    # And a disagreeing late hash does too.
+    feed2 = SymbolFeed(S)
+    feed2.apply(EngineItem(1, 5, BID, Level(Decimal(10), Decimal(1), 1), True))
+    feed2.apply(EngineItem(2, 6, BID, Level(Decimal(11), Decimal(1), 1), True))
+    assert feed2.offer_hash(BookHashCheck(S, 1, 5, "h")).mismatch and not feed2.live
+
+
+def test_fingerprint_follows_changes_and_ignores_order():
+    a, b = PublicBook(S), PublicBook(S)
+    levels = [(BID, Level(Decimal(p), Decimal(1), 1)) for p in (5, 3, 4)]
+    for side, lv in levels:
+        a.set(side, lv)
+    for side, lv in reversed(levels):
+        b.set(side, lv)
+    assert a.fingerprint == b.fingerprint != 0
+    a.set(BID, Level(Decimal(3), Decimal(0), 0))
+    assert a.fingerprint != b.fingerprint
+    b.set(BID, Level(Decimal(3), Decimal(0), 0))
+    assert a.fingerprint == b.fingerprint == PublicBook.from_levels(S, 0, b.bids(), []).fingerprint
