@@ -37,6 +37,8 @@ class FundingSettings:
     # Workers poll this often besides being woken in-process.
     worker_poll_ms: int = 1_000
     workers: int = 2
+    # Pause after each non-empty batch: smooths a big cycle's burst into Kafka and Position.
+    worker_pause_ms: int = 0
     worker_batch: int = 100
     max_attempts: int = 6
     backoff_base_ms: int = 500
@@ -69,6 +71,7 @@ class FundingSettings:
             tick_ms=max(100, _ms("FUNDING_TICK_S", 1.0)),
             worker_poll_ms=max(100, _ms("FUNDING_WORKER_POLL_S", 1.0)),
             workers=workers,
+            worker_pause_ms=_ms("FUNDING_WORKER_PAUSE_S", 0.0),
             worker_batch=env_int("FUNDING_WORKER_BATCH", 100),
             max_attempts=env_int("FUNDING_MAX_ATTEMPTS", 6),
             backoff_base_ms=_ms("FUNDING_BACKOFF_BASE_S", 0.5),

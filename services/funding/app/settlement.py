@@ -182,6 +182,8 @@ class FundingSettlement:
                 log.exception("funding worker failed; retrying")
                 done = 0
             if done:
+                if self.settings.worker_pause_ms:
+                    await asyncio.sleep(self.settings.worker_pause_ms / 1000)
                 continue
             self.work.clear()
             try:
