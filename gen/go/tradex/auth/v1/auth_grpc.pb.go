@@ -42,7 +42,11 @@ type AuthServiceClient interface {
 	Signup(ctx context.Context, in *SignupRequest, opts ...grpc.CallOption) (*SignupResponse, error)
 	// Exchanges email and password for tokens. An unknown email and a wrong password give the
 	// same UNAUTHENTICATED error, so the API cannot be used to find out who has an account; the
-	// audit event auth.login.v1 records the real reason. Rate-limited like Signup.
+	// audit event auth.login.v1 records the real reason, and both cost the same bcrypt work (an unknown
+	// email is checked against a dummy hash of the real cost). Rate-limited like Signup, and failed
+	// logins are also limited per client address whatever the email (password spraying:
+	// RESOURCE_EXHAUSTED, HTTP 429). A password over bcrypt's 72 bytes (UTF-8) is INVALID_ARGUMENT:
+	// it is refused, never truncated or pre-hashed.
 	Login(ctx context.Context, in *LoginRequest, opts ...grpc.CallOption) (*LoginResponse, error)
 	// Exchanges a refresh token for a new access token and a new refresh token. The presented
 	// refresh token is rotated (spent) on every use; presenting an already-rotated token again is
@@ -132,7 +136,11 @@ type AuthServiceServer interface {
 	Signup(context.Context, *SignupRequest) (*SignupResponse, error)
 	// Exchanges email and password for tokens. An unknown email and a wrong password give the
 	// same UNAUTHENTICATED error, so the API cannot be used to find out who has an account; the
-	// audit event auth.login.v1 records the real reason. Rate-limited like Signup.
+	// audit event auth.login.v1 records the real reason, and both cost the same bcrypt work (an unknown
+	// email is checked against a dummy hash of the real cost). Rate-limited like Signup, and failed
+	// logins are also limited per client address whatever the email (password spraying:
+	// RESOURCE_EXHAUSTED, HTTP 429). A password over bcrypt's 72 bytes (UTF-8) is INVALID_ARGUMENT:
+	// it is refused, never truncated or pre-hashed.
 	Login(context.Context, *LoginRequest) (*LoginResponse, error)
 	// Exchanges a refresh token for a new access token and a new refresh token. The presented
 	// refresh token is rotated (spent) on every use; presenting an already-rotated token again is

@@ -62,7 +62,9 @@ type OrderServiceClient interface {
 	// priority only when the price is unchanged and the quantity goes down. A change that needs
 	// more margin is checked by Risk and locked first (FAILED_PRECONDITION if refused); margin a
 	// change frees is released once the engine confirms it. Setting values the order already has
-	// is harmless.
+	// is harmless. One amend at a time: while an amend waits for the engine, another amend of the
+	// same order is ABORTED (reason AMEND_PENDING, HTTP 409; retry once amend_requested_at_unix_ms is
+	// 0) and locks nothing.
 	AmendOrder(ctx context.Context, in *AmendOrderRequest, opts ...grpc.CallOption) (*AmendOrderResponse, error)
 	// One of the caller's orders, in any status.
 	GetOrder(ctx context.Context, in *GetOrderRequest, opts ...grpc.CallOption) (*GetOrderResponse, error)
@@ -206,7 +208,9 @@ type OrderServiceServer interface {
 	// priority only when the price is unchanged and the quantity goes down. A change that needs
 	// more margin is checked by Risk and locked first (FAILED_PRECONDITION if refused); margin a
 	// change frees is released once the engine confirms it. Setting values the order already has
-	// is harmless.
+	// is harmless. One amend at a time: while an amend waits for the engine, another amend of the
+	// same order is ABORTED (reason AMEND_PENDING, HTTP 409; retry once amend_requested_at_unix_ms is
+	// 0) and locks nothing.
 	AmendOrder(context.Context, *AmendOrderRequest) (*AmendOrderResponse, error)
 	// One of the caller's orders, in any status.
 	GetOrder(context.Context, *GetOrderRequest) (*GetOrderResponse, error)

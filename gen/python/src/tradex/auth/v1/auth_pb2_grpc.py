@@ -85,7 +85,11 @@ class AuthServiceServicer:
     def Login(self, request, context):
         """Exchanges email and password for tokens. An unknown email and a wrong password give the
         same UNAUTHENTICATED error, so the API cannot be used to find out who has an account; the
-        audit event auth.login.v1 records the real reason. Rate-limited like Signup.
+        audit event auth.login.v1 records the real reason, and both cost the same bcrypt work (an unknown
+        email is checked against a dummy hash of the real cost). Rate-limited like Signup, and failed
+        logins are also limited per client address whatever the email (password spraying:
+        RESOURCE_EXHAUSTED, HTTP 429). A password over bcrypt's 72 bytes (UTF-8) is INVALID_ARGUMENT:
+        it is refused, never truncated or pre-hashed.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

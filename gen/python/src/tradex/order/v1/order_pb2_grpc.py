@@ -138,7 +138,9 @@ class OrderServiceServicer:
         priority only when the price is unchanged and the quantity goes down. A change that needs
         more margin is checked by Risk and locked first (FAILED_PRECONDITION if refused); margin a
         change frees is released once the engine confirms it. Setting values the order already has
-        is harmless.
+        is harmless. One amend at a time: while an amend waits for the engine, another amend of the
+        same order is ABORTED (reason AMEND_PENDING, HTTP 409; retry once amend_requested_at_unix_ms is
+        0) and locks nothing.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
