@@ -506,6 +506,7 @@ async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | N
 
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("websockets").setLevel(logging.WARNING)  # not a line per connection
     port = int(os.environ.get("WS_PORT", "8090"))
     upstream = os.environ.get("TRADEX_WS_UPSTREAM", "127.0.0.1:8080")
 
