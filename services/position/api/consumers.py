@@ -15,7 +15,7 @@ from tradex.funding.v1 import events_pb2 as funding_pb
 from tradex.marketdata.v1 import events_pb2 as md_pb
 
 from services.platform.decimals import parse_decimal
-from services.platform.errors import InvalidArgument
+from services.platform.errors import InvalidArgument, NotFound
 from services.platform.events import MalformedEvent, ReceivedEvent
 from services.position.app.use_cases import FundingPayment, PositionUseCases, Trade, TradeLeg
 from services.position.domain.model import Role
@@ -68,7 +68,12 @@ class PositionConsumers:
                               received: ReceivedEvent) -> None:
         if event.WhichOneof("event") != "trade_executed":
             return  # book deltas and order lifecycle are not positions
-        await self._use_cases.apply_trade(conn, trade_from_event(event, received))
+        try:
+            await self._use_cases.apply_trade(conn, trade_from_event(event, received))
+        except NotFound as exc:
+            # Metadata answered: the symbol was never listed (a producer that bypassed Order). That
+            # never heals, and retrying it would stall every later trade of the partition.
+            raise MalformedEvent(f"trade {received.event_id}: {exc.message}") from exc
 
     async def on_funding(self, conn: AsyncConnection, event: funding_pb.FundingApplied,
                          received: ReceivedEvent) -> None:
