@@ -1,0 +1,213 @@
+"""Liquidation on the running mesh: Risk -> risk.liquidation.v1 -> Settlement -> CancelUserOrders ->
+bankruptcy price -> SubmitLiquidationOrder (IOC) -> Engine -> Position -> Wallet -> insurance fund,
+and the receipt recomputed here from its own inputs. Instrument of approved_instrument(): tick
+0.01, lot 0.1, maker fee 0.0001, taker fee 0.0004, maintenance rate 0.01."""
+from __future__ import annotations
+
+import os
+import signal
+from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR
+from decimal import Decimal as D
+
+import pytest
+from tradex.risk.v1 import events_pb2 as risk_events
+from tradex.settlement.v1 import settlement_pb2 as pb
+from tradex.settlement.v1 import settlement_pb2_grpc
+
+from mesh.exchange import SERVICES
+from tests.e2e.order_support import (
+    approved_instrument,
+    call,
+    funded_user,
+    limit_order,
+    placed,
+    requires_risk,
+    resting,
+    sql,
+    wait_for,
+    wait_for_status,
+    wallet_balance,
+)
+from tests.e2e.test_positions import publish_mark
+
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
+__all__ = ["requires_risk"]
+Q = D("1e-18")
+
+
+def fund(exchange) -> D:
+    rows = sql(exchange, "select balance from wallet.system_balances where account_kind = 'INSURANCE_FUND' "
+                         "and asset = 'USDT'")
+    return rows[0][0] if rows else D(0)
+
+
+def liquidation_ids(exchange, user_id: str) -> list[str]:
+    rows = sql(exchange, "select payload from risk.outbox where topic = 'risk.liquidation.v1' and key = %s "
+                         "order by id", user_id)
+    return [risk_events.LiquidationTriggered.FromString(bytes(p)).liquidation_id for (p,) in rows]
+
+
+def record_status(exchange, liquidation_id: str) -> str | None:
+    rows = sql(exchange, "select status from settlement.settlement_records where liquidation_id = %s",
+               liquidation_id)
+    return rows[0][0] if rows else None
+
+
+def receipt(exchange, token: str, liquidation_id: str) -> dict:
+    response = call(exchange.http_url, "GET", f"/v1/liquidations/{liquidation_id}", token=token)
+    assert response.status == 200, response.body
+    return response.body["receipt"]
+
+
+def completed_receipt(exchange, token: str, liquidation_id: str, timeout: float = 60.0) -> dict:
+    wait_for(lambda: record_status(exchange, liquidation_id) == "COMPLETED", timeout=timeout)
+    return receipt(exchange, token, liquidation_id)
+
+
+def recompute(r: dict) -> None:
+    """Every number of the receipt from its own inputs (services/settlement/README.md)."""
+    w = r["bankruptcy"]
+    upnl_total = D(0)
+    for p in w["positions"]:
+        sign = 1 if p["side"] == "POSITION_SIDE_LONG" else -1
+        upnl = ((D(p["mark_price"]) - D(p["entry_price"])) * D(p["size"]) * sign).quantize(Q, rounding=ROUND_DOWN)
+        assert upnl == D(p["unrealized_pnl"])
+        upnl_total += upnl
+    equity = D(w["wallet_available"]) + D(w["wallet_locked"]) + D(w["wallet_position_margin"]) + upnl_total
+    assert equity == D(w["equity"])
+    sign = 1 if r["position_side"] == "POSITION_SIDE_LONG" else -1
+    bankruptcy = (D(w["mark_price"]) - sign * equity / D(w["size"])).quantize(Q, rounding=ROUND_DOWN)
+    assert bankruptcy == D(w["bankruptcy_price"])
+    tick = D(w["tick_size"])
+    ticks = (bankruptcy / tick).to_integral_value(rounding=ROUND_CEILING if sign == 1 else ROUND_FLOOR)
+    assert max(ticks * tick, tick) == D(w["order_price"])
+    rate = D(r["taker_fee_rate"])
+    fees = improvement = filled = D(0)
+    for f in r.get("fills", []):
+        price, qty = D(f["price"]), D(f["quantity"])
+        fee = (price * qty * rate).quantize(Q, rounding=ROUND_DOWN)
+        assert fee == D(f["fee"])
+        fees += fee
+        improvement += sign * (price - bankruptcy) * qty
+        filled += qty
+    assert (filled, fees, improvement) == (D(r["filled_quantity"]), D(r["fees"]), D(r["price_improvement"]))
+    assert D(r["unfilled_quantity"]) == D(w["size"]) - filled
+    assert D(r["residual_to_fund"]) <= max(improvement - fees, D(0))
+    assert D(r["insurance_fund_delta"]) == D(r["residual_to_fund"]) - D(r.get("shortfall_covered") or "0")
+
+
+def losing_long(exchange, admins, bid: str):
+    """weak: LONG 1 @ 100 at leverage 10 with nothing else (wallet 10.01 after the 0.04 fee); a
+    bidder rests BUY 1 @ `bid` for the liquidation order to hit."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    seller_id, seller_token = funded_user(exchange, "1000")
+    weak_id, weak_token = funded_user(exchange, "10.05")
+    bidder_id, bidder_token = funded_user(exchange, "1000")
+    resting(exchange, seller_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    taker = placed(exchange, weak_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, weak_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (D("0.01"), 0, 10))
+    for user_id in (weak_id, seller_id):
+        wait_for(lambda u=user_id: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
+                                       u, symbol))
+    bid_order = resting(exchange, bidder_token, limit_order(symbol, "BUY", bid, "1", leverage="10"))
+    return symbol, (weak_id, weak_token), (seller_id, seller_token), (bidder_id, bidder_token), bid_order
+
+
+def test_liquidated_through_the_order_path_with_a_receipt_that_recomputes(exchange, admins):
+    symbol, (weak_id, weak_token), _, (bidder_id, bidder_token), bid = losing_long(exchange, admins, "90.50")
+    # An open order of the weak user that the liquidation must withdraw first.
+    open_order = resting(exchange, weak_token, limit_order(symbol, "SELL", "150.00", "0.1", leverage="10",
+                                                           reduce_only=True))
+    fund_before = fund(exchange)
+
+    # Mark 90: equity 10.01 - 10 = 0.01 <= maintenance 0.9.
+    publish_mark(exchange, symbol, "90")
+    [liquidation_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+    r = completed_receipt(exchange, weak_token, liquidation_id)
+    recompute(r)
+
+    w = r["bankruptcy"]
+    # E = 0.01 + 10 - 10 = 0.01 -> bankruptcy 90 - 0.01 = 89.99; filled at the bid, 90.50.
+    assert (D(w["equity"]), D(w["bankruptcy_price"]), D(w["order_price"])) == (D("0.01"), D("89.99"), D("89.99"))
+    assert w["cancelled_order_ids"] == [open_order["order_id"]]
+    assert [(D(f["price"]), D(f["quantity"])) for f in r["fills"]] == [(D("90.5"), D("1"))]
+    # improvement 0.51, fee 90.5 * 0.0004 = 0.0362, residual 0.4738 to the fund.
+    assert (D(r["price_improvement"]), D(r["fees"]), D(r["residual_to_fund"])) == (D("0.51"), D("0.0362"),
+                                                                                      D("0.4738"))
+    assert r["resolution"] == "SETTLEMENT_RESOLUTION_NO_SHORTFALL"
+    assert r["symbol"] == symbol and r["trigger_mark_price"] == "90" and int(r["trigger_engine_seq"]) > 0
+    assert D(r["trigger_equity"]) == D("0.01")
+    # The fund changed by exactly the receipt's delta; the user ends at zero, nothing locked.
+    wait_for(lambda: fund(exchange) - fund_before == D(r["insurance_fund_delta"]))
+    assert wallet_balance(exchange, weak_id) == (0, 0, 0)
+    # Through the real order path: one liquidation order, filled against the bid.
+    assert sql(exchange, "select count(*) from orders.orders where liquidation_id = %s", liquidation_id) == [(1,)]
+    wait_for_status(exchange, bidder_token, bid["order_id"], "ORDER_STATUS_FILLED")
+    # Another user cannot read it.
+    _, other_token = funded_user(exchange, "1")
+    assert call(exchange.http_url, "GET", f"/v1/liquidations/{liquidation_id}", token=other_token).status == 404
+    # The public insurance fund lists the contribution.
+    public = call(exchange.http_url, "GET", "/v1/insurance-fund")
+    assert public.status == 200, public.body
+    assert any(h["liquidation_id"] == liquidation_id and D(h["amount"]) == D("0.4738")
+               for h in public.body.get("history", []))
+    assert any(b["asset"] == "USDT" for b in public.body["balances"])
+    # Risk re-armed: no position left.
+    wait_for(lambda: sql(exchange, "select breached from risk.margin_watch where user_id = %s", weak_id)
+             == [(False,)])
+
+
+def kill(exchange, name: str):
+    running = exchange.stack.services[name]
+    os.kill(running.process.pid, signal.SIGKILL)
+    running.process.popen.wait(timeout=10)
+    exchange.stack.supervisor.stop(running.process)
+    return running
+
+
+def start(exchange, name: str, port: int) -> None:
+    definition = next(s for s in SERVICES if s.name == name)
+    exchange.stack.start_service(definition.name, definition.module, exchange.service_env(), port=port)
+
+
+def test_settlement_killed_mid_liquidation_resumes_and_completes_once(exchange, admins):
+    symbol, (weak_id, weak_token), _, _, _ = losing_long(exchange, admins, "90.50")
+    fund_before = fund(exchange)
+    # Position down: the liquidation opens its record and cancels orders, but cannot price the
+    # account, so it is held at INITIATED while Settlement is SIGKILLed.
+    position = kill(exchange, "position")
+    try:
+        publish_mark(exchange, symbol, "90")
+        [liquidation_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+        wait_for(lambda: sql(exchange, "select status, attempts > 0 from settlement.settlement_records "
+                                       "where liquidation_id = %s", liquidation_id) == [("INITIATED", True)])
+        settlement = kill(exchange, "settlement")
+    finally:
+        start(exchange, "position", position.port)
+    start(exchange, "settlement", settlement.port)
+    r = completed_receipt(exchange, weak_token, liquidation_id)
+    recompute(r)
+    assert D(r["residual_to_fund"]) == D("0.4738")
+    wait_for(lambda: fund(exchange) - fund_before == D(r["insurance_fund_delta"]))
+    # Once: one order, one contribution, one completion event; a second kill after completion
+    # changes nothing.
+    settlement = kill(exchange, "settlement")
+    start(exchange, "settlement", settlement.port)
+    with exchange.stack.channel("settlement") as channel:
+        stub = settlement_pb2_grpc.SettlementServiceStub(channel)
+        wait_for(lambda: _fund_rpc(stub))
+    assert sql(exchange, "select count(*) from orders.orders where liquidation_id = %s", liquidation_id) == [(1,)]
+    assert sql(exchange, "select count(*) from wallet.operations where idempotency_key like %s",
+               f"%{r['record_id']}:contribute%") == [(1,)]
+    assert sql(exchange, "select count(*) from settlement.outbox where topic = 'settlement.completed.v1' "
+                         "and key = %s", weak_id) == [(1,)]
+    assert fund(exchange) - fund_before == D(r["insurance_fund_delta"])
+    assert wallet_balance(exchange, weak_id) == (0, 0, 0)
+
+
+def _fund_rpc(stub) -> bool:
+    try:
+        return bool(stub.GetInsuranceFund(pb.GetInsuranceFundRequest(), timeout=5).balances)
+    except Exception:  # noqa: BLE001 - still starting
+        return False
