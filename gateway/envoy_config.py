@@ -90,6 +90,8 @@ with warnings.catch_warnings():
     from envoy_data_plane.envoy.config.core.v3 import (
         Address,
         DataSource,
+        HeaderValue,
+        HeaderValueOption,
         Http2ProtocolOptions,
         Node,
         RuntimeUInt32,
@@ -106,6 +108,8 @@ with warnings.catch_warnings():
     from envoy_data_plane.envoy.config.listener.v3 import Filter, FilterChain, Listener
     from envoy_data_plane.envoy.config.overload.v3 import OverloadManager, ResourceMonitor
     from envoy_data_plane.envoy.config.route.v3 import (
+        DirectResponseAction,
+        FilterConfig,
         HeaderMatcher,
         Route,
         RouteAction,
@@ -130,12 +134,6 @@ with warnings.catch_warnings():
     )
     from envoy_data_plane.envoy.extensions.filters.http.lua.v3 import Lua
     from envoy_data_plane.envoy.extensions.filters.http.router.v3 import Router
-    from envoy_data_plane.envoy.extensions.transport_sockets.tls.v3 import (
-        CertificateValidationContext,
-        CommonTlsContext,
-        TlsCertificate,
-        UpstreamTlsContext,
-    )
     from envoy_data_plane.envoy.extensions.filters.network.http_connection_manager.v3 import (
         HttpConnectionManager,
         HttpConnectionManagerCodecType,
@@ -145,6 +143,12 @@ with warnings.catch_warnings():
     )
     from envoy_data_plane.envoy.extensions.resource_monitors.downstream_connections.v3 import (
         DownstreamConnectionsConfig,
+    )
+    from envoy_data_plane.envoy.extensions.transport_sockets.tls.v3 import (
+        CertificateValidationContext,
+        CommonTlsContext,
+        TlsCertificate,
+        UpstreamTlsContext,
     )
     from envoy_data_plane.envoy.extensions.upstreams.http.v3 import (
         HttpProtocolOptions,
@@ -409,6 +413,26 @@ def _route(route: PublicRoute, unary_timeout_s: float, cluster: str | None = Non
     )
 
 
+OPENAPI_HTTP_PATH = "/openapi.json"
+OPENAPI_MAX_BYTES = 8 * 1024 * 1024
+
+
+def _openapi_route(openapi_path: str | os.PathLike[str]) -> Route:
+    """GET /openapi.json answered by Envoy from the generated file (no upstream, no token); the
+    transcoder, which refuses paths no RPC maps to, is off for it."""
+    return Route(
+        name="openapi",
+        match=RouteMatch(path=OPENAPI_HTTP_PATH,
+                         headers=[HeaderMatcher(name=":method", string_match=StringMatcher(exact="GET"))]),
+        direct_response=DirectResponseAction(status=200, body=DataSource(filename=str(Path(openapi_path).absolute()))),
+        response_headers_to_add=[HeaderValueOption(header=HeaderValue(key="content-type", value="application/json"))],
+        typed_per_filter_config={
+            TRANSCODER_FILTER: AnyProto.pack(FilterConfig(disabled=True)),
+            JWT_FILTER: AnyProto.pack(PerRouteConfig(disabled=True)),
+        },
+    )
+
+
 # The gRPC code written in the JSON body of a local reply (one Envoy makes itself: no route, JWT
 # refused, body too large...), so that REST clients get the same {"code","message","details"} shape
 # as the transcoder gives for errors of the services. Codes follow google.rpc's HTTP mapping.
@@ -597,8 +621,12 @@ def build_bootstrap(
     max_connections: int = DEFAULT_MAX_CONNECTIONS,
     access_log: bool = False,
     upstream_tls: UpstreamTls | None = None,
+    openapi_path: str | os.PathLike[str] | None = None,
 ) -> dict:
     """The Envoy v3 bootstrap as a JSON-ready dict.
+
+    ``openapi_path`` (the generated OpenAPI description, tradex_proto.OPENAPI_PATH) is served
+    as ``GET /openapi.json`` by Envoy itself (a direct response), when given.
 
     ``upstreams`` maps a gRPC service full name to its ``host:port``; only those services are
     routed and transcoded. Raises ``KeyError`` for a service missing from the descriptor set.
@@ -621,12 +649,14 @@ def build_bootstrap(
     virtual_host = VirtualHost(
         name="tradex",
         domains=["*"],
-        routes=[_route(r, unary_timeout_s, method_clusters.get(r.path)) for r in routes],
+        routes=([_openapi_route(openapi_path)] if openapi_path else [])
+        + [_route(r, unary_timeout_s, method_clusters.get(r.path)) for r in routes],
     )
     hcm = HttpConnectionManager(
         stat_prefix=LISTENER_NAME,
         codec_type=HttpConnectionManagerCodecType.AUTO,  # HTTP/1.1 (REST) and h2c (gRPC)
-        route_config=RouteConfiguration(name="tradex", virtual_hosts=[virtual_host]),
+        route_config=RouteConfiguration(name="tradex", virtual_hosts=[virtual_host],
+                                        max_direct_response_body_size_bytes=OPENAPI_MAX_BYTES),
         http_filters=_http_filters(descriptor_set, sorted({r.service for r in routes}), jwt, max_request_bytes),
         normalize_path=True,
         merge_slashes=True,

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tradex_proto import DESCRIPTOR_SET_PATH
+from tradex_proto import DESCRIPTOR_SET_PATH, OPENAPI_PATH
 
 from gateway.envoy_config import JwtSettings, UpstreamTls, build_bootstrap, write_bootstrap
 from mesh.paths import PROJECT_ROOT
@@ -137,7 +137,8 @@ class Exchange:
             DESCRIPTOR_SET_PATH, upstreams, listener_port=self.http_port, admin_port=0,
             jwt=JwtSettings(issuer=JWT_ISSUER, audiences=(JWT_AUDIENCE,), jwks_path=str(self.jwks_path)),
             upstream_tls=UpstreamTls(ca_path=str(envoy_identity.ca), cert_path=str(envoy_identity.cert),
-                                     key_path=str(envoy_identity.key)))
+                                     key_path=str(envoy_identity.key)),
+            openapi_path=OPENAPI_PATH if OPENAPI_PATH.exists() else None)
         path = write_bootstrap(config, self.root / "envoy" / "envoy.json")
         envoy = self.stack.start_envoy(path)
         if self.http_port == 0:

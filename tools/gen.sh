@@ -13,3 +13,5 @@ mkdir -p "$pkg"
 # needs to render a google.rpc.ErrorInfo from grpc-status-details-bin into a REST body's `details`.
 buf build . --as-file-descriptor-set -o "$pkg/descriptor_set.binpb"
 cp tools/templates/tradex_proto_init.py "$pkg/__init__.py"
+# The OpenAPI description (tools/protoc_gen_openapi.py) also ships in the package: the edge serves it.
+cp "$out/gen/openapi/tradex.openapi.json" "$pkg/openapi.json"

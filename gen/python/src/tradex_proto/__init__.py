@@ -6,3 +6,5 @@ transcoder reads it, and so do the Envoy config generator and the services' auth
 from pathlib import Path
 
 DESCRIPTOR_SET_PATH = Path(__file__).with_name("descriptor_set.binpb")
+# The OpenAPI 3 description of the public REST surface, served by the edge at /openapi.json.
+OPENAPI_PATH = Path(__file__).with_name("openapi.json")
