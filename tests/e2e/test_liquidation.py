@@ -211,3 +211,48 @@ def _fund_rpc(stub) -> bool:
         return bool(stub.GetInsuranceFund(pb.GetInsuranceFundRequest(), timeout=5).balances)
     except Exception:  # noqa: BLE001 - still starting
         return False
+
+
+def open_positions(exchange, symbol: str) -> dict[str, D]:
+    return {u: s for u, s in sql(exchange, "select user_id, size from position.positions where symbol = %s "
+                                           "and size <> 0", symbol)}
+
+
+def test_thin_book_gap_move_deleverages_the_top_ranked_opposite_position_only(exchange, admins):
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    top_id, top_token = funded_user(exchange, "1000")      # SHORT 1 @ 100 at leverage 10 (margin 10)
+    weak_id, weak_token = funded_user(exchange, "10.05")    # LONG 1 @ 100 at leverage 10 against top
+    low_id, low_token = funded_user(exchange, "1000")       # SHORT 1 @ 100 at leverage 2 (margin 50)
+    long_id, long_token = funded_user(exchange, "1000")     # LONG 1 @ 100 at leverage 2 against low
+    resting(exchange, top_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    first = placed(exchange, weak_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, weak_token, first["order_id"], "ORDER_STATUS_FILLED")
+    resting(exchange, low_token, limit_order(symbol, "SELL", "100.00", "1", leverage="2"))
+    second = placed(exchange, long_token, limit_order(symbol, "BUY", "100.00", "1", leverage="2"))
+    wait_for_status(exchange, long_token, second["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (D("0.01"), 0, 10))
+    for user_id in (weak_id, top_id, low_id, long_id):
+        wait_for(lambda u=user_id: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
+                                       u, symbol))
+    fund_before = fund(exchange)
+
+    # The book has no bid at all: the IOC at the bankruptcy price cannot fill.
+    publish_mark(exchange, symbol, "90")
+    [liquidation_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+    r = completed_receipt(exchange, weak_token, liquidation_id)
+    recompute(r)
+    assert r["resolution"] == "SETTLEMENT_RESOLUTION_ADL"
+    assert (D(r["filled_quantity"]), D(r["unfilled_quantity"]), D(r["adl_quantity"])) == (0, 1, 1)
+    assert r["adl_counterparties"] == 1
+    # Ranked by PnL% x effective leverage at mark 90: top 10% x 9 = 0.9 > low 10% x 1.8 = 0.18.
+    # Only top is reduced, at the bankruptcy price 89.99, with no fee.
+    wait_for(lambda: open_positions(exchange, symbol) == {low_id: D("-1"), long_id: D("1")})
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (0, 0, 0))
+    # top: 1000 - 0.01 (maker fee) + (100 - 89.99) realized, margin back.
+    wait_for(lambda: wallet_balance(exchange, top_id) == (D("1000") - D("0.01") + D("10.01"), 0, 0))
+    assert fund(exchange) == fund_before and D(r["insurance_fund_delta"]) == 0
+    # Long open interest equals short open interest.
+    sizes = open_positions(exchange, symbol).values()
+    assert sum(s for s in sizes if s > 0) == -sum(s for s in sizes if s < 0)
+    assert sql(exchange, "select count(*) from settlement.outbox where topic = 'settlement.adl.triggered.v1' "
+                         "and key = %s", symbol) == [(1,)]

@@ -30,8 +30,9 @@ async def _add(conn: AsyncConnection, topic: str, key: str, event: Message, even
 
 
 async def position_changed(conn: AsyncConnection, before: PositionState, after: PositionState, delta: Delta,
-                           *, liquidation: bool = False) -> None:
-    cause = pb_events.POSITION_CHANGE_CAUSE_LIQUIDATION if liquidation else _CAUSES[delta.kind]
+                           *, liquidation: bool = False, adl: bool = False) -> None:
+    cause = (pb_events.POSITION_CHANGE_CAUSE_ADL if adl else
+             pb_events.POSITION_CHANGE_CAUSE_LIQUIDATION if liquidation else _CAUSES[delta.kind])
     if after.size == 0 and before.size != 0:
         event = pb_events.PositionClosed(position=position_to_pb(after, side=before.side), cause=cause,
                                          source_event_id=delta.source_event_id, trade_id=delta.trade_id,

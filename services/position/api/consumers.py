@@ -1,7 +1,9 @@
 """Kafka consumers of the Position service. Three consumer groups, so that one topic waiting
 (for example a trade whose instrument Metadata cannot give yet) never holds up the others:
   position.trades   engine.event.v1 (TradeExecuted only; both sides of each trade)
-  position.funding  position.funding.v1
+  position.funding  position.funding.v1, and settlement.adl.triggered.v1 (auto-deleveraging:
+                    both sides of each target booked like a trade at the bankruptcy price, cause
+                    ADL, no fee; entry ids "trade:<adl_id>:<rank>:..." make a replay add nothing)
   position.marks    md.mark.v1
 """
 from __future__ import annotations
@@ -9,10 +11,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
-from tradex.common.v1 import trading_pb2
+from tradex.common.v1 import positions_pb2, trading_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.funding.v1 import events_pb2 as funding_pb
 from tradex.marketdata.v1 import events_pb2 as md_pb
+from tradex.settlement.v1 import events_pb2 as settlement_pb
 
 from services.platform.decimals import parse_decimal
 from services.platform.errors import InvalidArgument, NotFound
@@ -21,7 +24,7 @@ from services.position.app.use_cases import FundingPayment, PositionUseCases, Tr
 from services.position.domain.model import Role
 
 TRADE_TOPICS = ["engine.event.v1"]
-FUNDING_TOPICS = ["position.funding.v1"]
+FUNDING_TOPICS = ["position.funding.v1", "settlement.adl.triggered.v1"]
 MARK_TOPICS = ["md.mark.v1"]
 
 
@@ -60,6 +63,35 @@ def trade_from_event(event: engine_pb.EngineEvent, received: ReceivedEvent) -> T
                  at_unix_ms=event.occurred_at_unix_ms or received.occurred_at_unix_ms, source_event_id=event_id)
 
 
+def adl_trades(event: settlement_pb.AdlTriggered, received: ReceivedEvent) -> list[Trade]:
+    """One trade per target at the bankruptcy price: the bankrupt position's remainder (a
+    liquidation leg) against the target's reduce-only leg. Trade id "<adl_id>:<rank>", order ids
+    "<adl_id>:<rank>:bankrupt" / ":target" (the Settlement service waits for their settlement.v1)."""
+    eid = received.event_id
+    if not (event.adl_id and event.user_id and event.symbol):
+        raise MalformedEvent(f"AdlTriggered {eid}: adl_id, user_id and symbol are required")
+    if event.position_side not in (positions_pb2.POSITION_SIDE_LONG, positions_pb2.POSITION_SIDE_SHORT):
+        raise MalformedEvent(f"AdlTriggered {eid}: position_side is required")
+    price = _decimal(eid, "price", event.price, positive=True)
+    bankrupt_buys = event.position_side == positions_pb2.POSITION_SIDE_SHORT
+    trades = []
+    for target in event.targets:
+        if not target.user_id or target.rank <= 0:
+            raise MalformedEvent(f"AdlTriggered {eid}: every target needs a user_id and a rank")
+        trade_id = f"{event.adl_id}:{target.rank}"
+        legs = (
+            TradeLeg(order_id=f"{trade_id}:bankrupt", user_id=event.user_id, buy=bankrupt_buys, role=Role.TAKER,
+                     leverage=Decimal(0), reduce_only=False, is_liquidation=True, fee_free=True),
+            TradeLeg(order_id=f"{trade_id}:target", user_id=target.user_id, buy=not bankrupt_buys, role=Role.MAKER,
+                     leverage=Decimal(0), reduce_only=True, is_liquidation=False, fee_free=True),
+        )
+        trades.append(Trade(trade_id=trade_id, symbol=event.symbol, price=price,
+                            quantity=_decimal(eid, "quantity", target.quantity, positive=True), legs=legs,
+                            at_unix_ms=event.triggered_at_unix_ms or received.occurred_at_unix_ms,
+                            source_event_id=eid, adl=True))
+    return trades
+
+
 class PositionConsumers:
     def __init__(self, use_cases: PositionUseCases) -> None:
         self._use_cases = use_cases
@@ -87,6 +119,10 @@ class PositionConsumers:
             amount=_decimal(received.event_id, "amount", event.amount), cycle_ts_unix_ms=event.cycle_ts_unix_ms,
             source_event_id=received.event_id))
 
+    async def on_adl(self, conn: AsyncConnection, event: settlement_pb.AdlTriggered, received: ReceivedEvent) -> None:
+        for trade in adl_trades(event, received):
+            await self._use_cases.apply_trade(conn, trade)
+
     async def on_mark(self, conn: AsyncConnection, event: md_pb.MarkPriceUpdated, received: ReceivedEvent) -> None:
         mark = event.mark_price
         if not mark.symbol:
@@ -99,7 +135,7 @@ class PositionConsumers:
         return {engine_pb.EngineEvent: self.on_engine_event}
 
     def funding_handlers(self) -> dict:
-        return {funding_pb.FundingApplied: self.on_funding}
+        return {funding_pb.FundingApplied: self.on_funding, settlement_pb.AdlTriggered: self.on_adl}
 
     def mark_handlers(self) -> dict:
         return {md_pb.MarkPriceUpdated: self.on_mark}

@@ -40,6 +40,8 @@ class TradeLeg:
     leverage: Decimal
     reduce_only: bool
     is_liquidation: bool
+    # An auto-deleveraging leg (settlement.adl.triggered.v1): no fee is charged.
+    fee_free: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Trade:
     legs: tuple[TradeLeg, ...]
     at_unix_ms: int  # the engine event's time
     source_event_id: str
+    # Booked from settlement.adl.triggered.v1 (cause ADL), not from an engine trade.
+    adl: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,8 @@ class PositionUseCases:
             fill = Fill(trade_id=trade.trade_id, order_id=leg.order_id, user_id=leg.user_id, symbol=trade.symbol,
                         asset=instrument.asset, buy=leg.buy, price=trade.price, quantity=trade.quantity,
                         leverage=leg.leverage, reduce_only=leg.reduce_only, is_liquidation=leg.is_liquidation,
-                        fee_rate=instrument.fee_rate(leg.role), at_unix_ms=trade.at_unix_ms,
+                        fee_rate=Decimal(0) if leg.fee_free else instrument.fee_rate(leg.role),
+                        at_unix_ms=trade.at_unix_ms,
                         source_event_id=trade.source_event_id)
             deltas, settlement = fill_deltas(state, fill)
             applied = False
@@ -99,7 +104,8 @@ class PositionUseCases:
                     continue
                 applied = True
                 after = fold(state, delta)
-                await publisher.position_changed(conn, state, after, delta, liquidation=leg.is_liquidation)
+                await publisher.position_changed(conn, state, after, delta, liquidation=leg.is_liquidation,
+                                                 adl=trade.adl)
                 state = after
                 added += 1
             if applied:
