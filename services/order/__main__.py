@@ -53,7 +53,7 @@ async def build():
     public = OrderServicer(placement, commands, OrderQueries(engine), updates)
     internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=relay.wake),
                                      commands)
-    engine_events = consumers.WakingConsumer(
+    engine_events = EventConsumer(
         name=consumers.ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap, topics=consumers.ENGINE_TOPICS,
         engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
         on_committed=after_engine_event)

@@ -81,13 +81,16 @@ class EventConsumer:
     `handlers` maps a protobuf message class to its handler; events of other types on the
     same topics are acknowledged and skipped (topics may carry several event types).
     `relevant` drops events before the transaction (no inbox row for what needs no effect).
+    `on_committed` runs after each transaction that applied events (to wake whatever acts on
+    them: a relay, a drainer, a publisher) instead of those polling the database.
     `max_batch` = 1 applies every event in its own transaction.
     """
 
     def __init__(self, *, name: str, bootstrap: str, topics: list[str], engine: AsyncEngine,
                  inbox: sa.Table, handlers: dict[type[Message], Handler],
                  consumer_overrides: dict | None = None, max_batch: int = MAX_BATCH,
-                 relevant: Callable[[ReceivedEvent], bool] | None = None) -> None:
+                 relevant: Callable[[ReceivedEvent], bool] | None = None,
+                 on_committed: Callable[[], None] = lambda: None) -> None:
         self.name = name
         self._topics = topics
         self._engine = engine
@@ -96,14 +99,17 @@ class EventConsumer:
         self._consumer = make_consumer(bootstrap, name, **(consumer_overrides or {}))
         self._max_batch = max(1, max_batch)
         self._relevant = relevant
+        self._on_committed = on_committed
         self.applied = 0
 
     def wanted(self, event: ReceivedEvent) -> bool:
         """Whether `event` needs the database at all."""
         return event.event_type in self._handlers and (self._relevant is None or self._relevant(event))
 
+
     def after_commit(self, applied: int) -> None:
         """Called after a transaction that applied `applied` > 0 new events."""
+        self._on_committed()
 
     async def run(self) -> None:
         self._consumer.subscribe(self._topics)

@@ -26,17 +26,40 @@ log = logging.getLogger(__name__)
 SERVICE_NAMES = [position_pb2.DESCRIPTOR.services_by_name["PositionService"].full_name]
 
 
-def exposure_loop(use_cases: PositionUseCases, interval_s: float):
-    async def run() -> None:
+class ExposureLoop:
+    """Publishes due risk.exposure.v2 while positions are changing, and sleeps otherwise: a
+    committed trade or funding wakes it, and it keeps looking every quarter interval only while
+    there was a change within the last two intervals (a debounced user becomes due later).
+    The slow timer is a safety net, so an idle service does not poll the database."""
+
+    def __init__(self, use_cases: PositionUseCases, interval_s: float, safety_interval_s: float = 5.0) -> None:
+        self._use_cases = use_cases
+        self._interval_s = interval_s
+        self._safety_interval_s = safety_interval_s
+        self._changed = asyncio.Event()
+        self._last_change = float("-inf")
+
+    def wake(self) -> None:
+        self._changed.set()
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
         while True:
+            if self._changed.is_set():
+                self._changed.clear()
+                self._last_change = loop.time()
             try:
-                await use_cases.publish_due_exposures(int(interval_s * 1000))
+                await self._use_cases.publish_due_exposures(int(self._interval_s * 1000))
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("exposure publication failed; retrying")
-            await asyncio.sleep(max(interval_s / 4, 0.05))
-    return run
+            busy = loop.time() - self._last_change < 2 * self._interval_s
+            try:
+                await asyncio.wait_for(self._changed.wait(),
+                                       max(self._interval_s / 4, 0.05) if busy else self._safety_interval_s)
+            except TimeoutError:
+                pass
 
 
 async def build():
@@ -46,16 +69,19 @@ async def build():
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     use_cases = PositionUseCases(engine, InstrumentDirectory(position.metadata_addr), relay.wake)
     consumers = PositionConsumers(use_cases)
+    exposures = ExposureLoop(use_cases, position.exposure_interval_s)
 
-    def consumer(name: str, topics: list[str], handlers: dict, relevant=None) -> EventConsumer:
+    def consumer(name: str, topics: list[str], handlers: dict, relevant=None, changes_positions=True) -> EventConsumer:
         return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
-                             inbox=inbox, handlers=handlers, relevant=relevant)
+                             inbox=inbox, handlers=handlers, relevant=relevant,
+                             on_committed=exposures.wake if changes_positions else lambda: None)
 
     # Only trades reach the database: book deltas and order lifecycle events get no inbox row.
     trades = consumer("position.trades", TRADE_TOPICS, consumers.trade_handlers(),
                       oneof_filter(engine_pb.EngineEvent, "event", ["trade_executed"]))
     funding = consumer("position.funding", FUNDING_TOPICS, consumers.funding_handlers())
-    marks = consumer("position.marks", MARK_TOPICS, consumers.mark_handlers())
+    # A mark alone republishes no exposure (Risk values positions at the mark itself).
+    marks = consumer("position.marks", MARK_TOPICS, consumers.mark_handlers(), changes_positions=False)
 
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA, migrations_dir=Path(__file__).parent / "adapters" / "migrations",
@@ -63,7 +89,7 @@ async def build():
             PositionServicer(use_cases), server)],
         service_names=SERVICE_NAMES,
         background=[relay.run, trades.run, funding.run, marks.run,
-                    exposure_loop(use_cases, position.exposure_interval_s)],
+                    exposures.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

@@ -6,8 +6,6 @@
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.user.v1 import events_pb2 as user_events
@@ -16,24 +14,11 @@ from tradex.user.v1 import user_pb2
 from services.order.app.commands import cancel_open_orders
 from services.order.app.engine_events import RELEVANT, EngineEventApplier
 from services.platform.events import ReceivedEvent, oneof_filter
-from services.platform.kafka import EventConsumer
 
 ENGINE_TOPICS = ["engine.event.v1"]
 ENGINE_CONSUMER = "order.engine-events"
 USER_TOPICS = ["user.status_changed.v1"]
 USER_CONSUMER = "order.user-status"
-
-
-class WakingConsumer(EventConsumer):
-    """An EventConsumer that calls `on_committed` after each transaction that applied events, so
-    the wallet-call drainer starts at once."""
-
-    def __init__(self, *, on_committed: Callable[[], None] = lambda: None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._on_committed = on_committed
-
-    def after_commit(self, applied: int) -> None:
-        self._on_committed()
 
 
 is_order_event = oneof_filter(engine_pb.EngineEvent, "event", RELEVANT)
