@@ -16,6 +16,7 @@ from services.platform import errors
 from services.platform.auth import TokenVerifier, access_rule_for, authorize, set_principal
 from services.platform.json_fields import check_json_fields
 from services.platform.mesh_tls import MeshTls, peer_identity
+from services.platform.text_fields import reject_nul_characters
 
 _STATUS = {
     errors.InvalidArgument: grpc.StatusCode.INVALID_ARGUMENT,
@@ -69,11 +70,13 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
         rule = access_rule_for(method)
         verifier = self._verifier
 
-        def guard(context) -> None:
+        def guard(context, request=None) -> None:
             principal = authorize(rule, context.invocation_metadata(), verifier, caller=peer_identity(context))
             set_principal(principal)
             # Unknown fields of a REST body, as listed by Envoy (services/platform/json_fields.py).
             check_json_fields(method, context.invocation_metadata())
+            if request is not None:
+                reject_nul_characters(request)
 
         async def fail(context, exc: BaseException) -> None:
             code, message = _abort_code(exc)
@@ -88,7 +91,7 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
 
             async def unary_unary(request, context):
                 try:
-                    guard(context)
+                    guard(context, request)
                     return await inner(request, context)
                 except Exception as exc:
                     if isinstance(exc, asyncio.CancelledError):
@@ -104,7 +107,7 @@ class _GuardInterceptor(grpc.aio.ServerInterceptor):
 
             async def unary_stream(request, context):
                 try:
-                    guard(context)
+                    guard(context, request)
                     async for item in inner_stream(request, context):
                         yield item
                 except Exception as exc:
