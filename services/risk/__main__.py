@@ -8,6 +8,7 @@ to the risk schema and to memory in one transaction with its inbox row:
   risk.accounts     user.*, wallet.balance.updated.v1, risk.exposure.v2  tiers, statuses, balances, positions
   risk.prices       md.mark.v1, md.index.v1                              reference prices
   risk.orders       engine.event.v1                                      working orders
+  risk.settlements  settlement.completed.v1                              re-arms the margin watch
 
 Separate groups, so that a burst of prices or engine events never delays a suspension or a
 balance. At start-up the schema is loaded into memory first; until then checks are UNAVAILABLE.
@@ -30,6 +31,7 @@ from services.risk.api.consumers import INSTRUMENT_TOPICS, InstrumentCacheUpdate
 from services.risk.api.engine_events import ORDER_TOPICS, EngineEvents
 from services.risk.api.market_events import PRICE_TOPICS, MarketEvents
 from services.risk.api.servicer import RiskServicer
+from services.risk.api.settlement_events import SETTLEMENT_TOPICS, SettlementEvents
 from services.risk.app.leverage import LeverageSettings
 from services.risk.app.margin_watch import MarginWatch
 from services.risk.app.pretrade import RiskUseCases
@@ -38,6 +40,17 @@ from services.risk.config import RiskSettings
 from services.risk.domain.state import RiskState
 
 SERVICE_NAME = risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name
+
+
+class SettlementConsumer(EventConsumer):
+    """Re-arms the margin watch after the transaction that recorded a completed liquidation."""
+
+    def __init__(self, *, events: SettlementEvents, **kwargs) -> None:
+        super().__init__(handlers=events.handlers(), **kwargs)
+        self._events = events
+
+    def after_commit(self, applied: int) -> None:
+        self._events.after_commit()
 
 
 async def build():
@@ -78,12 +91,16 @@ async def build():
     # The live margin watch and the relay of its risk.liquidation.v1 events.
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     watch = MarginWatch(engine, state, on_events_committed=relay.wake)
+    settlements = SettlementConsumer(name="risk.settlements", bootstrap=settings.kafka_bootstrap,
+                                     topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
+                                     events=SettlementEvents(watch))
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: risk_pb2_grpc.add_RiskServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[load_state, *(after_warm_up(c) for c in consumers), relay.run, watch.run],
+        background=[load_state, *(after_warm_up(c) for c in consumers), after_warm_up(settlements), relay.run,
+                    watch.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

@@ -22,6 +22,16 @@ margin_watch = sa.Table(
     sa.Column("changed_at_unix_ms", sa.BigInteger, nullable=False),
 )
 
+# The liquidations emitted and not yet completed by Settlement (settlement.completed.v1): the
+# account is re-armed when the last one completes.
+open_liquidations = sa.Table(
+    "open_liquidations", metadata,
+    sa.Column("liquidation_id", sa.Text, primary_key=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("asset", sa.Text, nullable=False),
+    sa.Column("triggered_at_unix_ms", sa.BigInteger, nullable=False),
+)
+
 
 async def breached_accounts(conn: AsyncConnection) -> set[tuple[str, str]]:
     rows = await conn.execute(sa.select(margin_watch.c.user_id, margin_watch.c.asset).where(margin_watch.c.breached))
@@ -50,3 +60,22 @@ async def liquidation_triggered(conn: AsyncConnection, liquidation_id: str, user
         triggered_at_unix_ms=at_unix_ms)
     await add_event(conn, outbox, topic=TOPIC_LIQUIDATION, key=user_id, event=event, event_id=liquidation_id,
                     occurred_at_unix_ms=at_unix_ms)
+    await conn.execute(insert(open_liquidations).values(liquidation_id=liquidation_id, user_id=user_id, asset=asset,
+                                                        triggered_at_unix_ms=at_unix_ms).on_conflict_do_nothing())
+
+
+async def liquidation_completed(conn: AsyncConnection, liquidation_id: str, user_id: str, asset: str,
+                                at_unix_ms: int) -> bool:
+    """Forgets a completed liquidation; True when it was the account's last open one, which
+    re-arms the account (breached = false: if it is still under maintenance, the watch triggers
+    anew after its confirmation delay)."""
+    deleted = await conn.execute(open_liquidations.delete().where(
+        open_liquidations.c.liquidation_id == liquidation_id))
+    if deleted.rowcount == 0:
+        return False
+    left = await conn.execute(sa.select(sa.func.count()).select_from(open_liquidations).where(
+        open_liquidations.c.user_id == user_id, open_liquidations.c.asset == asset))
+    if left.scalar_one():
+        return False
+    await set_breached(conn, user_id, asset, False, at_unix_ms)
+    return True

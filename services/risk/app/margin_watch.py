@@ -54,6 +54,12 @@ class MarginWatch:
                 log.exception("margin watch scan failed; retrying")
             await asyncio.sleep(self._interval_s)
 
+    def rearm(self, user_id: str, asset: str) -> None:
+        """Settlement completed the account's last liquidation (its row is already false)."""
+        if self._breached is not None:
+            self._breached.discard((user_id, asset))
+        self._first_seen.pop((user_id, asset), None)
+
     def _mark_time(self, symbols) -> int:
         times = [p.mark.at_unix_ms for s in symbols if (p := self._state.prices.get(s)) and p.mark]
         return max(times) if times else now_ms()
