@@ -16,6 +16,7 @@ import time
 from decimal import Decimal as D
 
 import pytest
+from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
 
 from mesh.paths import PROJECT_ROOT
 from mesh.process import free_port
@@ -149,7 +150,8 @@ def test_a_cycle_settles_real_positions_from_total_equity_and_the_statement_veri
     boundary = next_boundary()
     cycle_id = model.cycle_id(symbol, boundary)
     wait_for(lambda: all(settled_positions(exchange, t, symbol) for t in (l1_token, s1_token, l2_token, s2_token)))
-    before = {u: total(exchange, u) for u in (l1, s1, l2, s2, s3)}
+    # Deposits less the opening fees (taker 0.0004, maker 0.0001 of 100); S3 only rests an order.
+    before = {l1: D("10"), s1: D("999.99"), l2: D("999.96"), s2: D("999.99"), s3: D("1000")}
     sleep_until(boundary + 300)
     late = placed(exchange, l2_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
     wait_for_status(exchange, l2_token, late["order_id"], "ORDER_STATUS_FILLED")
@@ -178,10 +180,19 @@ def test_a_cycle_settles_real_positions_from_total_equity_and_the_statement_veri
     assert D(c["total_paid"]) - D(c["total_received"]) <= D("0.0001")
     assert D(c["residual"]) >= 0 and D(c["total_collected"]) == D(c["total_paid"])
     assert D(c["shortfall"]) == 0
+    # The rounding residual went to the insurance fund (CLEARING -> INSURANCE_FUND), once.
+    residual = D(c["residual"])
+    swept = sql(exchange, "select amount from wallet.operations where idempotency_key = %s",
+                f"insurance:funding-residual:{cycle_id}")
+    assert swept == ([(residual,)] if residual > 0 else [])
 
     # Balances moved by exactly the statement's amounts; L1 paid out of position margin.
     for user in (l1, s1, s2):
-        wait_for(lambda u=user: total(exchange, u) == before[u] + lines[u][3])
+        try:
+            wait_for(lambda u=user: total(exchange, u) == before[u] + lines[u][3])
+        except AssertionError:
+            raise AssertionError((user, total(exchange, user), before[user], lines[user][3],
+                                  wallet_balance(exchange, user))) from None
     wait_for(lambda: total(exchange, l2) == after_trade[l2] + lines[l2][3])
     wait_for(lambda: total(exchange, s3) == after_trade[s3])
     available, locked, margin = wallet_balance(exchange, l1)
@@ -216,6 +227,51 @@ def test_a_cycle_settles_real_positions_from_total_equity_and_the_statement_veri
                f"funding:{boundary}:%") == [(4,)]
     assert sql(exchange, "select count(*) from wallet.operations where idempotency_key like %s",
                f"settlement:funding:{boundary}:%") == [(4,)]
+
+
+def test_a_bankrupt_payers_shortfall_is_covered_by_the_insurance_fund_and_the_cycle_seals(exchange, admins):
+    """B is long 1 at the boundary with everything in position margin, then (during the grace)
+    closes at the bottom of the price band: the realized loss takes its whole balance. The
+    funding it owes for the boundary position is collected as far as its equity goes (nothing)
+    and the insurance fund covers the rest; the cycle seals and reports the shortfall."""
+    symbol = priced(exchange, admins)
+    restart_funding(exchange, fast_env(symbol))
+    bankrupt, b_token = funded_user(exchange, "10.04")
+    short, s_token = funded_user(exchange, "1000")
+    buyer, buyer_token = funded_user(exchange, "1000")
+    donor, _ = funded_user(exchange, "1000")
+    with exchange.stack.channel("wallet") as channel:
+        wallet_pb2_grpc.WalletInternalServiceStub(channel).ContributeInsuranceFund(
+            wallet_pb2.ContributeInsuranceFundRequest(transfer_id=f"funding-test:{donor}", settlement_id="test",
+                                                      user_id=donor, asset="USDT", amount="50"))
+    pair(exchange, symbol, b_token, s_token)
+    wait_for(lambda: wallet_balance(exchange, bankrupt) == (0, 0, 10))
+    wait_for(lambda: settled_positions(exchange, b_token, symbol))
+    boundary = next_boundary()
+    cycle_id = model.cycle_id(symbol, boundary)
+    sleep_until(boundary + 300)
+    close = resting(exchange, b_token, limit_order(symbol, "SELL", "90.01", "1", leverage="10", reduce_only=True))
+    taker = placed(exchange, buyer_token, limit_order(symbol, "BUY", "90.01", "1", leverage="10"))
+    wait_for_status(exchange, buyer_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    wait_for_status(exchange, b_token, close["order_id"], "ORDER_STATUS_FILLED")
+    assert time.time() * 1000 < boundary + GRACE_S * 1000, "the close must land within the grace"
+
+    c = sealed(exchange, admins, cycle_id)
+    assert c["status"] == "FUNDING_CYCLE_STATUS_SEALED", c
+    [(owed,)] = sql(exchange, "select amount from funding.funding_settlements where cycle_id = %s and user_id = %s",
+                    cycle_id, bankrupt)
+    assert owed < 0
+    [(posted,)] = sql(exchange, "select amount from wallet.operations where idempotency_key = %s",
+                      f"settlement:{model.funding_id(boundary, bankrupt, symbol)}")
+    [(covered, uncovered)] = sql(exchange, "select covered_by_insurance, uncovered from wallet.settlement_shortfalls "
+                                           "where settlement_id = %s", model.funding_id(boundary, bankrupt, symbol))
+    assert posted > owed and uncovered == 0 and covered == posted - owed > 0
+    assert D(c["shortfall"]) == D(c["shortfall_covered"]) == covered
+    assert D(c["total_collected"]) + D(c["shortfall_covered"]) - D(c["total_credited"]) == D(c["residual"]) >= 0
+    assert sum(wallet_balance(exchange, bankrupt), D(0)) == 0
+    # The buyer opened after the boundary: not charged.
+    assert sql(exchange, "select count(*) from funding.funding_settlements where cycle_id = %s and user_id = %s",
+               cycle_id, buyer) == [(0,)]
 
 
 def pending(exchange, cycle_id: str) -> int:

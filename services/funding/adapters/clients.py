@@ -17,7 +17,7 @@ from tradex.position.v1 import position_pb2, position_pb2_grpc
 from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
 
 from services.funding.domain.model import FrozenPrices, Outcome, Side
-from services.platform.decimals import parse_decimal
+from services.platform.decimals import format_decimal, parse_decimal
 from services.platform.errors import InvalidArgument, Unavailable
 from services.platform.mesh_tls import mesh_channel
 
@@ -105,6 +105,15 @@ class Upstreams:
             token = response.next_page_token
             if not token:
                 return found
+
+    async def sweep_residual(self, cycle_id: str, asset: str, amount: Decimal) -> None:
+        """The cycle's rounding residual CLEARING -> INSURANCE_FUND, idempotent by the cycle."""
+        try:
+            await self._wallet.SweepClearingResidual(wallet_pb2.SweepClearingResidualRequest(
+                transfer_id=f"funding-residual:{cycle_id}", reference_id=cycle_id, asset=asset,
+                amount=format_decimal(amount)), timeout=self._timeout_s)
+        except grpc.aio.AioRpcError as error:
+            raise _unavailable("wallet SweepClearingResidual", error) from None
 
     async def outcomes(self, amounts: dict[str, Decimal]) -> dict[str, Outcome]:
         """settlement id -> what the Wallet did with it."""

@@ -255,6 +255,9 @@ class FundingSettlement:
                         await store.set_status(conn, cycle_id, CycleStatus.SETTLING, now)
                 return None
         status = CycleStatus.NEEDS_REVIEW if check.problem else CycleStatus.SEALED
+        if status is CycleStatus.SEALED and check.residual > 0:
+            # Before SEALED is recorded, so a failure here is retried next tick (idempotent by cycle).
+            await self.upstreams.sweep_residual(cycle_id, cycle.asset, check.residual)
         async with self.engine.begin() as conn:
             locked = await store.lock_cycle(conn, cycle_id)
             if locked is None or locked.status not in (CycleStatus.SNAPSHOTTED.value, CycleStatus.SETTLING.value):

@@ -102,6 +102,16 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
                                                   balance=balance_to_pb(result.balance),
                                                   insurance_fund=system_balance_to_pb(result.insurance_fund))
 
+    async def SweepClearingResidual(self, request: pb.SweepClearingResidualRequest,
+                                    context) -> pb.SweepClearingResidualResponse:
+        result = await self._insurance.sweep_residual(
+            transfer_id=_required("transfer_id", request.transfer_id),
+            reference_id=_required("reference_id", request.reference_id), asset=parse_asset("asset", request.asset),
+            amount=parse_decimal("amount", request.amount, positive=True))
+        return pb.SweepClearingResidualResponse(journal_entry=entry_to_pb(result.entry),
+                                                insurance_fund=system_balance_to_pb(result.insurance_fund),
+                                                clearing=system_balance_to_pb(result.clearing))
+
     async def GetSystemBalances(self, request: pb.GetSystemBalancesRequest, context) -> pb.GetSystemBalancesResponse:
         try:
             kind = account_kind_from_pb(request.account_kind)

@@ -18,7 +18,7 @@ from services.wallet.app.tx import in_savepoints, run_tx
 from services.wallet.domain import settlements as domain
 from services.wallet.domain.balances import ZERO, Balance, SystemBalance
 from services.wallet.domain.idempotency import check_replay, fingerprint, insurance_key, settlement_key
-from services.wallet.domain.ledger import AccountKind, EntryKind, JournalEntry
+from services.wallet.domain.ledger import Account, AccountKind, EntryKind, JournalEntry, move
 from services.wallet.domain.order_funds import OrderFunds
 from services.wallet.domain.settlements import SettlementKind
 
@@ -158,6 +158,30 @@ class InsuranceUseCases:
                 fund = (await ledger_store.list_system_balances(conn, AccountKind.INSURANCE_FUND, asset))[0]
                 postings = domain.insurance_draw(fund.balance, asset, amount)
                 entry = JournalEntry(new_id(), EntryKind.INSURANCE_DRAW, key, settlement_id, postings, now)
+                await ledger_store.post(conn, entry, {}, now)
+                await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
+                replayed = False
+            else:
+                check_replay(key, op.fingerprint, request)
+                entry = await ledger_store.get_entry(conn, op.journal_entry_id)
+                replayed = True
+            return await self._result(conn, entry, asset, None, replayed)
+
+        return await run_tx(self.engine, work)
+
+    async def sweep_residual(self, *, transfer_id: str, reference_id: str, asset: str,
+                             amount: Decimal) -> InsuranceResult:
+        """CLEARING -> INSURANCE_FUND: a sealed funding cycle's rounding residual."""
+        key = insurance_key(transfer_id)
+        request = fingerprint(op="sweep", reference_id=reference_id, asset=asset, amount=amount)
+
+        async def work(conn: AsyncConnection) -> InsuranceResult:
+            op = await ledger_store.get_operation(conn, key)
+            if op is None:
+                now = now_ms()
+                postings = move(Account.system(AccountKind.CLEARING, asset),
+                                Account.system(AccountKind.INSURANCE_FUND, asset), amount)
+                entry = JournalEntry(new_id(), EntryKind.INSURANCE_CONTRIBUTION, key, reference_id, postings, now)
                 await ledger_store.post(conn, entry, {}, now)
                 await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
                 replayed = False

@@ -2891,6 +2891,137 @@ func (x *GetSettlementOutcomesResponse) GetOutcomes() []*SettlementOutcome {
 	return nil
 }
 
+type SweepClearingResidualRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key, e.g. "funding-residual:<cycle_id>".
+	TransferId string `protobuf:"bytes,1,opt,name=transfer_id,json=transferId,proto3" json:"transfer_id,omitempty"`
+	// What the residual is left from (the funding cycle), for the audit trail.
+	ReferenceId string `protobuf:"bytes,2,opt,name=reference_id,json=referenceId,proto3" json:"reference_id,omitempty"`
+	Asset       string `protobuf:"bytes,3,opt,name=asset,proto3" json:"asset,omitempty"`
+	// Positive decimal.
+	Amount        string `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SweepClearingResidualRequest) Reset() {
+	*x = SweepClearingResidualRequest{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SweepClearingResidualRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SweepClearingResidualRequest) ProtoMessage() {}
+
+func (x *SweepClearingResidualRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SweepClearingResidualRequest.ProtoReflect.Descriptor instead.
+func (*SweepClearingResidualRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *SweepClearingResidualRequest) GetTransferId() string {
+	if x != nil {
+		return x.TransferId
+	}
+	return ""
+}
+
+func (x *SweepClearingResidualRequest) GetReferenceId() string {
+	if x != nil {
+		return x.ReferenceId
+	}
+	return ""
+}
+
+func (x *SweepClearingResidualRequest) GetAsset() string {
+	if x != nil {
+		return x.Asset
+	}
+	return ""
+}
+
+func (x *SweepClearingResidualRequest) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+type SweepClearingResidualResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	JournalEntry  *JournalEntry          `protobuf:"bytes,1,opt,name=journal_entry,json=journalEntry,proto3" json:"journal_entry,omitempty"`
+	InsuranceFund *SystemBalance         `protobuf:"bytes,2,opt,name=insurance_fund,json=insuranceFund,proto3" json:"insurance_fund,omitempty"`
+	Clearing      *SystemBalance         `protobuf:"bytes,3,opt,name=clearing,proto3" json:"clearing,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SweepClearingResidualResponse) Reset() {
+	*x = SweepClearingResidualResponse{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SweepClearingResidualResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SweepClearingResidualResponse) ProtoMessage() {}
+
+func (x *SweepClearingResidualResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SweepClearingResidualResponse.ProtoReflect.Descriptor instead.
+func (*SweepClearingResidualResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *SweepClearingResidualResponse) GetJournalEntry() *JournalEntry {
+	if x != nil {
+		return x.JournalEntry
+	}
+	return nil
+}
+
+func (x *SweepClearingResidualResponse) GetInsuranceFund() *SystemBalance {
+	if x != nil {
+		return x.InsuranceFund
+	}
+	return nil
+}
+
+func (x *SweepClearingResidualResponse) GetClearing() *SystemBalance {
+	if x != nil {
+		return x.Clearing
+	}
+	return nil
+}
+
 var File_tradex_wallet_v1_wallet_proto protoreflect.FileDescriptor
 
 const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
@@ -3087,7 +3218,17 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\x11shortfall_covered\x18\x05 \x01(\tR\x10shortfallCovered\x12/\n" +
 	"\x13shortfall_uncovered\x18\x06 \x01(\tR\x12shortfallUncovered\"`\n" +
 	"\x1dGetSettlementOutcomesResponse\x12?\n" +
-	"\boutcomes\x18\x01 \x03(\v2#.tradex.wallet.v1.SettlementOutcomeR\boutcomes*\xbd\x02\n" +
+	"\boutcomes\x18\x01 \x03(\v2#.tradex.wallet.v1.SettlementOutcomeR\boutcomes\"\xa8\x01\n" +
+	"\x1cSweepClearingResidualRequest\x12%\n" +
+	"\vtransfer_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\n" +
+	"transferId\x12'\n" +
+	"\freference_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\vreferenceId\x12\x1a\n" +
+	"\x05asset\x18\x03 \x01(\tB\x04\xe2A\x01\x02R\x05asset\x12\x1c\n" +
+	"\x06amount\x18\x04 \x01(\tB\x04\xe2A\x01\x02R\x06amount\"\xe9\x01\n" +
+	"\x1dSweepClearingResidualResponse\x12C\n" +
+	"\rjournal_entry\x18\x01 \x01(\v2\x1e.tradex.wallet.v1.JournalEntryR\fjournalEntry\x12F\n" +
+	"\x0einsurance_fund\x18\x02 \x01(\v2\x1f.tradex.wallet.v1.SystemBalanceR\rinsuranceFund\x12;\n" +
+	"\bclearing\x18\x03 \x01(\v2\x1f.tradex.wallet.v1.SystemBalanceR\bclearing*\xbd\x02\n" +
 	"\x11LedgerAccountKind\x12#\n" +
 	"\x1fLEDGER_ACCOUNT_KIND_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"LEDGER_ACCOUNT_KIND_USER_AVAILABLE\x10\x01\x12#\n" +
@@ -3128,7 +3269,7 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\fListDeposits\x12%.tradex.wallet.v1.ListDepositsRequest\x1a&.tradex.wallet.v1.ListDepositsResponse\" \xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/deposits\x12\x86\x01\n" +
 	"\fListBalances\x12%.tradex.wallet.v1.ListBalancesRequest\x1a&.tradex.wallet.v1.ListBalancesResponse\"'\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/wallet/balances\x12\x93\x01\n" +
 	"\x11ListLedgerEntries\x12*.tradex.wallet.v1.ListLedgerEntriesRequest\x1a+.tradex.wallet.v1.ListLedgerEntriesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/wallet/ledger\x12\x8d\x01\n" +
-	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xd3\b\n" +
+	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xdf\t\n" +
 	"\x15WalletInternalService\x12c\n" +
 	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12x\n" +
 	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x19\xa2\xbb\x18\x15\x18\x01\"\x05order\"\n" +
@@ -3143,7 +3284,8 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\x11GetSystemBalances\x12*.tradex.wallet.v1.GetSystemBalancesRequest\x1a+.tradex.wallet.v1.GetSystemBalancesResponse\" \xa2\xbb\x18\x1c\x18\x01\"\x03ops\"\afunding\"\n" +
 	"settlement\x12\x9a\x01\n" +
 	"\x15GetSettlementOutcomes\x12..tradex.wallet.v1.GetSettlementOutcomesRequest\x1a/.tradex.wallet.v1.GetSettlementOutcomesResponse\" \xa2\xbb\x18\x1c\x18\x01\"\afunding\"\n" +
-	"settlement\"\x03opsB\xc9\x01\n" +
+	"settlement\"\x03ops\x12\x89\x01\n" +
+	"\x15SweepClearingResidual\x12..tradex.wallet.v1.SweepClearingResidualRequest\x1a/.tradex.wallet.v1.SweepClearingResidualResponse\"\x0f\xa2\xbb\x18\v\x18\x01\"\afundingB\xc9\x01\n" +
 	"\x14com.tradex.wallet.v1B\vWalletProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3"
 
 var (
@@ -3159,7 +3301,7 @@ func file_tradex_wallet_v1_wallet_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_wallet_v1_wallet_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 36)
+var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
 var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(LedgerAccountKind)(0),                  // 0: tradex.wallet.v1.LedgerAccountKind
 	(PostingDirection)(0),                   // 1: tradex.wallet.v1.PostingDirection
@@ -3202,7 +3344,9 @@ var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(*GetSettlementOutcomesRequest)(nil),    // 38: tradex.wallet.v1.GetSettlementOutcomesRequest
 	(*SettlementOutcome)(nil),               // 39: tradex.wallet.v1.SettlementOutcome
 	(*GetSettlementOutcomesResponse)(nil),   // 40: tradex.wallet.v1.GetSettlementOutcomesResponse
-	(v1.LiquidityRole)(0),                   // 41: tradex.common.v1.LiquidityRole
+	(*SweepClearingResidualRequest)(nil),    // 41: tradex.wallet.v1.SweepClearingResidualRequest
+	(*SweepClearingResidualResponse)(nil),   // 42: tradex.wallet.v1.SweepClearingResidualResponse
+	(v1.LiquidityRole)(0),                   // 43: tradex.common.v1.LiquidityRole
 }
 var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	0,  // 0: tradex.wallet.v1.Posting.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
@@ -3226,7 +3370,7 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	7,  // 18: tradex.wallet.v1.LockFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
 	23, // 19: tradex.wallet.v1.ReleaseFundsResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 20: tradex.wallet.v1.ReleaseFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
-	41, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
+	43, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
 	6,  // 22: tradex.wallet.v1.SettleTradeResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
 	23, // 23: tradex.wallet.v1.SettleTradeResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 24: tradex.wallet.v1.SettleTradeResponse.balance:type_name -> tradex.wallet.v1.Balance
@@ -3240,39 +3384,44 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	0,  // 32: tradex.wallet.v1.GetSystemBalancesRequest.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
 	8,  // 33: tradex.wallet.v1.GetSystemBalancesResponse.balances:type_name -> tradex.wallet.v1.SystemBalance
 	39, // 34: tradex.wallet.v1.GetSettlementOutcomesResponse.outcomes:type_name -> tradex.wallet.v1.SettlementOutcome
-	11, // 35: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
-	13, // 36: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
-	15, // 37: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
-	17, // 38: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
-	19, // 39: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
-	21, // 40: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
-	24, // 41: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
-	26, // 42: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
-	28, // 43: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
-	30, // 44: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
-	32, // 45: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
-	34, // 46: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
-	36, // 47: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
-	38, // 48: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
-	12, // 49: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
-	14, // 50: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
-	16, // 51: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
-	18, // 52: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
-	20, // 53: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
-	22, // 54: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
-	25, // 55: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
-	27, // 56: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
-	29, // 57: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
-	31, // 58: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
-	33, // 59: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
-	35, // 60: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
-	37, // 61: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
-	40, // 62: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
-	49, // [49:63] is the sub-list for method output_type
-	35, // [35:49] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	6,  // 35: tradex.wallet.v1.SweepClearingResidualResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
+	8,  // 36: tradex.wallet.v1.SweepClearingResidualResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
+	8,  // 37: tradex.wallet.v1.SweepClearingResidualResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
+	11, // 38: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
+	13, // 39: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
+	15, // 40: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
+	17, // 41: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
+	19, // 42: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
+	21, // 43: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
+	24, // 44: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
+	26, // 45: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
+	28, // 46: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
+	30, // 47: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
+	32, // 48: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
+	34, // 49: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
+	36, // 50: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
+	38, // 51: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
+	41, // 52: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:input_type -> tradex.wallet.v1.SweepClearingResidualRequest
+	12, // 53: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
+	14, // 54: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
+	16, // 55: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
+	18, // 56: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
+	20, // 57: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
+	22, // 58: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
+	25, // 59: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
+	27, // 60: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
+	29, // 61: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
+	31, // 62: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
+	33, // 63: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
+	35, // 64: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
+	37, // 65: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
+	40, // 66: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
+	42, // 67: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:output_type -> tradex.wallet.v1.SweepClearingResidualResponse
+	53, // [53:68] is the sub-list for method output_type
+	38, // [38:53] is the sub-list for method input_type
+	38, // [38:38] is the sub-list for extension type_name
+	38, // [38:38] is the sub-list for extension extendee
+	0,  // [0:38] is the sub-list for field type_name
 }
 
 func init() { file_tradex_wallet_v1_wallet_proto_init() }
@@ -3290,7 +3439,7 @@ func file_tradex_wallet_v1_wallet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_wallet_v1_wallet_proto_rawDesc), len(file_tradex_wallet_v1_wallet_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   36,
+			NumMessages:   38,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

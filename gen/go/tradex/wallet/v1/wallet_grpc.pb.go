@@ -369,6 +369,7 @@ const (
 	WalletInternalService_ContributeInsuranceFund_FullMethodName = "/tradex.wallet.v1.WalletInternalService/ContributeInsuranceFund"
 	WalletInternalService_GetSystemBalances_FullMethodName       = "/tradex.wallet.v1.WalletInternalService/GetSystemBalances"
 	WalletInternalService_GetSettlementOutcomes_FullMethodName   = "/tradex.wallet.v1.WalletInternalService/GetSettlementOutcomes"
+	WalletInternalService_SweepClearingResidual_FullMethodName   = "/tradex.wallet.v1.WalletInternalService/SweepClearingResidual"
 )
 
 // WalletInternalServiceClient is the client API for WalletInternalService service.
@@ -413,6 +414,10 @@ type WalletInternalServiceClient interface {
 	// pay with the part the insurance fund covered. The Funding sealer checks its zero sum on
 	// these, not on what it published.
 	GetSettlementOutcomes(ctx context.Context, in *GetSettlementOutcomesRequest, opts ...grpc.CallOption) (*GetSettlementOutcomesResponse, error)
+	// Moves a sealed funding cycle's rounding residual (payers pay rounded up, receivers get
+	// rounded down, so what stays in CLEARING is >= 0) to the insurance fund: CLEARING ->
+	// INSURANCE_FUND. Idempotent by transfer_id.
+	SweepClearingResidual(ctx context.Context, in *SweepClearingResidualRequest, opts ...grpc.CallOption) (*SweepClearingResidualResponse, error)
 }
 
 type walletInternalServiceClient struct {
@@ -503,6 +508,16 @@ func (c *walletInternalServiceClient) GetSettlementOutcomes(ctx context.Context,
 	return out, nil
 }
 
+func (c *walletInternalServiceClient) SweepClearingResidual(ctx context.Context, in *SweepClearingResidualRequest, opts ...grpc.CallOption) (*SweepClearingResidualResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SweepClearingResidualResponse)
+	err := c.cc.Invoke(ctx, WalletInternalService_SweepClearingResidual_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // WalletInternalServiceServer is the server API for WalletInternalService service.
 // All implementations must embed UnimplementedWalletInternalServiceServer
 // for forward compatibility.
@@ -545,6 +560,10 @@ type WalletInternalServiceServer interface {
 	// pay with the part the insurance fund covered. The Funding sealer checks its zero sum on
 	// these, not on what it published.
 	GetSettlementOutcomes(context.Context, *GetSettlementOutcomesRequest) (*GetSettlementOutcomesResponse, error)
+	// Moves a sealed funding cycle's rounding residual (payers pay rounded up, receivers get
+	// rounded down, so what stays in CLEARING is >= 0) to the insurance fund: CLEARING ->
+	// INSURANCE_FUND. Idempotent by transfer_id.
+	SweepClearingResidual(context.Context, *SweepClearingResidualRequest) (*SweepClearingResidualResponse, error)
 	mustEmbedUnimplementedWalletInternalServiceServer()
 }
 
@@ -578,6 +597,9 @@ func (UnimplementedWalletInternalServiceServer) GetSystemBalances(context.Contex
 }
 func (UnimplementedWalletInternalServiceServer) GetSettlementOutcomes(context.Context, *GetSettlementOutcomesRequest) (*GetSettlementOutcomesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method GetSettlementOutcomes not implemented")
+}
+func (UnimplementedWalletInternalServiceServer) SweepClearingResidual(context.Context, *SweepClearingResidualRequest) (*SweepClearingResidualResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SweepClearingResidual not implemented")
 }
 func (UnimplementedWalletInternalServiceServer) mustEmbedUnimplementedWalletInternalServiceServer() {}
 func (UnimplementedWalletInternalServiceServer) testEmbeddedByValue()                               {}
@@ -744,6 +766,24 @@ func _WalletInternalService_GetSettlementOutcomes_Handler(srv interface{}, ctx c
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WalletInternalService_SweepClearingResidual_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SweepClearingResidualRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WalletInternalServiceServer).SweepClearingResidual(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WalletInternalService_SweepClearingResidual_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WalletInternalServiceServer).SweepClearingResidual(ctx, req.(*SweepClearingResidualRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // WalletInternalService_ServiceDesc is the grpc.ServiceDesc for WalletInternalService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -782,6 +822,10 @@ var WalletInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetSettlementOutcomes",
 			Handler:    _WalletInternalService_GetSettlementOutcomes_Handler,
+		},
+		{
+			MethodName: "SweepClearingResidual",
+			Handler:    _WalletInternalService_SweepClearingResidual_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

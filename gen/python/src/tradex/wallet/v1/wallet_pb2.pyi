@@ -507,3 +507,25 @@ class GetSettlementOutcomesResponse(_message.Message):
     OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     outcomes: _containers.RepeatedCompositeFieldContainer[SettlementOutcome]
     def __init__(self, outcomes: _Optional[_Iterable[_Union[SettlementOutcome, _Mapping]]] = ...) -> None: ...
+
+class SweepClearingResidualRequest(_message.Message):
+    __slots__ = ("transfer_id", "reference_id", "asset", "amount")
+    TRANSFER_ID_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    transfer_id: str
+    reference_id: str
+    asset: str
+    amount: str
+    def __init__(self, transfer_id: _Optional[str] = ..., reference_id: _Optional[str] = ..., asset: _Optional[str] = ..., amount: _Optional[str] = ...) -> None: ...
+
+class SweepClearingResidualResponse(_message.Message):
+    __slots__ = ("journal_entry", "insurance_fund", "clearing")
+    JOURNAL_ENTRY_FIELD_NUMBER: _ClassVar[int]
+    INSURANCE_FUND_FIELD_NUMBER: _ClassVar[int]
+    CLEARING_FIELD_NUMBER: _ClassVar[int]
+    journal_entry: JournalEntry
+    insurance_fund: SystemBalance
+    clearing: SystemBalance
+    def __init__(self, journal_entry: _Optional[_Union[JournalEntry, _Mapping]] = ..., insurance_fund: _Optional[_Union[SystemBalance, _Mapping]] = ..., clearing: _Optional[_Union[SystemBalance, _Mapping]] = ...) -> None: ...

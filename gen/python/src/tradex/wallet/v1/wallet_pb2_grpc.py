@@ -396,6 +396,11 @@ class WalletInternalServiceStub:
                 request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.SerializeToString,
                 response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.FromString,
                 _registered_method=True)
+        self.SweepClearingResidual = channel.unary_unary(
+                '/tradex.wallet.v1.WalletInternalService/SweepClearingResidual',
+                request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualRequest.SerializeToString,
+                response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualResponse.FromString,
+                _registered_method=True)
 
 
 class WalletInternalServiceServicer:
@@ -478,6 +483,15 @@ class WalletInternalServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SweepClearingResidual(self, request, context):
+        """Moves a sealed funding cycle's rounding residual (payers pay rounded up, receivers get
+        rounded down, so what stays in CLEARING is >= 0) to the insurance fund: CLEARING ->
+        INSURANCE_FUND. Idempotent by transfer_id.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletInternalServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -520,6 +534,11 @@ def add_WalletInternalServiceServicer_to_server(servicer, server):
                     servicer.GetSettlementOutcomes,
                     request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.FromString,
                     response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.SerializeToString,
+            ),
+            'SweepClearingResidual': grpc.unary_unary_rpc_method_handler(
+                    servicer.SweepClearingResidual,
+                    request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualRequest.FromString,
+                    response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -741,6 +760,33 @@ class WalletInternalService:
             '/tradex.wallet.v1.WalletInternalService/GetSettlementOutcomes',
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesRequest.SerializeToString,
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.GetSettlementOutcomesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SweepClearingResidual(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.wallet.v1.WalletInternalService/SweepClearingResidual',
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualRequest.SerializeToString,
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.SweepClearingResidualResponse.FromString,
             options,
             channel_credentials,
             insecure,
