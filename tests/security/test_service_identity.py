@@ -157,3 +157,41 @@ def test_service_ports_listen_on_loopback_only(exchange):
 def _loopback(ip: str) -> bool:
     address = ipaddress.ip_address(ip)
     return (getattr(address, "ipv4_mapped", None) or address).is_loopback
+
+
+def _public_methods_needing_a_token(exchange) -> list[tuple[str, str, object]]:
+    found, seen = [], set()
+    pool = descriptor_pool.Default()
+    for definition in exchange.service_defs:
+        running = exchange.stack.services.get(definition.name)
+        if running is None:
+            continue
+        for entry in definition.grpc_services:
+            service_name, _, only = entry.partition("/")
+            for method in pool.FindServiceByName(service_name).methods:
+                full = f"/{service_name}/{method.name}"
+                rule = access_rule_for(full)
+                if (only and method.name != only) or full in seen or rule.internal or rule.anonymous \
+                        or method.server_streaming:
+                    continue
+                seen.add(full)
+                found.append((running.address, full, method))
+    return found
+
+
+def test_the_forged_token_corpus_is_refused_at_every_service_port(exchange, internal_methods):
+    """Straight at each service, as a mesh peer (even as Envoy), so only the token is on trial:
+    every public method that needs a token answers UNAUTHENTICATED to every forgery."""
+    from tests.e2e.test_auth_flows import _forged_tokens
+
+    forged = _forged_tokens(exchange, "someone")
+    methods = _public_methods_needing_a_token(exchange)
+    assert len({address for address, _, _ in methods}) >= 6  # auth, user, wallet, order, position, risk...
+    for identity in ("ops", "envoy"):
+        files = exchange.stack.pki.issue(identity)
+        credentials = _credentials(files.ca.read_bytes(), files.cert.read_bytes(), files.key.read_bytes())
+        for address, full, method in methods:
+            with grpc.secure_channel(address, credentials) as channel:
+                for case, token in forged.items():
+                    code = _invoke(channel, full, method, metadata=[("authorization", f"Bearer {token}")])
+                    assert code == grpc.StatusCode.UNAUTHENTICATED, (identity, full, case, code)
