@@ -124,6 +124,7 @@ with warnings.catch_warnings():
         GrpcJsonTranscoderPrintOptions,
         GrpcJsonTranscoderRequestValidationOptions,
     )
+    from envoy_data_plane.envoy.extensions.filters.http.grpc_web.v3 import GrpcWeb
     from envoy_data_plane.envoy.extensions.filters.http.health_check.v3 import HealthCheck
     from envoy_data_plane.envoy.extensions.filters.http.jwt_authn.v3 import (
         JwtAuthentication,
@@ -181,6 +182,8 @@ DEFAULT_MAX_REQUEST_BYTES = 1 << 20
 DEFAULT_MAX_CONNECTIONS = 10_000
 
 HEALTH_CHECK_FILTER = "envoy.filters.http.health_check"
+# gRPC-Web (browsers, and Node without HTTP/2 trailers) becomes plain gRPC before anything else.
+GRPC_WEB_FILTER = "envoy.filters.http.grpc_web"
 TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
 # Ahead of the transcoder: lists a JSON body's top-level keys for the service's unknown-field check
 # (gateway/json_fields_lua.py, services/platform/json_fields.py).
@@ -563,6 +566,7 @@ def _http_filters(
         )
     ]
     if services:
+        filters.append(_http_filter(GRPC_WEB_FILTER, GrpcWeb()))
         filters.append(_http_filter(JSON_FIELDS_FILTER, Lua(default_source_code=DataSource(inline_string=JSON_FIELDS_LUA))))
         filters.append(
             _http_filter(

@@ -189,6 +189,7 @@ def test_filter_order_and_settings(jwt_settings: JwtSettings) -> None:
     filters = http_filters(config)
     assert list(filters) == [
         ec.HEALTH_CHECK_FILTER,
+        ec.GRPC_WEB_FILTER,
         ec.JSON_FIELDS_FILTER,
         ec.TRANSCODER_FILTER,
         ec.JWT_FILTER,
