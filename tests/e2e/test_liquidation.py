@@ -213,6 +213,12 @@ def _fund_rpc(stub) -> bool:
         return False
 
 
+def positions_of(exchange, token: str) -> list[dict]:
+    response = call(exchange.http_url, "GET", "/v1/positions", token=token)
+    assert response.status == 200, response.body
+    return response.body.get("positions", [])
+
+
 def open_positions(exchange, symbol: str) -> dict[str, D]:
     return {u: s for u, s in sql(exchange, "select user_id, size from position.positions where symbol = %s "
                                            "and size <> 0", symbol)}
@@ -235,6 +241,15 @@ def test_thin_book_gap_move_deleverages_the_top_ranked_opposite_position_only(ex
         wait_for(lambda u=user_id: sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
                                        u, symbol))
     fund_before = fund(exchange)
+    # ADL queue at mark 95 (no breach yet): top +5% x 95/10 = 0.475 first, low +5% x 95/50 = 0.095.
+    publish_mark(exchange, symbol, "95")
+
+    def queue(token: str) -> tuple:
+        found = [p for p in positions_of(exchange, token) if p.get("mark_price") == "95"]
+        return found and (found[0]["adl_score"], found[0]["adl_queue_position"])
+
+    assert wait_for(lambda: queue(top_token)) == ("0.475", 1)
+    assert wait_for(lambda: queue(low_token)) == ("0.095", 2)
 
     # The book has no bid at all: the IOC at the bankruptcy price cannot fill.
     publish_mark(exchange, symbol, "90")

@@ -75,6 +75,18 @@ async def user_positions(conn: AsyncConnection, user_id: str, symbol: str = "",
     return [_state(row) for row in await conn.execute(query.order_by(positions.c.symbol))]
 
 
+async def symbol_positions(conn: AsyncConnection, symbols: list[str]) -> dict[str, list[PositionState]]:
+    """Every open position of these symbols (the ADL queue of each)."""
+    if not symbols:
+        return {}
+    found: dict[str, list[PositionState]] = {}
+    rows = await conn.execute(sa.select(positions).where(positions.c.symbol.in_(symbols), positions.c.size != 0))
+    for row in rows:
+        state = _state(row)
+        found.setdefault(state.symbol, []).append(state)
+    return found
+
+
 async def upsert_mark(conn: AsyncConnection, symbol: str, price: Decimal, at_unix_ms: int) -> None:
     statement = insert(marks).values(symbol=symbol, mark_price=price, at_unix_ms=at_unix_ms)
     await conn.execute(statement.on_conflict_do_update(

@@ -9,6 +9,7 @@ from tradex.position.v1 import position_pb2 as pb
 from tradex.position.v1 import position_pb2_grpc
 
 from services.platform.auth import require_principal
+from services.platform.decimals import format_decimal
 from services.platform.errors import InvalidArgument
 from services.position.api.mappers import position_to_pb
 from services.position.app.use_cases import PositionUseCases
@@ -35,7 +36,13 @@ class PositionServicer(position_pb2_grpc.PositionServiceServicer):
     async def ListPositions(self, request: pb.ListPositionsRequest, context) -> pb.ListPositionsResponse:
         caller = require_principal()
         valued = await self._use_cases.list_positions(caller.subject, request.symbol)
-        return pb.ListPositionsResponse(positions=[position_to_pb(v.state, v.valuation) for v in valued])
+        found = []
+        for v in valued:
+            message = position_to_pb(v.state, v.valuation)
+            if v.adl is not None:
+                message.adl_score, message.adl_queue_position = format_decimal(v.adl[0]), v.adl[1]
+            found.append(message)
+        return pb.ListPositionsResponse(positions=found)
 
     async def ListPositionsBySymbol(self, request: pb.ListPositionsBySymbolRequest,
                                     context) -> pb.ListPositionsBySymbolResponse:

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.platform.ids import now_ms
 from services.position.adapters import publisher, store
 from services.position.adapters.instruments import InstrumentDirectory
+from services.position.domain.adl import adl_score, queue_position
 from services.position.domain.model import (
     Fill,
     PositionState,
@@ -72,6 +73,8 @@ class FundingPayment:
 class ValuedPosition:
     state: PositionState
     valuation: Valuation
+    # (score, 1-based queue position) in the symbol's ADL queue; None without a mark.
+    adl: tuple[Decimal, int] | None = None
 
 
 @dataclass
@@ -140,7 +143,19 @@ class PositionUseCases:
 
     async def list_positions(self, user_id: str, symbol: str = "") -> list[ValuedPosition]:
         async with self.engine.connect() as conn:
-            return await self._valued(conn, await store.user_positions(conn, user_id, symbol))
+            valued = await self._valued(conn, await store.user_positions(conn, user_id, symbol))
+            others = await store.symbol_positions(conn, sorted({v.state.symbol for v in valued
+                                                                if v.valuation.mark_price is not None}))
+        ranked = []
+        for v in valued:
+            mark = v.valuation.mark_price
+            if mark is None:
+                ranked.append(v)
+                continue
+            peers = others.get(v.state.symbol, [])
+            ranked.append(ValuedPosition(v.state, v.valuation,
+                                         (adl_score(v.state, mark), queue_position(v.state, peers, mark))))
+        return ranked
 
     async def positions_as_of(self, symbol: str, as_of_unix_ms: int) -> tuple[list[PositionState], int, int]:
         """Every non-flat position of a symbol replayed from the ledger up to as_of (0: now), ordered by

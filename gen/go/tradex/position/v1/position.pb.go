@@ -68,8 +68,15 @@ type Position struct {
 	// False when no mark price has been received for the symbol yet: mark_price, notional,
 	// unrealized_pnl and maintenance_margin are then empty rather than invented.
 	MarkPriceAvailable bool `protobuf:"varint,20,opt,name=mark_price_available,json=markPriceAvailable,proto3" json:"mark_price_available,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// ListPositions only: the auto-deleveraging score, PnL% x effective leverage at the mark
+	// ((mark - entry) / entry, negated for SHORT, times mark * size / margin; services/settlement/
+	// README.md), and this position's place in its symbol's ADL queue among the positions of the
+	// same side (1 = deleveraged first when an opposite liquidation cannot be filled). Empty / 0
+	// without a mark.
+	AdlScore         string `protobuf:"bytes,21,opt,name=adl_score,json=adlScore,proto3" json:"adl_score,omitempty"`
+	AdlQueuePosition int32  `protobuf:"varint,22,opt,name=adl_queue_position,json=adlQueuePosition,proto3" json:"adl_queue_position,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Position) Reset() {
@@ -240,6 +247,20 @@ func (x *Position) GetMarkPriceAvailable() bool {
 		return x.MarkPriceAvailable
 	}
 	return false
+}
+
+func (x *Position) GetAdlScore() string {
+	if x != nil {
+		return x.AdlScore
+	}
+	return ""
+}
+
+func (x *Position) GetAdlQueuePosition() int32 {
+	if x != nil {
+		return x.AdlQueuePosition
+	}
+	return 0
 }
 
 type ListPositionsRequest struct {
@@ -480,7 +501,7 @@ var File_tradex_position_v1_position_proto protoreflect.FileDescriptor
 
 const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\n" +
-	"!tradex/position/v1/position.proto\x12\x12tradex.position.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\"\xcf\x05\n" +
+	"!tradex/position/v1/position.proto\x12\x12tradex.position.v1\x1a\x1cgoogle/api/annotations.proto\x1a\x1fgoogle/api/field_behavior.proto\x1a\x1dtradex/common/v1/access.proto\x1a tradex/common/v1/positions.proto\"\x9a\x06\n" +
 	"\bPosition\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x16\n" +
 	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x14\n" +
@@ -504,7 +525,9 @@ const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\x12maintenance_margin\x18\x11 \x01(\tR\x11maintenanceMargin\x12>\n" +
 	"\x1bestimated_liquidation_price\x18\x12 \x01(\tR\x19estimatedLiquidationPrice\x12\x1a\n" +
 	"\bleverage\x18\x13 \x01(\tR\bleverage\x120\n" +
-	"\x14mark_price_available\x18\x14 \x01(\bR\x12markPriceAvailable\".\n" +
+	"\x14mark_price_available\x18\x14 \x01(\bR\x12markPriceAvailable\x12\x1b\n" +
+	"\tadl_score\x18\x15 \x01(\tR\badlScore\x12,\n" +
+	"\x12adl_queue_position\x18\x16 \x01(\x05R\x10adlQueuePosition\".\n" +
 	"\x14ListPositionsRequest\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\"S\n" +
 	"\x15ListPositionsResponse\x12:\n" +

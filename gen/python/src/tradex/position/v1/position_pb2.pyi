@@ -11,7 +11,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Position(_message.Message):
-    __slots__ = ("user_id", "symbol", "asset", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "realized_pnl", "funding", "margin", "effective_leverage", "opened_at_unix_ms", "updated_at_unix_ms", "version", "maintenance_margin", "estimated_liquidation_price", "leverage", "mark_price_available")
+    __slots__ = ("user_id", "symbol", "asset", "side", "size", "entry_price", "mark_price", "notional", "unrealized_pnl", "realized_pnl", "funding", "margin", "effective_leverage", "opened_at_unix_ms", "updated_at_unix_ms", "version", "maintenance_margin", "estimated_liquidation_price", "leverage", "mark_price_available", "adl_score", "adl_queue_position")
     USER_ID_FIELD_NUMBER: _ClassVar[int]
     SYMBOL_FIELD_NUMBER: _ClassVar[int]
     ASSET_FIELD_NUMBER: _ClassVar[int]
@@ -32,6 +32,8 @@ class Position(_message.Message):
     ESTIMATED_LIQUIDATION_PRICE_FIELD_NUMBER: _ClassVar[int]
     LEVERAGE_FIELD_NUMBER: _ClassVar[int]
     MARK_PRICE_AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    ADL_SCORE_FIELD_NUMBER: _ClassVar[int]
+    ADL_QUEUE_POSITION_FIELD_NUMBER: _ClassVar[int]
     user_id: str
     symbol: str
     asset: str
@@ -52,7 +54,9 @@ class Position(_message.Message):
     estimated_liquidation_price: str
     leverage: str
     mark_price_available: bool
-    def __init__(self, user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., size: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., notional: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., funding: _Optional[str] = ..., margin: _Optional[str] = ..., effective_leverage: _Optional[str] = ..., opened_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., version: _Optional[int] = ..., maintenance_margin: _Optional[str] = ..., estimated_liquidation_price: _Optional[str] = ..., leverage: _Optional[str] = ..., mark_price_available: _Optional[bool] = ...) -> None: ...
+    adl_score: str
+    adl_queue_position: int
+    def __init__(self, user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., size: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., notional: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., funding: _Optional[str] = ..., margin: _Optional[str] = ..., effective_leverage: _Optional[str] = ..., opened_at_unix_ms: _Optional[int] = ..., updated_at_unix_ms: _Optional[int] = ..., version: _Optional[int] = ..., maintenance_margin: _Optional[str] = ..., estimated_liquidation_price: _Optional[str] = ..., leverage: _Optional[str] = ..., mark_price_available: _Optional[bool] = ..., adl_score: _Optional[str] = ..., adl_queue_position: _Optional[int] = ...) -> None: ...
 
 class ListPositionsRequest(_message.Message):
     __slots__ = ("symbol",)
