@@ -37,6 +37,10 @@ class _AsyncTransport:
         self.retry_policy = retry
         self._refreshing: asyncio.Lock | None = None
 
+    def _metadata(self, method: str) -> list[tuple[str, str]]:
+        # Refresh is anonymous: an expiring access token is not sent with it.
+        return [] if method == REFRESH else self.session.metadata()
+
     def _callable(self, method: str, streaming: bool = False):
         make = self.channel.unary_stream if streaming else self.channel.unary_unary
         return make(method, request_serializer=lambda m: m.SerializeToString(),
@@ -48,7 +52,7 @@ class _AsyncTransport:
         policy, started, attempt = self.retry_policy, time.monotonic(), 0
         while True:
             try:
-                return await self._callable(method)(request, timeout=self.timeout_s, metadata=self.session.metadata())
+                return await self._callable(method)(request, timeout=self.timeout_s, metadata=self._metadata(method))
             except grpc.aio.AioRpcError as error:
                 typed = from_rpc_error(error, method)
                 if not (retry and policy.should_retry(typed, attempt, started)):

@@ -43,6 +43,10 @@ class _SyncTransport:
         self.timeout_s = timeout_s
         self.retry_policy = retry
 
+    def _metadata(self, method: str) -> list[tuple[str, str]]:
+        # Refresh is anonymous: an expiring access token is not sent with it.
+        return [] if method == REFRESH else self.session.metadata()
+
     def _callable(self, method: str, streaming: bool = False):
         make = self.channel.unary_stream if streaming else self.channel.unary_unary
         return make(method, request_serializer=lambda m: m.SerializeToString(),
@@ -54,7 +58,7 @@ class _SyncTransport:
         policy, started, attempt = self.retry_policy, time.monotonic(), 0
         while True:
             try:
-                return self._callable(method)(request, timeout=self.timeout_s, metadata=self.session.metadata())
+                return self._callable(method)(request, timeout=self.timeout_s, metadata=self._metadata(method))
             except grpc.RpcError as error:
                 typed = from_rpc_error(error, method)
                 if not (retry and policy.should_retry(typed, attempt, started)):

@@ -44,7 +44,7 @@ DECIMAL_FIELDS = frozenset({
     "volume_24h", "wallet_balance", "weight", "reference_price", "insurance_fund_delta", "price_improvement",
     "residual_to_fund", "trigger_equity", "trigger_index_price", "trigger_maintenance_margin",
     "trigger_margin_ratio", "trigger_mark_price", "trigger_quantity", "wallet_available", "wallet_locked",
-    "wallet_position_margin",
+    "wallet_position_margin", "adl_score",
 })
 
 TEXT_FIELDS = frozenset({

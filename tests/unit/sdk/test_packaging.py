@@ -3,6 +3,7 @@ and the README, and depend only on tradex-proto, grpcio and protobuf. (Installin
 a clean venv is checked by hand; it needs the package index for grpcio and protobuf.)"""
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -17,7 +18,9 @@ SDK = Path(__file__).resolve().parents[3] / "sdk"
 
 def test_wheel_and_sdist(tmp_path):
     pytest.importorskip("build")
-    built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(SDK)],
+    source = tmp_path / "sdk"  # a copy: building leaves build/ and *.egg-info beside the sources
+    shutil.copytree(SDK, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
+    built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(source)],
                            capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-2000:]
     [wheel] = tmp_path.glob("tradex_sdk-*.whl")
