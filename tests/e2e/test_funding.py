@@ -274,6 +274,46 @@ def test_a_bankrupt_payers_shortfall_is_covered_by_the_insurance_fund_and_the_cy
                cycle_id, buyer) == [(0,)]
 
 
+def test_stale_prices_never_open_a_cycle(exchange, admins):
+    """Prices older than FUNDING_MAX_PRICE_AGE_S (here 1 ms, so every answer is too old): the
+    boundary passes, no cycle is opened, and the service raises an alarm instead."""
+    symbol = priced(exchange, admins)
+    restart_funding(exchange, fast_env(symbol, FUNDING_MAX_PRICE_AGE_S="0.001"))
+    boundary = next_boundary()
+    sleep_until(boundary + GRACE_S * 1000 + 1000)
+    assert sql(exchange, "select count(*) from funding.funding_cycles where symbol = %s", symbol) == [(0,)]
+    log_text = exchange.stack.services["funding"].process.log_path.read_text(errors="replace")
+    assert "ALARM funding" in log_text and "cycle not opened" in log_text
+
+
+def test_an_admin_seals_a_cycle_under_review_with_who_and_why(exchange, admins):
+    cycle_id = "ADMINSEAL-USDT-PERP:1000"
+    sql(exchange, "insert into funding.funding_cycles (cycle_id, symbol, cycle_ts_unix_ms, asset, rate, mark_price, "
+                  "index_price, prices_at_unix_ms, status, review_reason, created_at_unix_ms, updated_at_unix_ms) "
+                  "values (%s, 'ADMINSEAL-USDT-PERP', 1000, 'USDT', 0.0001, 100, 100, 1000, 'NEEDS_REVIEW', "
+                  "'1 settlement(s) in DEAD_LETTER', 1, 1) on conflict do nothing returning cycle_id", cycle_id)
+    path = f"/internal/funding/cycles/{cycle_id}/seal"
+    _, trader = funded_user(exchange, "1")
+    assert call(exchange.http_url, "POST", path, {"reason": "x"}, token=trader).status == 403
+    assert call(exchange.http_url, "POST", path, {"reason": ""}, token=admins["checker"]["token"]).status == 400
+    listed = call(exchange.http_url, "GET", "/internal/funding/cycles?status=FUNDING_CYCLE_STATUS_NEEDS_REVIEW",
+                  token=admins["checker"]["token"])
+    assert listed.status == 200 and cycle_id in [c["cycle_id"] for c in listed.body["cycles"]]
+    sealed_now = call(exchange.http_url, "POST", path, {"reason": "DLQ row repaired by hand, ticket 42"},
+                      token=admins["checker"]["token"])
+    assert sealed_now.status == 200, sealed_now.body
+    c = sealed_now.body["cycle"]
+    assert (c["status"], c["manually_sealed"], c["seal_reason"]) == (
+        "FUNDING_CYCLE_STATUS_SEALED", True, "DLQ row repaired by hand, ticket 42")
+    assert c["sealed_by"]
+    [(actor, reason, previous)] = sql(exchange, "select actor, reason, previous_status from funding.funding_audit "
+                                                "where cycle_id = %s", cycle_id)
+    assert (actor, reason, previous) == (c["sealed_by"], "DLQ row repaired by hand, ticket 42", "NEEDS_REVIEW")
+    again = call(exchange.http_url, "POST", path, {"reason": "again"}, token=admins["checker"]["token"])
+    assert again.status == 200 and again.body["cycle"]["seal_reason"] == "DLQ row repaired by hand, ticket 42"
+    assert sql(exchange, "select count(*) from funding.funding_audit where cycle_id = %s", cycle_id) == [(1,)]
+
+
 def pending(exchange, cycle_id: str) -> int:
     return sql(exchange, "select count(*) from funding.funding_settlements where cycle_id = %s and "
                          "status = 'PENDING'", cycle_id)[0][0]
