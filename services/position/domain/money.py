@@ -1,5 +1,6 @@
 """The position's money arithmetic. Pure, Decimal only; every figure Position publishes comes from
-here (one formula, one place).
+here, on the formulas of services/platform/money.py (one formula, one place, shared with Risk's
+locks and Order's records).
 
 Results are cut to 18 fractional digits (NUMERIC(38,18)) by truncation toward zero, which is
 symmetric (cut(-x) = -cut(x)): the buyer's and the seller's cost of one fill are exact opposites,
@@ -7,54 +8,18 @@ so realized PnL over all users of a symbol sums to exactly zero once everyone is
 """
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal, localcontext
+from decimal import Decimal
 
-ZERO = Decimal(0)
-_QUANTUM = Decimal("1e-18")
-_PRECISION = 80
+from services.platform.money import ZERO, cut, divide, exact_mul, fill_fee, fill_margin, mul
 
-
-def cut(value: Decimal) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return value.quantize(_QUANTUM, rounding=ROUND_DOWN)
-
-
-def mul(a: Decimal, b: Decimal) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return cut(a * b)
+__all__ = ["ZERO", "cut", "mul", "share", "fill_margin", "fill_fee", "divide", "fmt"]
 
 
 def share(total: Decimal, part: Decimal, whole: Decimal) -> Decimal:
     """total * part / whole, cut; exactly `total` when part == whole (a full close frees all)."""
     if part == whole:
         return total
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return cut(total * part / whole)
-
-
-def fill_margin(price: Decimal, quantity: Decimal, leverage: Decimal) -> Decimal:
-    """Position margin an opening fill needs: price * quantity / leverage (the Wallet's contract)."""
-    if leverage <= 0:
-        return ZERO
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return cut(price * quantity / leverage)
-
-
-def fill_fee(price: Decimal, quantity: Decimal, rate: Decimal) -> Decimal:
-    """Signed: a negative maker rate is a rebate."""
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return cut(price * quantity * rate)
-
-
-def divide(a: Decimal, b: Decimal) -> Decimal:
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        return cut(a / b)
+    return divide(exact_mul(total, part), whole)
 
 
 def fmt(value: Decimal) -> str:

@@ -1,4 +1,5 @@
-"""The money formulas of a pre-trade check. Pure, Decimal only.
+"""The money formulas of a pre-trade check (the lock parts come from services/platform/money.py,
+shared with Order and Position). Pure, Decimal only.
 
 For an order of quantity q at price P (the limit price, or the protection price of a MARKET
 order: the worst price it may fill at) with leverage L, in the instrument's quote asset:
@@ -25,27 +26,22 @@ from __future__ import annotations
 import decimal
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
+from services.platform.money import LOCK_QUANTUM, ceil_lock, exact_notional, fee_reserve, initial_margin
 from services.risk.domain.orders import Side
 
-MONEY_QUANTUM = Decimal("0.00000001")
-# Plenty for NUMERIC(38,18) operands: no product or quotient here is rounded by the context.
-_CONTEXT = decimal.Context(prec=60)
+__all__ = ["MONEY_QUANTUM", "notional", "ceil_money", "initial_margin", "fee_reserve", "band_limits",
+           "inside_band", "protection_price"]
+
+MONEY_QUANTUM = LOCK_QUANTUM
+_CONTEXT = decimal.Context(prec=60)  # band arithmetic only; the money formulas are shared
 
 
 def notional(price: Decimal, quantity: Decimal) -> Decimal:
-    return _CONTEXT.multiply(price, quantity)
+    return exact_notional(price, quantity)
 
 
 def ceil_money(value: Decimal) -> Decimal:
-    return value.quantize(MONEY_QUANTUM, rounding=ROUND_CEILING, context=_CONTEXT)
-
-
-def initial_margin(order_notional: Decimal, leverage: Decimal) -> Decimal:
-    return ceil_money(_CONTEXT.divide(order_notional, leverage))
-
-
-def fee_reserve(order_notional: Decimal, taker_fee_rate: Decimal) -> Decimal:
-    return ceil_money(_CONTEXT.multiply(order_notional, max(taker_fee_rate, Decimal(0))))
+    return ceil_lock(value)
 
 
 def band_limits(reference: Decimal, band_rate: Decimal) -> tuple[Decimal, Decimal]:
