@@ -436,6 +436,34 @@ def _openapi_route(openapi_path: str | os.PathLike[str]) -> Route:
     )
 
 
+OPENAPI_DOCS_PATH = "/docs"
+# A page that renders /openapi.json with Redoc (the browser loads Redoc from its CDN).
+OPENAPI_DOCS_HTML = """<!doctype html>
+<html><head><meta charset="utf-8"><title>TradeX API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><redoc spec-url="/openapi.json"></redoc>
+<script src="https://cdn.redoc.ly/redoc/v2.5.0/bundles/redoc.standalone.js"></script>
+<noscript>The OpenAPI description is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+</body></html>
+"""
+
+
+def _docs_route() -> Route:
+    """GET /docs: a page rendering the OpenAPI description."""
+    return Route(
+        name="openapi-docs",
+        match=RouteMatch(path=OPENAPI_DOCS_PATH,
+                         headers=[HeaderMatcher(name=":method", string_match=StringMatcher(exact="GET"))]),
+        direct_response=DirectResponseAction(status=200, body=DataSource(inline_string=OPENAPI_DOCS_HTML)),
+        response_headers_to_add=[HeaderValueOption(header=HeaderValue(key="content-type",
+                                                                      value="text/html; charset=utf-8"))],
+        typed_per_filter_config={
+            TRANSCODER_FILTER: AnyProto.pack(FilterConfig(disabled=True)),
+            JWT_FILTER: AnyProto.pack(PerRouteConfig(disabled=True)),
+        },
+    )
+
+
 # The gRPC code written in the JSON body of a local reply (one Envoy makes itself: no route, JWT
 # refused, body too large...), so that REST clients get the same {"code","message","details"} shape
 # as the transcoder gives for errors of the services. Codes follow google.rpc's HTTP mapping.
@@ -630,7 +658,8 @@ def build_bootstrap(
     """The Envoy v3 bootstrap as a JSON-ready dict.
 
     ``openapi_path`` (the generated OpenAPI description, tradex_proto.OPENAPI_PATH) is served
-    as ``GET /openapi.json`` by Envoy itself (a direct response), when given.
+    as ``GET /openapi.json`` by Envoy itself (a direct response), with a page rendering it at
+    ``GET /docs``, when given.
 
     ``upstreams`` maps a gRPC service full name to its ``host:port``; only those services are
     routed and transcoded. Raises ``KeyError`` for a service missing from the descriptor set.
@@ -653,7 +682,7 @@ def build_bootstrap(
     virtual_host = VirtualHost(
         name="tradex",
         domains=["*"],
-        routes=([_openapi_route(openapi_path)] if openapi_path else [])
+        routes=([_openapi_route(openapi_path), _docs_route()] if openapi_path else [])
         + [_route(r, unary_timeout_s, method_clusters.get(r.path)) for r in routes],
     )
     hcm = HttpConnectionManager(

@@ -36,6 +36,8 @@ def _up(args: argparse.Namespace) -> int:
 TradeX is up.
   REST (Envoy, JSON transcoding)  {exchange.http_url}      e.g. curl {exchange.http_url}/v1/instruments
   gRPC (Envoy, same port)         {exchange.grpc_target}  e.g. grpcurl -plaintext -protoset gen/python/src/tradex_proto/descriptor_set.binpb {exchange.grpc_target} list
+  gRPC-Web (Envoy, same port)     {exchange.http_url}      e.g. node examples/ts/build/examples/ts/trader.js {exchange.http_url}
+  OpenAPI                         {exchange.http_url}/openapi.json   (rendered at {exchange.http_url}/docs)
   services (direct, for grpcurl with reflection):
 {services}
   data and logs                   {exchange.root}  (logs/<process>.log)
