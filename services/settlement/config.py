@@ -22,7 +22,7 @@ class SettlementSettings:
     @classmethod
     def from_env(cls) -> SettlementSettings:
         return cls(order_addr=env_str("ORDER_ADDR", "127.0.0.1:50055"),
-                   wallet_addr=env_str("WALLET_ADDR", "127.0.0.1:50054"),
+                   wallet_addr=env_str("WALLET_ADDR", "127.0.0.1:50053"),
                    position_addr=env_str("POSITION_ADDR", "127.0.0.1:50057"),
                    metadata_addr=env_str("METADATA_ADDR", "127.0.0.1:50051"),
                    lock_wait_s=env_float_seconds("SETTLEMENT_LOCK_WAIT_S", 10.0),

@@ -172,3 +172,24 @@ async def liquidation_of_order(conn: AsyncConnection, order_id: str) -> str | No
     row = (await conn.execute(sa.select(records.c.liquidation_id).where(
         records.c.liquidation_order_id == order_id))).first()
     return row.liquidation_id if row else None
+
+
+_WORKER_LOCK = "SELECT pg_try_advisory_lock(hashtext('settlement.worker'))"
+
+
+async def try_worker_lock(conn: AsyncConnection) -> bool:
+    result = bool(await conn.scalar(sa.text(_WORKER_LOCK)))
+    await conn.commit()
+    return result
+
+
+async def worker_unlock(conn: AsyncConnection) -> None:
+    await conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext('settlement.worker'))"))
+    await conn.commit()
+
+
+async def save_working(conn: AsyncConnection, record_id: str, working: dict, at: int) -> None:
+    """The first working saved stays: a repeated pricing never changes the order's price."""
+    await conn.execute(records.update().where(
+        records.c.record_id == record_id, records.c.status == "INITIATED", records.c.working.is_(None)).values(
+        working=working, updated_at_unix_ms=at))

@@ -90,6 +90,17 @@ class Liquidations:
                 self._wake.clear()
 
     async def pass_once(self) -> bool:
+        # One worker at a time across replicas: the steps call other services between their
+        # reads and their guarded commits, so two workers on one record could price it twice.
+        async with self._engine.connect() as lock_conn:
+            if not await store.try_worker_lock(lock_conn):
+                return False
+            try:
+                return await self._pass()
+            finally:
+                await store.worker_unlock(lock_conn)
+
+    async def _pass(self) -> bool:
         async with self._engine.connect() as conn:
             open_records = await store.next_open_per_user(conn)
         progressed = False
@@ -164,10 +175,10 @@ class Liquidations:
         if working is None:
             working = await self.compute_working(record)
             async with self._engine.begin() as conn:
-                if not await store.update_record(conn, record.record_id, "INITIATED", working=working,
-                                                 updated_at_unix_ms=now_ms()):
-                    return True
+                await store.save_working(conn, record.record_id, working, now_ms())
                 current = await store.get_record(conn, record.record_id)
+            if current is None or current.status != "INITIATED" or current.working is None:
+                return True
             working = current.working
         if _d(working["size"]) == 0:
             # Nothing left to close (the position went flat before the liquidation ran).
