@@ -28,6 +28,8 @@ from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
 
+# A request waiting on another request's placement row gives up after this (ABORTED: retry).
+LOCK_TIMEOUT_MS = 10_000
 SERVICE_NAMES = [order_pb2.DESCRIPTOR.services_by_name[name].full_name
                  for name in ("OrderService", "OrderInternalService")]
 
@@ -35,7 +37,7 @@ SERVICE_NAMES = [order_pb2.DESCRIPTOR.services_by_name[name].full_name
 async def build():
     settings = CommonSettings.from_env("order", default_port=50055)
     order = OrderSettings.from_env()
-    engine = make_engine(settings.database_url, pool_size=20)
+    engine = make_engine(settings.database_url, pool_size=20, lock_timeout_ms=LOCK_TIMEOUT_MS)
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     instruments = InstrumentDirectory(order.metadata_addr, ttl_s=order.instrument_ttl_s,
                                       timeout_s=order.rpc_timeout_s)

@@ -10,12 +10,16 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+def make_engine(database_url: str, pool_size: int = 10, *, lock_timeout_ms: int | None = None) -> AsyncEngine:
+    """`lock_timeout_ms` bounds every lock wait of the service's transactions (set once per
+    connection, not by a statement in each transaction)."""
     # No pool_pre_ping: it costs a round trip (SELECT 1) on every checkout, i.e. on every
     # transaction of every service. A connection the server dropped fails its statement instead;
     # SQLAlchemy then invalidates the pool and the caller's retry (a consumer's redelivery, a
     # client's retry on UNAVAILABLE) gets a fresh connection.
-    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size)
+    connect_args = {"options": f"-c lock_timeout={int(lock_timeout_ms)}"} if lock_timeout_ms else {}
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size,
+                               connect_args=connect_args)
 
 
 def _outbox_columns() -> list:

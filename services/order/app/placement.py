@@ -36,7 +36,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -57,7 +56,7 @@ from services.platform.ids import new_id, now_ms
 log = logging.getLogger(__name__)
 
 _REFUSALS = (FailedPrecondition, InvalidArgument)
-_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
+_LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired (the engine's LOCK_TIMEOUT_MS, __main__.py)
 
 
 def _replay(order: Order, fingerprint: str) -> Order:
@@ -78,14 +77,11 @@ class PlacementUseCases:
     risk: RiskClient
     wallet: WalletClient
     on_events_committed: Callable[[], None] = lambda: None
-    lock_timeout_ms: int = 10_000
 
     async def place(self, user_id: str, request: NewOrderRequest) -> Order:
         fingerprint = request.fingerprint()
-        async with self.engine.connect() as conn:
-            existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
-        if existing is not None:
-            return _replay(existing, fingerprint)
+        # No separate look for an existing order first: the attempt looks under the placement's row
+        # lock anyway (a replay costs one claim more, a new order one round trip less).
         instrument = await self.instruments.get(request.symbol)
         check_instrument_rules(request, instrument)
         # A row removed by the reconciler (or a refusal) between our claim and our lock: claim again.
@@ -108,7 +104,6 @@ class PlacementUseCases:
         original: Order | None = None
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(sa.text(f"SET LOCAL lock_timeout = '{int(self.lock_timeout_ms)}ms'"))
                 placement = await placement_store.lock(conn, user_id, request.client_order_id)
                 if placement is None:
                     existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
