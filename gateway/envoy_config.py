@@ -119,6 +119,7 @@ with warnings.catch_warnings():
     )
     from envoy_data_plane.envoy.extensions.access_loggers.stream.v3 import StdoutAccessLog
     from envoy_data_plane.envoy.extensions.filters.http.buffer.v3 import Buffer, BufferPerRoute
+    from envoy_data_plane.envoy.extensions.filters.http.cors.v3 import Cors, CorsPolicy
     from envoy_data_plane.envoy.extensions.filters.http.grpc_json_transcoder.v3 import (
         GrpcJsonTranscoder,
         GrpcJsonTranscoderPrintOptions,
@@ -184,6 +185,8 @@ DEFAULT_MAX_CONNECTIONS = 10_000
 HEALTH_CHECK_FILTER = "envoy.filters.http.health_check"
 # gRPC-Web (browsers, and Node without HTTP/2 trailers) becomes plain gRPC before anything else.
 GRPC_WEB_FILTER = "envoy.filters.http.grpc_web"
+# Cross-origin browsers (only for the origins the operator lists; off by default).
+CORS_FILTER = "envoy.filters.http.cors"
 TRANSCODER_FILTER = "envoy.filters.http.grpc_json_transcoder"
 # Ahead of the transcoder: lists a JSON body's top-level keys for the service's unknown-field check
 # (gateway/json_fields_lua.py, services/platform/json_fields.py).
@@ -448,6 +451,16 @@ OPENAPI_DOCS_HTML = """<!doctype html>
 """
 
 
+def _cors_policy(origins: Sequence[str]) -> CorsPolicy:
+    return CorsPolicy(
+        allow_origin_string_match=[StringMatcher(exact=origin) for origin in origins],
+        allow_methods="GET, POST, PATCH, PUT, DELETE, OPTIONS",
+        allow_headers="authorization, content-type, x-grpc-web, x-user-agent, grpc-timeout",
+        expose_headers="grpc-status, grpc-message, grpc-status-details-bin",
+        max_age="600",
+    )
+
+
 def _docs_route() -> Route:
     """GET /docs: a page rendering the OpenAPI description."""
     return Route(
@@ -654,12 +667,15 @@ def build_bootstrap(
     access_log: bool = False,
     upstream_tls: UpstreamTls | None = None,
     openapi_path: str | os.PathLike[str] | None = None,
+    cors_origins: Sequence[str] = (),
 ) -> dict:
     """The Envoy v3 bootstrap as a JSON-ready dict.
 
     ``openapi_path`` (the generated OpenAPI description, tradex_proto.OPENAPI_PATH) is served
     as ``GET /openapi.json`` by Envoy itself (a direct response), with a page rendering it at
-    ``GET /docs``, when given.
+    ``GET /docs``, when given. ``cors_origins`` (exact origins, e.g. ``https://app.example``)
+    lets browser pages on those origins call REST and gRPC-Web (preflights answered, the gRPC
+    status headers exposed); none by default.
 
     ``upstreams`` maps a gRPC service full name to its ``host:port``; only those services are
     routed and transcoded. Raises ``KeyError`` for a service missing from the descriptor set.
@@ -684,13 +700,15 @@ def build_bootstrap(
         domains=["*"],
         routes=([_openapi_route(openapi_path), _docs_route()] if openapi_path else [])
         + [_route(r, unary_timeout_s, method_clusters.get(r.path)) for r in routes],
+        typed_per_filter_config={CORS_FILTER: AnyProto.pack(_cors_policy(cors_origins))} if cors_origins else {},
     )
     hcm = HttpConnectionManager(
         stat_prefix=LISTENER_NAME,
         codec_type=HttpConnectionManagerCodecType.AUTO,  # HTTP/1.1 (REST) and h2c (gRPC)
         route_config=RouteConfiguration(name="tradex", virtual_hosts=[virtual_host],
                                         max_direct_response_body_size_bytes=OPENAPI_MAX_BYTES),
-        http_filters=_http_filters(descriptor_set, sorted({r.service for r in routes}), jwt, max_request_bytes),
+        http_filters=([_http_filter(CORS_FILTER, Cors())] if cors_origins else [])
+        + _http_filters(descriptor_set, sorted({r.service for r in routes}), jwt, max_request_bytes),
         normalize_path=True,
         merge_slashes=True,
         use_remote_address=True,

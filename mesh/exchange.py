@@ -138,7 +138,9 @@ class Exchange:
             jwt=JwtSettings(issuer=JWT_ISSUER, audiences=(JWT_AUDIENCE,), jwks_path=str(self.jwks_path)),
             upstream_tls=UpstreamTls(ca_path=str(envoy_identity.ca), cert_path=str(envoy_identity.cert),
                                      key_path=str(envoy_identity.key)),
-            openapi_path=OPENAPI_PATH if OPENAPI_PATH.exists() else None)
+            openapi_path=OPENAPI_PATH if OPENAPI_PATH.exists() else None,
+            # Browser origins allowed to call the edge (gRPC-Web, REST): TRADEX_CORS_ORIGINS=a,b
+            cors_origins=[o for o in {**os.environ, **self.extra_env}.get("TRADEX_CORS_ORIGINS", "").split(",") if o])
         path = write_bootstrap(config, self.root / "envoy" / "envoy.json")
         envoy = self.stack.start_envoy(path)
         if self.http_port == 0:

@@ -66,3 +66,22 @@ def test_the_package_copy_is_the_generated_file_and_the_edge_serves_it():
     route = _openapi_route(OPENAPI_PATH).to_dict(casing=betterproto2.Casing.SNAKE)
     assert route["match"]["path"] == "/openapi.json"
     assert route["direct_response"]["body"]["filename"] == str(OPENAPI_PATH.absolute())
+
+
+def test_cors_is_off_by_default_and_exact_when_configured(tmp_path):
+    from gateway.envoy_config import CORS_FILTER, JwtSettings, build_bootstrap
+
+    jwt = JwtSettings(issuer="i", audiences=("a",), jwks_path=str(tmp_path / "jwks.json"))
+
+    def hcm(**extra):
+        config = build_bootstrap(DESCRIPTOR_SET_PATH, {"tradex.metadata.v1.MetadataService": "127.0.0.1:1"},
+                                 listener_port=1, admin_port=2, jwt=jwt, **extra)
+        [listener] = config["static_resources"]["listeners"]
+        return listener["filter_chains"][0]["filters"][0]["typed_config"]
+
+    assert CORS_FILTER not in json.dumps(hcm())
+    configured = hcm(cors_origins=["https://app.example"])
+    assert configured["http_filters"][0]["name"] == CORS_FILTER
+    policy = configured["route_config"]["virtual_hosts"][0]["typed_per_filter_config"][CORS_FILTER]
+    assert policy["allow_origin_string_match"] == [{"exact": "https://app.example"}]
+    assert "grpc-status-details-bin" in policy["expose_headers"] and "x-grpc-web" in policy["allow_headers"]
