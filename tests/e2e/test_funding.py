@@ -286,12 +286,34 @@ def test_stale_prices_never_open_a_cycle(exchange, admins):
     assert "ALARM funding" in log_text and "cycle not opened" in log_text
 
 
-def test_an_admin_seals_a_cycle_under_review_with_who_and_why(exchange, admins):
-    cycle_id = "ADMINSEAL-USDT-PERP:1000"
+def test_a_dead_lettered_settlement_sends_the_cycle_to_review_and_an_admin_seals_it(exchange, admins):
+    """A row no worker can publish (its funding id does not match its user and symbol) is retried
+    with exponential backoff, then DEAD_LETTER; nothing of it reaches the outbox; the sealer puts
+    the cycle under review; an admin:checker seals it with a reason, audited."""
+    restart_funding(exchange, fast_env("NONE", FUNDING_MAX_ATTEMPTS="3", FUNDING_BACKOFF_BASE_S="0.2"))
+    symbol = "DLQ" + str(int(time.time() * 1000)) + "-USDT-PERP"
+    cycle_id = model.cycle_id(symbol, 1000)
     sql(exchange, "insert into funding.funding_cycles (cycle_id, symbol, cycle_ts_unix_ms, asset, rate, mark_price, "
-                  "index_price, prices_at_unix_ms, status, review_reason, created_at_unix_ms, updated_at_unix_ms) "
-                  "values (%s, 'ADMINSEAL-USDT-PERP', 1000, 'USDT', 0.0001, 100, 100, 1000, 'NEEDS_REVIEW', "
-                  "'1 settlement(s) in DEAD_LETTER', 1, 1) on conflict do nothing returning cycle_id", cycle_id)
+                  "index_price, prices_at_unix_ms, status, created_at_unix_ms, snapshotted_at_unix_ms, "
+                  "updated_at_unix_ms) values (%s, %s, 1000, 'USDT', 0.0001, 100, 100, 1000, 'SETTLING', 1, "
+                  "(extract(epoch from now()) * 1000)::bigint, 1) returning cycle_id", cycle_id, symbol)
+    bogus = "funding:1000:ghost:ANOTHER-SYMBOL"
+    sql(exchange, "insert into funding.funding_settlements (funding_id, cycle_id, cycle_ts_unix_ms, user_id, symbol, "
+                  "asset, side, size, rate, mark_price, amount, status, created_at_unix_ms) values (%s, %s, 1000, "
+                  "'ghost', %s, 'USDT', 'LONG', 1, 0.0001, 100, -0.01, 'PENDING', 1) returning funding_id",
+        bogus, cycle_id, symbol)
+    wait_for(lambda: sql(exchange, "select status from funding.funding_cycles where cycle_id = %s",
+                         cycle_id) == [("NEEDS_REVIEW",)], timeout=30)
+    [(status, attempts, error)] = sql(exchange, "select status, attempts, last_error from "
+                                                "funding.funding_settlements where funding_id = %s", bogus)
+    assert (status, attempts) == ("DEAD_LETTER", 3) and "funding_id does not match" in error
+    assert sql(exchange, "select count(*) from funding.outbox where event_id like %s", f"{bogus}%") == [(0,)]
+    review = cycle(exchange, admins, cycle_id)
+    assert "DEAD_LETTER" in review["review_reason"] and review["settlements_dead_letter"] == 1
+    dlq = call(exchange.http_url, "GET", f"/internal/funding/cycles/{cycle_id}/settlements"
+                                         "?status=FUNDING_SETTLEMENT_STATUS_DEAD_LETTER",
+               token=admins["checker"]["token"])
+    assert [x["funding_id"] for x in dlq.body["settlements"]] == [bogus]
     path = f"/internal/funding/cycles/{cycle_id}/seal"
     _, trader = funded_user(exchange, "1")
     assert call(exchange.http_url, "POST", path, {"reason": "x"}, token=trader).status == 403
