@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -139,7 +140,7 @@ class FundingSettlement:
         return opened
 
     def _alarm(self, cycle_id: str, message: str) -> None:
-        key = f"{cycle_id}:{message}"
+        key = f"{cycle_id}:{re.sub(r'[0-9]+', '#', message)}"  # once per boundary and kind of problem
         if key not in self._alarmed:
             self._alarmed.add(key)
             log.error("ALARM funding: %s", message, extra={"cycle_id": cycle_id})
