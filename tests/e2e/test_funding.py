@@ -336,6 +336,62 @@ def test_a_dead_lettered_settlement_sends_the_cycle_to_review_and_an_admin_seals
     assert sql(exchange, "select count(*) from funding.funding_audit where cycle_id = %s", cycle_id) == [(1,)]
 
 
+def test_two_schedulers_racing_on_the_same_boundaries_open_one_cycle_each_and_one_leads(exchange):
+    """Two scheduler instances against the real database, both handed fresh prices and the same
+    20 boundaries at once: every boundary gets exactly one cycle; and of two sessions asking for
+    the leader lock, one gets it until its session ends."""
+    import asyncio
+
+    from services.funding.adapters import store
+    from services.funding.adapters.clients import Instrument
+    from services.funding.app.settlement import FundingSettlement
+    from services.funding.config import FundingSettings
+    from services.platform.db import make_engine
+
+    settings = FundingSettings()
+    symbol = f"RACE{int(time.time() * 1000)}-USDT-PERP"
+    base = 1_000 * settings.interval_ms
+
+    class Fresh:
+        now = 0
+
+        async def prices(self, _symbol):
+            return model.FrozenPrices(D("0.0001"), D("100"), D("100"), computed_at_ms=Fresh.now, stale=False)
+
+    async def race() -> list[tuple[bool, bool]]:
+        engine = make_engine(exchange.stack.database_url, pool_size=4)
+        try:
+            clock = lambda: Fresh.now  # noqa: E731
+            a, b = (FundingSettlement(engine, Fresh(), settings, clock=clock) for _ in range(2))
+            results = []
+            for i in range(20):
+                Fresh.now = base + i * settings.interval_ms + 10
+                results.append(tuple(await asyncio.gather(a.open_due(Instrument(symbol, "USDT"), Fresh.now),
+                                                          b.open_due(Instrument(symbol, "USDT"), Fresh.now))))
+            async with engine.connect() as first, engine.connect() as second:
+                # The mesh's funding process leads: neither new session gets the lock.
+                results.append((await store.try_lead(first), await store.try_lead(second)))
+                running = exchange.stack.services["funding"]
+                os.kill(running.process.pid, signal.SIGKILL)  # the leader dies; its session ends
+                await asyncio.to_thread(running.process.popen.wait, 10)
+                for _ in range(100):
+                    if await store.try_lead(first):
+                        break
+                    await asyncio.sleep(0.1)
+                results.append((True, await store.try_lead(second)))
+                await first.invalidate()  # its session ends (close() would pool it, lock held)
+                results.append((await store.try_lead(second),))
+            return results
+        finally:
+            await engine.dispose()
+
+    results = asyncio.run(race())
+    assert all(sorted(r) == [False, True] for r in results[:20]), results
+    assert results[20:] == [(False, False), (True, False), (True,)]
+    assert sql(exchange, "select count(*), count(distinct cycle_ts_unix_ms) from funding.funding_cycles "
+                         "where symbol = %s", symbol) == [(20, 20)]
+
+
 def pending(exchange, cycle_id: str) -> int:
     return sql(exchange, "select count(*) from funding.funding_settlements where cycle_id = %s and "
                          "status = 'PENDING'", cycle_id)[0][0]

@@ -28,8 +28,8 @@ async def open_cycle(conn: AsyncConnection, *, cycle_id: str, symbol: str, cycle
         cycle_id=cycle_id, symbol=symbol, cycle_ts_unix_ms=cycle_ts, asset=asset, rate=prices.rate,
         mark_price=prices.mark, index_price=prices.index, prices_at_unix_ms=prices.computed_at_ms,
         status=CycleStatus.SCHEDULED.value, created_at_unix_ms=now, updated_at_unix_ms=now,
-    ).on_conflict_do_nothing())
-    return result.rowcount == 1
+    ).on_conflict_do_nothing().returning(c.cycle_id))
+    return result.first() is not None
 
 
 async def cycle_exists(conn: AsyncConnection, symbol: str, cycle_ts: int) -> bool:

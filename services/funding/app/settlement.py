@@ -59,17 +59,22 @@ class FundingSettlement:
         while True:
             try:
                 async with self.engine.connect() as lease:
-                    while not await store.try_lead(lease):
+                    try:
+                        while not await store.try_lead(lease):
+                            await lease.commit()
+                            await asyncio.sleep(tick_s)
                         await lease.commit()
-                        await asyncio.sleep(tick_s)
-                    await lease.commit()
-                    self.is_leader = True
-                    log.info("funding scheduler: this replica is the leader")
-                    while True:
-                        await lease.exec_driver_sql("SELECT 1")  # the lease's session is still ours
-                        await lease.commit()
-                        await self.tick()
-                        await asyncio.sleep(tick_s)
+                        self.is_leader = True
+                        log.info("funding scheduler: this replica is the leader")
+                        while True:
+                            await lease.exec_driver_sql("SELECT 1")  # the lease's session is still ours
+                            await lease.commit()
+                            await self.tick()
+                            await asyncio.sleep(tick_s)
+                    finally:
+                        # The lock is the session's: close the session rather than hand a connection
+                        # still holding it back to the pool (where it would block every leader).
+                        await asyncio.shield(lease.invalidate())
             except asyncio.CancelledError:
                 raise
             except Exception:
