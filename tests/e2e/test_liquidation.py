@@ -271,3 +271,53 @@ def test_thin_book_gap_move_deleverages_the_top_ranked_opposite_position_only(ex
     assert sum(s for s in sizes if s > 0) == -sum(s for s in sizes if s < 0)
     assert sql(exchange, "select count(*) from settlement.outbox where topic = 'settlement.adl.triggered.v1' "
                          "and key = %s", symbol) == [(1,)]
+
+
+def test_cross_margin_two_symbols_liquidated_one_after_the_other_largest_loss_first(exchange, admins):
+    first_symbol = approved_instrument(exchange, admins)["symbol"]
+    second_symbol = approved_instrument(exchange, admins)["symbol"]
+    seller_id, seller_token = funded_user(exchange, "1000")
+    weak_id, weak_token = funded_user(exchange, "20.10")
+    bidder_id, bidder_token = funded_user(exchange, "1000")
+    for symbol in (first_symbol, second_symbol):
+        resting(exchange, seller_token, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+        taker = placed(exchange, weak_token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+        wait_for_status(exchange, weak_token, taker["order_id"], "ORDER_STATUS_FILLED")
+    # Wallet 20.02 (0.02 available after two 0.04 fees, 20 position margin).
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (D("0.02"), 0, 20))
+    for symbol in (first_symbol, second_symbol):
+        wait_for(lambda s=symbol: len(sql(exchange, "select 1 from risk.positions where user_id = %s and symbol = %s",
+                                          weak_id, s)) == 1)
+    resting(exchange, bidder_token, limit_order(first_symbol, "BUY", "88.50", "1", leverage="10"))
+    resting(exchange, bidder_token, limit_order(second_symbol, "BUY", "92.10", "1", leverage="10"))
+    fund_before = fund(exchange)
+
+    # Marks 92 then 88: E = 20.02 - 8 - 12 = 0.02 <= maintenance 0.92 + 0.88.
+    publish_mark(exchange, second_symbol, "92")
+    publish_mark(exchange, first_symbol, "88")
+    ids = wait_for(lambda: (found := liquidation_ids(exchange, weak_id)) and len(found) == 2 and found, timeout=30)
+    receipts = [completed_receipt(exchange, weak_token, i, timeout=90) for i in ids]
+    for r in receipts:
+        recompute(r)
+    first, second = receipts
+    # Largest loss first: the first symbol (-12), priced with the second still open at its mark.
+    assert (first["symbol"], second["symbol"]) == (first_symbol, second_symbol)
+    assert len(first["bankruptcy"]["positions"]) == 2
+    assert (D(first["bankruptcy"]["equity"]), D(first["bankruptcy"]["bankruptcy_price"])) == (D("0.02"), D("87.98"))
+    # improvement 0.52, fee 0.0354: residual 0.4846 to the fund, equity back to zero.
+    assert D(first["residual_to_fund"]) == D("0.4846")
+    # The second is priced after the first completed: the account alone at zero equity -> mark.
+    assert int(second["bankruptcy"]["computed_at_unix_ms"]) >= int(first["completed_at_unix_ms"])
+    assert [p["symbol"] for p in second["bankruptcy"]["positions"]] == [second_symbol]
+    assert (D(second["bankruptcy"]["equity"]), D(second["bankruptcy"]["bankruptcy_price"])) == (0, D("92"))
+    # 0.10 improvement at 92.10, fee 0.03684: residual 0.06316.
+    assert D(second["residual_to_fund"]) == D("0.06316")
+    total_delta = sum(D(r["insurance_fund_delta"]) for r in receipts)
+    wait_for(lambda: fund(exchange) - fund_before == total_delta)
+    wait_for(lambda: wallet_balance(exchange, weak_id) == (0, 0, 0))
+    # Risk: re-armed once the last of the two completed; nothing open, no new trigger.
+    wait_for(lambda: sql(exchange, "select count(*) from risk.open_liquidations where user_id = %s", weak_id)
+             == [(0,)])
+    wait_for(lambda: sql(exchange, "select breached from risk.margin_watch where user_id = %s", weak_id)
+             == [(False,)])
+    assert len(liquidation_ids(exchange, weak_id)) == 2

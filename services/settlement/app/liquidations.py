@@ -213,7 +213,7 @@ class Liquidations:
         wallet = await self._up.balances(record.user_id, record.asset)
         side, rate = Side(working["side"]), _d(working["taker_fee_rate"])
         result = outcome(side, size, _d(working["bankruptcy_price"]), fills, rate,
-                         user_holds=wallet.available,
+                         user_holds=wallet.available + wallet.position_margin,
                          shortfall=sum((outcomes[i].shortfall for i in ids), ZERO),
                          shortfall_covered=sum((outcomes[i].covered for i in ids), ZERO))
         body = {
@@ -226,7 +226,7 @@ class Liquidations:
             "residual_to_fund": format_decimal(result.residual), "unfilled_quantity": format_decimal(result.unfilled),
             "shortfall": format_decimal(result.shortfall), "shortfall_covered": format_decimal(result.shortfall_covered),
             "shortfall_uncovered": format_decimal(result.shortfall_uncovered),
-            "user_available_after_fills": format_decimal(wallet.available),
+            "user_holds_after_fills": format_decimal(wallet.available + wallet.position_margin),
         }
         async with self._engine.begin() as conn:
             await store.update_record(conn, record.record_id, "ORDER_SUBMITTED", status="FILLED", result=body,

@@ -21,6 +21,7 @@ is always the taker), d = +1 for a LONG, -1 for a SHORT:
     improvement = sum d * (f_i - bankruptcy) * x_i          (>= 0: the limit is never worse)
     fees        = sum cut(f_i * x_i * r)                    (as the Position service charges them)
     residual    = max(0, improvement - fees), at most what the user still holds in the asset
+                  (available + position margin, what ContributeInsuranceFund can take)
                   -> ContributeInsuranceFund (the fund's income)
     unfilled    = size - sum x_i                            -> ADL at the bankruptcy price
 

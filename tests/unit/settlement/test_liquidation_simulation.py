@@ -174,7 +174,7 @@ class World:
                          lock=False)
                 fills.append(Fill(f"t{self.n}", quote, qty))
             result = outcome(current.side, current.size, bp, fills, TAKER,
-                             user_holds=self.balances[user].available)
+                             user_holds=self.balances[user].available + self.balances[user].position_margin)
             if result.residual > 0:
                 self.post(settlements.insurance_contribution(self.balances[user], result.residual))
             if result.unfilled > 0:
