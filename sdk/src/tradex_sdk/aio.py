@@ -172,8 +172,8 @@ class AsyncBookStream:
 
 
 class AsyncClient:
-    """The asyncio client; same arguments and namespaces as `Client`. Use `async with` or
-    `await client.close()`."""
+    """The asyncio client; same arguments and namespaces as `Client`. Create it inside a running
+    event loop (grpc.aio binds the channel to it); use `async with` or `await client.close()`."""
 
     def __init__(self, target: str, access_token: str | None = None, timeout_s: float = 10.0, *,
                  tls: bool = False, root_certificates: bytes | None = None,
