@@ -321,3 +321,33 @@ def test_cross_margin_two_symbols_liquidated_one_after_the_other_largest_loss_fi
     wait_for(lambda: sql(exchange, "select breached from risk.margin_watch where user_id = %s", weak_id)
              == [(False,)])
     assert len(liquidation_ids(exchange, weak_id)) == 2
+
+
+def test_a_fill_at_the_bankruptcy_price_leaves_the_fee_to_the_insurance_fund(exchange, admins):
+    # Give the fund something first: a liquidation with a better fill contributes 0.4738.
+    symbol, (weak_id, weak_token), _, _, _ = losing_long(exchange, admins, "90.50")
+    publish_mark(exchange, symbol, "90")
+    [first_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+    completed_receipt(exchange, weak_token, first_id)
+
+    # Now a bid exactly at the bankruptcy price 89.99: no improvement, the fee 89.99 * 0.0004 =
+    # 0.035996 is more than the user holds (nothing), the Wallet's shortfall, covered by the fund.
+    symbol, (weak_id, weak_token), _, _, _ = losing_long(exchange, admins, "89.99")
+    fund_before = fund(exchange)
+    assert fund_before >= D("0.035996")
+    publish_mark(exchange, symbol, "90")
+    [liquidation_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+    r = completed_receipt(exchange, weak_token, liquidation_id)
+    recompute(r)
+    assert (D(r["price_improvement"]), D(r["fees"]), D(r["residual_to_fund"])) == (0, D("0.035996"), 0)
+    assert (D(r["shortfall"]), D(r["shortfall_covered"]), D(r.get("shortfall_uncovered") or "0")) == (
+        D("0.035996"), D("0.035996"), 0)
+    assert r["resolution"] == "SETTLEMENT_RESOLUTION_INSURANCE_FUND"
+    assert D(r["insurance_fund_delta"]) == D("-0.035996")
+    wait_for(lambda: fund(exchange) - fund_before == D(r["insurance_fund_delta"]))
+    assert wallet_balance(exchange, weak_id) == (0, 0, 0)
+    assert sql(exchange, "select count(*) from settlement.outbox where topic = 'settlement.insurance.used.v1' "
+                         "and key = %s", weak_id) == [(1,)]
+    public = call(exchange.http_url, "GET", "/v1/insurance-fund")
+    assert any(h["liquidation_id"] == liquidation_id and h["kind"] == "SHORTFALL_COVERED"
+               and D(h["amount"]) == D("-0.035996") for h in public.body["history"])

@@ -63,6 +63,8 @@ class Liquidations:
         self._idle_s = idle_s
         self._wake = asyncio.Event()
         self._on_committed = on_committed
+        self._open = True  # until the first pass has looked
+        self._safety_s = 30.0
         self._steps = {
             "INITIATED": self._initiate,
             "ORDER_SUBMITTED": self._await_order,
@@ -83,8 +85,12 @@ class Liquidations:
             except Exception:
                 log.exception("settlement pass failed; retrying")
             if not progressed:
+                # Waiting on another service (fills, the Wallet): look again on the short timer.
+                # Nothing open: only a consumer's commit (a new liquidation) wakes it, with a slow
+                # safety timer.
+                timeout = self._idle_s if self._open else self._safety_s
                 try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._idle_s)
+                    await asyncio.wait_for(self._wake.wait(), timeout=timeout)
                 except TimeoutError:
                     pass
                 self._wake.clear()
@@ -103,6 +109,7 @@ class Liquidations:
     async def _pass(self) -> bool:
         async with self._engine.connect() as conn:
             open_records = await store.next_open_per_user(conn)
+        self._open = bool(open_records)
         progressed = False
         for record in open_records:
             try:
