@@ -68,8 +68,14 @@ async def build():
         ("risk.orders", ORDER_TOPICS, orders.handlers()),
     ]
     relevant = {"risk.orders": orders.relevant}
+    # The live margin watch and the relay of its risk.liquidation.v1 events. Balances, exposures
+    # and prices wake it (it looks again when what an account's margin depends on changed).
+    relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
+    watch = MarginWatch(engine, state, on_events_committed=relay.wake)
+    wakes_watch = {"risk.accounts", "risk.prices"}
     consumers = [EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
-                               inbox=inbox, handlers=handlers, relevant=relevant.get(name))
+                               inbox=inbox, handlers=handlers, relevant=relevant.get(name),
+                               on_committed=watch.wake if name in wakes_watch else (lambda: None))
                  for name, topics, handlers in groups]
     warmed = asyncio.Event()
 
@@ -88,9 +94,6 @@ async def build():
 
     leverage = LeverageSettings(engine, state)
     servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
-    # The live margin watch and the relay of its risk.liquidation.v1 events.
-    relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
-    watch = MarginWatch(engine, state, on_events_committed=relay.wake)
     settlements = SettlementConsumer(name="risk.settlements", bootstrap=settings.kafka_bootstrap,
                                      topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
                                      events=SettlementEvents(watch))

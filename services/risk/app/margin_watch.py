@@ -1,10 +1,12 @@
 """The live margin watch (see domain/margin_watch.py): a loop over the accounts with positions,
 valued with Risk's in-memory marks, balances and exposures (kept by the existing consumers).
 
-It scans rather than hooking each consumer, so that it needs no change to them: every
-`interval_s` it computes each account's figures with views.account_view and, for the accounts
-whose state flipped, writes the flip and the risk.liquidation.v1 events (one per position,
-largest loss first) in one transaction. The breached set is persisted (margin_watch), so a
+It scans when woken by a consumer's commit that changed what margins depend on (balances,
+exposures, marks), at most once per `interval_s`, and keeps scanning every `interval_s` only while
+a breach waits for its confirmation; otherwise a slow safety timer, so an idle exchange costs
+nothing here. A scan computes each account's figures with views.account_view and, for the
+accounts whose state flipped, writes the flip and the risk.liquidation.v1 events (one per
+position, largest loss first) in one transaction. The breached set is persisted (margin_watch), so a
 restart neither repeats a trigger nor forgets one. Event times are the mark's time, not this
 loop's clock.
 
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 
 class MarginWatch:
     def __init__(self, engine: AsyncEngine, state: RiskState, *, interval_s: float = 0.25,
-                 confirm_s: float | None = None, on_events_committed: Callable[[], None] = lambda: None) -> None:
+                 confirm_s: float | None = None, on_events_committed: Callable[[], None] = lambda: None,
+                 safety_interval_s: float = 5.0) -> None:
         self._engine = engine
         self._state = state
         self._interval_s = interval_s
@@ -43,22 +46,36 @@ class MarginWatch:
         self._first_seen: dict[tuple[str, str], int] = {}
         self._wake = on_events_committed
         self._breached: set[tuple[str, str]] | None = None
+        self._safety_interval_s = safety_interval_s
+        self._changed = asyncio.Event()
+
+    def wake(self) -> None:
+        """Something an account's margin depends on changed."""
+        self._changed.set()
 
     async def run(self) -> None:
         while True:
+            self._changed.clear()
             try:
                 await self.scan_once()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("margin watch scan failed; retrying")
-            await asyncio.sleep(self._interval_s)
+            # A breach waiting for confirmation is looked at again on time; else wait for a change.
+            timeout = self._interval_s if self._first_seen else self._safety_interval_s
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except TimeoutError:
+                pass
+            await asyncio.sleep(self._interval_s)  # a burst of changes makes one scan
 
     def rearm(self, user_id: str, asset: str) -> None:
         """Settlement completed the account's last liquidation (its row is already false)."""
         if self._breached is not None:
             self._breached.discard((user_id, asset))
         self._first_seen.pop((user_id, asset), None)
+        self._changed.set()
 
     def _mark_time(self, symbols) -> int:
         times = [p.mark.at_unix_ms for s in symbols if (p := self._state.prices.get(s)) and p.mark]
