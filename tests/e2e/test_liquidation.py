@@ -351,3 +351,29 @@ def test_a_fill_at_the_bankruptcy_price_leaves_the_fee_to_the_insurance_fund(exc
     public = call(exchange.http_url, "GET", "/v1/insurance-fund")
     assert any(h["liquidation_id"] == liquidation_id and h["kind"] == "SHORTFALL_COVERED"
                and D(h["amount"]) == D("-0.035996") for h in public.body["history"])
+
+
+def test_settlement_killed_with_its_order_in_flight_resumes_and_completes_once(exchange, admins):
+    symbol, (weak_id, weak_token), _, _, _ = losing_long(exchange, admins, "90.50")
+    fund_before = fund(exchange)
+    # Engine down: the liquidation order is accepted by the Order service but not matched, so the
+    # record is held at ORDER_SUBMITTED while Settlement is SIGKILLed.
+    engine = kill(exchange, "engine")
+    try:
+        publish_mark(exchange, symbol, "90")
+        [liquidation_id] = wait_for(lambda: liquidation_ids(exchange, weak_id), timeout=30)
+        wait_for(lambda: record_status(exchange, liquidation_id) == "ORDER_SUBMITTED", timeout=30)
+        settlement = kill(exchange, "settlement")
+    finally:
+        start(exchange, "engine", engine.port)
+    start(exchange, "settlement", settlement.port)
+    r = completed_receipt(exchange, weak_token, liquidation_id, timeout=90)
+    recompute(r)
+    assert D(r["residual_to_fund"]) == D("0.4738") and [f["price"] for f in r["fills"]] == ["90.5"]
+    wait_for(lambda: fund(exchange) - fund_before == D(r["insurance_fund_delta"]))
+    assert sql(exchange, "select count(*) from orders.orders where liquidation_id = %s", liquidation_id) == [(1,)]
+    assert sql(exchange, "select count(*) from wallet.operations where idempotency_key like %s",
+               f"%{r['record_id']}:contribute%") == [(1,)]
+    assert sql(exchange, "select count(*) from settlement.outbox where topic = 'settlement.completed.v1' "
+                         "and key = %s", weak_id) == [(1,)]
+    assert wallet_balance(exchange, weak_id) == (0, 0, 0)
