@@ -12,6 +12,7 @@ from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
+from services.settlement.adapters import store
 from services.settlement.adapters.clients import Upstreams
 from services.settlement.adapters.tables import SCHEMA, inbox, outbox
 from services.settlement.api.consumers import (
@@ -55,6 +56,12 @@ async def build():
         return WakingConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
                               inbox=inbox, handlers=handlers, relevant=relevant, on_applied=liquidations.wake)
 
+    async def consume_engine_events() -> None:
+        # The open liquidation orders first, so that their expiry is never filtered out.
+        async with engine.connect() as conn:
+            sequences.open_orders |= await store.open_liquidation_orders(conn)
+        await engine_events.run()
+
     triggers = consumer("settlement.liquidations", LIQUIDATION_TOPICS, consumers.liquidation_handlers())
     engine_events = consumer("settlement.engine", ENGINE_TOPICS, consumers.engine_handlers(), sequences.relevant)
     marks = WakingConsumer(name="settlement.marks", bootstrap=settings.kafka_bootstrap, topics=MARK_TOPICS,
@@ -69,7 +76,7 @@ async def build():
         register=[lambda server: settlement_pb2_grpc.add_SettlementServiceServicer_to_server(
             SettlementServicer(engine, upstreams), server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, triggers.run, engine_events.run, marks.run, liquidations.run],
+        background=[relay.run, triggers.run, consume_engine_events, marks.run, liquidations.run],
         on_stop=[close],
     )
     return spec, load_verifier(settings)

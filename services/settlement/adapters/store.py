@@ -193,3 +193,11 @@ async def save_working(conn: AsyncConnection, record_id: str, working: dict, at:
     await conn.execute(records.update().where(
         records.c.record_id == record_id, records.c.status == "INITIATED", records.c.working.is_(None)).values(
         working=working, updated_at_unix_ms=at))
+
+
+async def open_liquidation_orders(conn: AsyncConnection) -> set[str]:
+    """Liquidation orders not known to be final: accepted ones, and those of submitted records."""
+    accepted = await conn.execute(sa.select(liquidation_orders.c.order_id).where(liquidation_orders.c.final.is_(False)))
+    submitted = await conn.execute(sa.select(records.c.liquidation_order_id).where(
+        records.c.status == "ORDER_SUBMITTED", records.c.liquidation_order_id.is_not(None)))
+    return {r[0] for r in accepted} | {r[0] for r in submitted}

@@ -39,11 +39,16 @@ def _decimal(event_id: str, field: str, text: str, **rules) -> str:
 
 
 class EngineSequences:
-    """The last engine sequence read per symbol (in memory, from every engine event the consumer
-    sees, before the relevance filter): a receipt's trigger sequence."""
+    """The consumer's relevance filter, in memory, before any database work:
+
+    * the last engine sequence read per symbol (a receipt's trigger sequence);
+    * the liquidation orders still open (from their OrderAccepted, and loaded from the schema at
+      start-up), so that only their expiry or cancellation reaches the database, not every IOC
+      remainder and cancel on the exchange. Rejections (no acceptance before them) always pass."""
 
     def __init__(self) -> None:
         self.last: dict[str, int] = {}
+        self.open_orders: set[str] = set()
 
     def relevant(self, received: ReceivedEvent) -> bool:
         if received.event_type != engine_pb.EngineEvent.DESCRIPTOR.full_name:
@@ -58,8 +63,15 @@ class EngineSequences:
         if kind == "trade_executed":
             return event.trade_executed.taker_is_liquidation
         if kind == "order_accepted":
-            return event.order_accepted.is_liquidation
-        return kind in _ENGINE_KINDS
+            if event.order_accepted.is_liquidation:
+                self.open_orders.add(event.order_accepted.order_id)
+                return True
+            return False
+        if kind == "order_rejected":
+            return True
+        if kind in _ENGINE_KINDS:
+            return getattr(event, kind).order_id in self.open_orders
+        return False
 
 
 class SettlementConsumers:
