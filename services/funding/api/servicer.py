@@ -34,13 +34,19 @@ def _token(*parts) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode()
 
 
-def _parse_token(token: str, n: int) -> list:
+def _parse_token(token: str, *types: type) -> list:
+    """The parts of a token _token() made, each of the given type (a forged one is refused)."""
     try:
         parts = json.loads(base64.urlsafe_b64decode(token.encode()))
-        if not isinstance(parts, list) or len(parts) != n:
+        if (not isinstance(parts, list) or len(parts) != len(types)
+                or not all(type(p) is t for p, t in zip(parts, types, strict=True))):
+            raise ValueError
+        if any(t is int and not 0 <= p < 2**63 for p, t in zip(parts, types, strict=True)):
+            raise ValueError
+        if any(t is str and ("\x00" in p or len(p) > 400) for p, t in zip(parts, types, strict=True)):
             raise ValueError
         return parts
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, UnicodeDecodeError):
         raise InvalidArgument("page_token is not one this service issued") from None
 
 
@@ -50,10 +56,17 @@ def _page(size: int, default: int, maximum: int) -> int:
     return min(size or default, maximum)
 
 
+def _text(field: str, value: str) -> str:
+    """PostgreSQL text cannot hold NUL; such input is invalid, not an internal error."""
+    if "\x00" in value or len(value) > 200:
+        raise InvalidArgument(f"{field} is not a valid value")
+    return value
+
+
 def _symbol(symbol: str) -> str:
     if not symbol:
         raise InvalidArgument("symbol is required")
-    return symbol
+    return _text("symbol", symbol)
 
 
 def _bounds(start: int, end: int) -> None:
@@ -98,7 +111,7 @@ class FundingServicer(funding_pb2_grpc.FundingServiceServicer):
         symbol = _symbol(request.symbol)
         _bounds(request.start_unix_ms, request.end_unix_ms)
         size = _page(request.page_size, 100, 1000)
-        before = _parse_token(request.page_token, 1)[0] if request.page_token else 0
+        before = _parse_token(request.page_token, int)[0] if request.page_token else 0
         async with self._queries.engine.connect() as conn:
             rows = await store.history(conn, symbol, start=request.start_unix_ms, end=request.end_unix_ms,
                                        before=int(before), limit=size + 1)
@@ -111,9 +124,9 @@ class FundingServicer(funding_pb2_grpc.FundingServiceServicer):
         caller = require_principal()
         _bounds(request.start_unix_ms, request.end_unix_ms)
         size = _page(request.page_size, 100, 500)
-        before = tuple(_parse_token(request.page_token, 2)) if request.page_token else None
+        before = tuple(_parse_token(request.page_token, int, str)) if request.page_token else None
         async with self._queries.engine.connect() as conn:
-            rows = await store.user_payments(conn, caller.subject, symbol=request.symbol,
+            rows = await store.user_payments(conn, caller.subject, symbol=_text("symbol", request.symbol),
                                              start=request.start_unix_ms, end=request.end_unix_ms,
                                              before=before, limit=size + 1)
         last = rows[size - 1] if len(rows) > size else None
@@ -125,9 +138,9 @@ class FundingServicer(funding_pb2_grpc.FundingServiceServicer):
         if request.status and request.status not in CYCLE_STATUS_FROM_PB:
             raise InvalidArgument(f"status {request.status} is not a known value")
         size = _page(request.page_size, 100, 500)
-        before_ts, before_symbol = _parse_token(request.page_token, 2) if request.page_token else (0, "")
+        before_ts, before_symbol = _parse_token(request.page_token, int, str) if request.page_token else (0, "")
         async with self._queries.engine.connect() as conn:
-            rows = await store.list_cycles(conn, symbol=request.symbol,
+            rows = await store.list_cycles(conn, symbol=_text("symbol", request.symbol),
                                            status=CYCLE_STATUS_FROM_PB.get(request.status, ""),
                                            before_ts=int(before_ts), before_symbol=str(before_symbol),
                                            limit=size + 1)
@@ -146,7 +159,7 @@ class FundingServicer(funding_pb2_grpc.FundingServiceServicer):
             raise InvalidArgument(f"status {request.status} is not a known value")
         await self._queries.cycle(request.cycle_id)
         size = _page(request.page_size, 100, 1000)
-        after = _parse_token(request.page_token, 1)[0] if request.page_token else ""
+        after = _parse_token(request.page_token, str)[0] if request.page_token else ""
         async with self._queries.engine.connect() as conn:
             rows = await store.settlements_of(conn, request.cycle_id,
                                               status=SETTLEMENT_STATUS_FROM_PB.get(request.status, ""),

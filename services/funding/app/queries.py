@@ -33,13 +33,19 @@ class Statement:
     statement_hash: str
 
 
+def _check_cycle_id(cycle_id: str) -> None:
+    if not cycle_id:
+        raise InvalidArgument("cycle_id is required")
+    if "\x00" in cycle_id or len(cycle_id) > 300:
+        raise InvalidArgument("cycle_id is not a valid value")
+
+
 class FundingQueries:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
 
     async def cycle(self, cycle_id: str):
-        if not cycle_id:
-            raise InvalidArgument("cycle_id is required")
+        _check_cycle_id(cycle_id)
         async with self.engine.connect() as conn:
             row = await store.get_cycle(conn, cycle_id)
             counts = await store.counts(conn, cycle_id) if row else {}
@@ -63,8 +69,11 @@ class FundingQueries:
         return Statement(row, lines, hashes, model.statement_hash(hashes))
 
     async def seal_by_admin(self, cycle_id: str, *, actor: str, reason: str):
+        _check_cycle_id(cycle_id)
         if not reason.strip():
             raise InvalidArgument("reason is required")
+        if "\x00" in reason or len(reason) > 2000:
+            raise InvalidArgument("reason must be text of at most 2000 characters")
         async with self.engine.begin() as conn:
             row = await store.lock_cycle(conn, cycle_id)
             if row is None:
