@@ -10,11 +10,14 @@ from decimal import ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR
 from decimal import Decimal as D
 
 import pytest
+from tradex.marketdata.v1 import events_pb2 as md_events
+from tradex.marketdata.v1 import marketdata_pb2
 from tradex.risk.v1 import events_pb2 as risk_events
 from tradex.settlement.v1 import settlement_pb2 as pb
 from tradex.settlement.v1 import settlement_pb2_grpc
 
 from mesh.exchange import SERVICES
+from services.platform.ids import now_ms
 from tests.e2e.order_support import (
     approved_instrument,
     call,
@@ -29,6 +32,7 @@ from tests.e2e.order_support import (
     wallet_balance,
 )
 from tests.e2e.test_positions import publish_mark
+from tests.e2e.wallet_support import produce
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
 __all__ = ["requires_risk"]
@@ -120,6 +124,14 @@ def test_liquidated_through_the_order_path_with_a_receipt_that_recomputes(exchan
     open_order = resting(exchange, weak_token, limit_order(symbol, "SELL", "150.00", "0.1", leverage="10",
                                                            reduce_only=True))
     fund_before = fund(exchange)
+    # The index tick in force at the trigger, with its constituents (as pricing publishes it).
+    index = marketdata_pb2.IndexPrice(symbol=symbol, price="90.2", computed_at_unix_ms=now_ms(), components=[
+        marketdata_pb2.IndexComponent(exchange="binance", symbol="BTC/USDT", price="90.1", weight="0.5",
+                                      effective_weight="0.5", fetched_at_unix_ms=now_ms() - 300),
+        marketdata_pb2.IndexComponent(exchange="kraken", symbol="BTC/USDT", price="90.3", weight="0.5",
+                                      effective_weight="0.5", fetched_at_unix_ms=now_ms() - 200)])
+    produce(exchange, "md.index.v1", symbol, md_events.IndexPriceUpdated(index_price=index))
+    wait_for(lambda: sql(exchange, "select 1 from settlement.index_ticks where symbol = %s", symbol))
 
     # Mark 90: equity 10.01 - 10 = 0.01 <= maintenance 0.9.
     publish_mark(exchange, symbol, "90")
@@ -138,6 +150,11 @@ def test_liquidated_through_the_order_path_with_a_receipt_that_recomputes(exchan
     assert r["resolution"] == "SETTLEMENT_RESOLUTION_NO_SHORTFALL"
     assert r["symbol"] == symbol and r["trigger_mark_price"] == "90" and int(r["trigger_engine_seq"]) > 0
     assert D(r["trigger_equity"]) == D("0.01")
+    assert r["trigger_index_computed_at_unix_ms"] == str(index.computed_at_unix_ms) and r["trigger_index_event_id"]
+    assert [(c["exchange"], c["price"], c["fetched_at_unix_ms"]) for c in r["trigger_index_components"]] == [
+        ("binance", "90.1", str(index.components[0].fetched_at_unix_ms)),
+        ("kraken", "90.3", str(index.components[1].fetched_at_unix_ms))]
+    assert r["trigger_mark_event_id"] and int(r["trigger_mark_computed_at_unix_ms"]) > 0
     # The fund changed by exactly the receipt's delta; the user ends at zero, nothing locked.
     wait_for(lambda: fund(exchange) - fund_before == D(r["insurance_fund_delta"]))
     assert wallet_balance(exchange, weak_id) == (0, 0, 0)

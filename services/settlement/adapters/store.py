@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.settlement.adapters.tables import (
     fund_history,
+    index_ticks,
     liquidation_fills,
     liquidation_orders,
     marks,
@@ -201,3 +202,19 @@ async def open_liquidation_orders(conn: AsyncConnection) -> set[str]:
     submitted = await conn.execute(sa.select(records.c.liquidation_order_id).where(
         records.c.status == "ORDER_SUBMITTED", records.c.liquidation_order_id.is_not(None)))
     return {r[0] for r in accepted} | {r[0] for r in submitted}
+
+
+async def save_index(conn: AsyncConnection, symbol: str, price: str, computed_at: int, event_id: str,
+                     components: list[dict]) -> None:
+    stmt = insert(index_ticks).values(symbol=symbol, index_price=price, computed_at_unix_ms=computed_at,
+                                      event_id=event_id, components=components)
+    await conn.execute(stmt.on_conflict_do_update(
+        index_elements=[index_ticks.c.symbol],
+        set_={"index_price": stmt.excluded.index_price, "computed_at_unix_ms": stmt.excluded.computed_at_unix_ms,
+              "event_id": stmt.excluded.event_id, "components": stmt.excluded.components},
+        where=index_ticks.c.computed_at_unix_ms <= stmt.excluded.computed_at_unix_ms))
+
+
+async def index_of(conn: AsyncConnection, symbol: str) -> dict | None:
+    row = (await conn.execute(sa.select(index_ticks).where(index_ticks.c.symbol == symbol))).first()
+    return dict(row._mapping) if row else None

@@ -62,6 +62,15 @@ marks = sa.Table(
     sa.Column("event_id", sa.Text, nullable=False),
 )
 
+index_ticks = sa.Table(
+    "index_ticks", metadata,
+    sa.Column("symbol", sa.Text, primary_key=True),
+    sa.Column("index_price", sa.Text, nullable=False),
+    sa.Column("computed_at_unix_ms", sa.BigInteger, nullable=False),
+    sa.Column("event_id", sa.Text, nullable=False),
+    sa.Column("components", JSONB, nullable=False),
+)
+
 engine_seqs = sa.Table(
     "engine_seqs", metadata,
     sa.Column("symbol", sa.Text, primary_key=True),

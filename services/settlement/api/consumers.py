@@ -3,7 +3,8 @@ never hold up a liquidation):
   settlement.liquidations  risk.liquidation.v1 -> one settlement record per liquidation id
   settlement.engine        engine.event.v1: only liquidation orders' acceptance and trades, and
                            expiries/rejections (matched to a known liquidation order by id)
-  settlement.marks         md.mark.v1 -> the latest mark per symbol (bankruptcy price, receipt)
+  settlement.marks         md.mark.v1 -> the latest mark per symbol (bankruptcy price, receipt);
+                           md.index.v1 -> the latest index tick and its constituents (receipt)
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from services.settlement.app.liquidations import Liquidations
 
 LIQUIDATION_TOPICS = ["risk.liquidation.v1"]
 ENGINE_TOPICS = ["engine.event.v1"]
-MARK_TOPICS = ["md.mark.v1"]
+MARK_TOPICS = ["md.mark.v1", "md.index.v1"]
 _SIDES = {positions_pb2.POSITION_SIDE_LONG: "LONG", positions_pb2.POSITION_SIDE_SHORT: "SHORT"}
 _ENGINE_KINDS = frozenset({"trade_executed", "order_accepted", "order_expired", "order_rejected", "order_cancelled"})
 
@@ -87,6 +88,7 @@ class SettlementConsumers:
         if event.position_side not in _SIDES:
             raise MalformedEvent(f"LiquidationTriggered {eid}: position_side required")
         mark = await store.mark_of(conn, event.symbol)
+        index = await store.index_of(conn, event.symbol)
         trigger = {
             "liquidation_id": event.liquidation_id, "user_id": event.user_id, "symbol": event.symbol,
             "asset": event.asset.upper(), "position_side": _SIDES[event.position_side],
@@ -102,6 +104,9 @@ class SettlementConsumers:
             "index_price": mark["index_price"] if mark else "",
             "mark_computed_at_unix_ms": mark["computed_at_unix_ms"] if mark else 0,
             "mark_event_id": mark["event_id"] if mark else "",
+            "index_computed_at_unix_ms": index["computed_at_unix_ms"] if index else 0,
+            "index_event_id": index["event_id"] if index else "",
+            "index_components": index["components"] if index else [],
         }
         await store.insert_record(conn, Liquidations.new_record_values(trigger, now_ms()))
 
@@ -158,6 +163,16 @@ class SettlementConsumers:
         await store.save_mark(conn, mark.symbol, price, mark.index_price,
                               mark.computed_at_unix_ms or received.occurred_at_unix_ms, received.event_id)
 
+    async def on_index(self, conn: AsyncConnection, event: md_pb.IndexPriceUpdated, received: ReceivedEvent) -> None:
+        index = event.index_price
+        if not index.symbol:
+            raise MalformedEvent(f"IndexPriceUpdated {received.event_id}: symbol required")
+        components = [{"exchange": c.exchange, "symbol": c.symbol, "price": c.price,
+                       "effective_weight": c.effective_weight, "fetched_at_unix_ms": c.fetched_at_unix_ms,
+                       "excluded": bool(c.exclusion_reason)} for c in index.components]
+        await store.save_index(conn, index.symbol, index.price, index.computed_at_unix_ms or received.occurred_at_unix_ms,
+                               received.event_id, components)
+
     def liquidation_handlers(self) -> dict:
         return {risk_pb.LiquidationTriggered: self.on_liquidation}
 
@@ -165,5 +180,5 @@ class SettlementConsumers:
         return {engine_pb.EngineEvent: self.on_engine_event}
 
     def mark_handlers(self) -> dict:
-        return {md_pb.MarkPriceUpdated: self.on_mark}
+        return {md_pb.MarkPriceUpdated: self.on_mark, md_pb.IndexPriceUpdated: self.on_index}
 

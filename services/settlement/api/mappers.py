@@ -70,7 +70,13 @@ def receipt_to_pb(record: Record) -> pb.LiquidationReceipt:
         shortfall_uncovered=r.get("shortfall_uncovered", ""), insurance_fund_delta=r.get("insurance_fund_delta", ""),
         unfilled_quantity=r.get("unfilled_quantity", ""), adl_id=r.get("adl_id", ""),
         adl_quantity=r.get("adl_quantity", ""), adl_counterparties=int(r.get("adl_counterparties", 0)),
-        completed_at_unix_ms=record.completed_at_unix_ms or 0)
+        completed_at_unix_ms=record.completed_at_unix_ms or 0,
+        trigger_index_computed_at_unix_ms=int(t.get("index_computed_at_unix_ms", 0)),
+        trigger_index_event_id=t.get("index_event_id", ""),
+        trigger_index_components=[pb.ReceiptIndexComponent(
+            exchange=c["exchange"], symbol=c["symbol"], price=c["price"], effective_weight=c["effective_weight"],
+            fetched_at_unix_ms=int(c["fetched_at_unix_ms"]), excluded=c["excluded"])
+            for c in t.get("index_components", [])])
     if w:
         receipt.bankruptcy.CopyFrom(pb.BankruptcyWorking(
             wallet_available=w["wallet_available"], wallet_locked=w["wallet_locked"],

@@ -1346,8 +1346,13 @@ type LiquidationReceipt struct {
 	AdlQuantity        string `protobuf:"bytes,35,opt,name=adl_quantity,json=adlQuantity,proto3" json:"adl_quantity,omitempty"`
 	AdlCounterparties  int32  `protobuf:"varint,36,opt,name=adl_counterparties,json=adlCounterparties,proto3" json:"adl_counterparties,omitempty"`
 	CompletedAtUnixMs  int64  `protobuf:"varint,37,opt,name=completed_at_unix_ms,json=completedAtUnixMs,proto3" json:"completed_at_unix_ms,omitempty"`
-	unknownFields      protoimpl.UnknownFields
-	sizeCache          protoimpl.SizeCache
+	// The index tick (md.index.v1) in force at the trigger: its computed_at, event id and the
+	// constituents it was computed from, each with its own fetch time.
+	TriggerIndexComputedAtUnixMs int64                    `protobuf:"varint,38,opt,name=trigger_index_computed_at_unix_ms,json=triggerIndexComputedAtUnixMs,proto3" json:"trigger_index_computed_at_unix_ms,omitempty"`
+	TriggerIndexEventId          string                   `protobuf:"bytes,39,opt,name=trigger_index_event_id,json=triggerIndexEventId,proto3" json:"trigger_index_event_id,omitempty"`
+	TriggerIndexComponents       []*ReceiptIndexComponent `protobuf:"bytes,40,rep,name=trigger_index_components,json=triggerIndexComponents,proto3" json:"trigger_index_components,omitempty"`
+	unknownFields                protoimpl.UnknownFields
+	sizeCache                    protoimpl.SizeCache
 }
 
 func (x *LiquidationReceipt) Reset() {
@@ -1639,6 +1644,113 @@ func (x *LiquidationReceipt) GetCompletedAtUnixMs() int64 {
 	return 0
 }
 
+func (x *LiquidationReceipt) GetTriggerIndexComputedAtUnixMs() int64 {
+	if x != nil {
+		return x.TriggerIndexComputedAtUnixMs
+	}
+	return 0
+}
+
+func (x *LiquidationReceipt) GetTriggerIndexEventId() string {
+	if x != nil {
+		return x.TriggerIndexEventId
+	}
+	return ""
+}
+
+func (x *LiquidationReceipt) GetTriggerIndexComponents() []*ReceiptIndexComponent {
+	if x != nil {
+		return x.TriggerIndexComponents
+	}
+	return nil
+}
+
+// One constituent of the index tick at a liquidation's trigger.
+type ReceiptIndexComponent struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Exchange string                 `protobuf:"bytes,1,opt,name=exchange,proto3" json:"exchange,omitempty"`
+	Symbol   string                 `protobuf:"bytes,2,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	Price    string                 `protobuf:"bytes,3,opt,name=price,proto3" json:"price,omitempty"`
+	// The weight it actually had in that tick (0 when excluded).
+	EffectiveWeight string `protobuf:"bytes,4,opt,name=effective_weight,json=effectiveWeight,proto3" json:"effective_weight,omitempty"`
+	FetchedAtUnixMs int64  `protobuf:"varint,5,opt,name=fetched_at_unix_ms,json=fetchedAtUnixMs,proto3" json:"fetched_at_unix_ms,omitempty"`
+	Excluded        bool   `protobuf:"varint,6,opt,name=excluded,proto3" json:"excluded,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *ReceiptIndexComponent) Reset() {
+	*x = ReceiptIndexComponent{}
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReceiptIndexComponent) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReceiptIndexComponent) ProtoMessage() {}
+
+func (x *ReceiptIndexComponent) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_settlement_v1_settlement_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReceiptIndexComponent.ProtoReflect.Descriptor instead.
+func (*ReceiptIndexComponent) Descriptor() ([]byte, []int) {
+	return file_tradex_settlement_v1_settlement_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *ReceiptIndexComponent) GetExchange() string {
+	if x != nil {
+		return x.Exchange
+	}
+	return ""
+}
+
+func (x *ReceiptIndexComponent) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+func (x *ReceiptIndexComponent) GetPrice() string {
+	if x != nil {
+		return x.Price
+	}
+	return ""
+}
+
+func (x *ReceiptIndexComponent) GetEffectiveWeight() string {
+	if x != nil {
+		return x.EffectiveWeight
+	}
+	return ""
+}
+
+func (x *ReceiptIndexComponent) GetFetchedAtUnixMs() int64 {
+	if x != nil {
+		return x.FetchedAtUnixMs
+	}
+	return 0
+}
+
+func (x *ReceiptIndexComponent) GetExcluded() bool {
+	if x != nil {
+		return x.Excluded
+	}
+	return false
+}
+
 var File_tradex_settlement_v1_settlement_proto protoreflect.FileDescriptor
 
 const file_tradex_settlement_v1_settlement_proto_rawDesc = "" +
@@ -1750,7 +1862,7 @@ const file_tradex_settlement_v1_settlement_proto_rawDesc = "" +
 	"engine_seq\x18\x02 \x01(\x03R\tengineSeq\x12\x14\n" +
 	"\x05price\x18\x03 \x01(\tR\x05price\x12\x1a\n" +
 	"\bquantity\x18\x04 \x01(\tR\bquantity\x12\x10\n" +
-	"\x03fee\x18\x05 \x01(\tR\x03fee\"\xb7\r\n" +
+	"\x03fee\x18\x05 \x01(\tR\x03fee\"\x9c\x0f\n" +
 	"\x12LiquidationReceipt\x12%\n" +
 	"\x0eliquidation_id\x18\x01 \x01(\tR\rliquidationId\x12\x1b\n" +
 	"\trecord_id\x18\x02 \x01(\tR\brecordId\x12\x17\n" +
@@ -1794,7 +1906,17 @@ const file_tradex_settlement_v1_settlement_proto_rawDesc = "" +
 	"\x06adl_id\x18\" \x01(\tR\x05adlId\x12!\n" +
 	"\fadl_quantity\x18# \x01(\tR\vadlQuantity\x12-\n" +
 	"\x12adl_counterparties\x18$ \x01(\x05R\x11adlCounterparties\x12/\n" +
-	"\x14completed_at_unix_ms\x18% \x01(\x03R\x11completedAtUnixMs*\xb6\x02\n" +
+	"\x14completed_at_unix_ms\x18% \x01(\x03R\x11completedAtUnixMs\x12G\n" +
+	"!trigger_index_computed_at_unix_ms\x18& \x01(\x03R\x1ctriggerIndexComputedAtUnixMs\x123\n" +
+	"\x16trigger_index_event_id\x18' \x01(\tR\x13triggerIndexEventId\x12e\n" +
+	"\x18trigger_index_components\x18( \x03(\v2+.tradex.settlement.v1.ReceiptIndexComponentR\x16triggerIndexComponents\"\xd5\x01\n" +
+	"\x15ReceiptIndexComponent\x12\x1a\n" +
+	"\bexchange\x18\x01 \x01(\tR\bexchange\x12\x16\n" +
+	"\x06symbol\x18\x02 \x01(\tR\x06symbol\x12\x14\n" +
+	"\x05price\x18\x03 \x01(\tR\x05price\x12)\n" +
+	"\x10effective_weight\x18\x04 \x01(\tR\x0feffectiveWeight\x12+\n" +
+	"\x12fetched_at_unix_ms\x18\x05 \x01(\x03R\x0ffetchedAtUnixMs\x12\x1a\n" +
+	"\bexcluded\x18\x06 \x01(\bR\bexcluded*\xb6\x02\n" +
 	"\x16SettlementRecordStatus\x12(\n" +
 	"$SETTLEMENT_RECORD_STATUS_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"SETTLEMENT_RECORD_STATUS_INITIATED\x10\x01\x12,\n" +
@@ -1828,7 +1950,7 @@ func file_tradex_settlement_v1_settlement_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_settlement_v1_settlement_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_settlement_v1_settlement_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
+var file_tradex_settlement_v1_settlement_proto_msgTypes = make([]protoimpl.MessageInfo, 16)
 var file_tradex_settlement_v1_settlement_proto_goTypes = []any{
 	(SettlementRecordStatus)(0),           // 0: tradex.settlement.v1.SettlementRecordStatus
 	(SettlementResolution)(0),             // 1: tradex.settlement.v1.SettlementResolution
@@ -1847,12 +1969,13 @@ var file_tradex_settlement_v1_settlement_proto_goTypes = []any{
 	(*BankruptcyWorking)(nil),             // 14: tradex.settlement.v1.BankruptcyWorking
 	(*ReceiptFill)(nil),                   // 15: tradex.settlement.v1.ReceiptFill
 	(*LiquidationReceipt)(nil),            // 16: tradex.settlement.v1.LiquidationReceipt
-	(v1.PositionSide)(0),                  // 17: tradex.common.v1.PositionSide
-	(v1.Side)(0),                          // 18: tradex.common.v1.Side
+	(*ReceiptIndexComponent)(nil),         // 17: tradex.settlement.v1.ReceiptIndexComponent
+	(v1.PositionSide)(0),                  // 18: tradex.common.v1.PositionSide
+	(v1.Side)(0),                          // 19: tradex.common.v1.Side
 }
 var file_tradex_settlement_v1_settlement_proto_depIdxs = []int32{
-	17, // 0: tradex.settlement.v1.SettlementRecord.position_side:type_name -> tradex.common.v1.PositionSide
-	18, // 1: tradex.settlement.v1.SettlementRecord.close_side:type_name -> tradex.common.v1.Side
+	18, // 0: tradex.settlement.v1.SettlementRecord.position_side:type_name -> tradex.common.v1.PositionSide
+	19, // 1: tradex.settlement.v1.SettlementRecord.close_side:type_name -> tradex.common.v1.Side
 	0,  // 2: tradex.settlement.v1.SettlementRecord.status:type_name -> tradex.settlement.v1.SettlementRecordStatus
 	1,  // 3: tradex.settlement.v1.SettlementRecord.resolution:type_name -> tradex.settlement.v1.SettlementResolution
 	2,  // 4: tradex.settlement.v1.GetSettlementRecordResponse.record:type_name -> tradex.settlement.v1.SettlementRecord
@@ -1861,27 +1984,28 @@ var file_tradex_settlement_v1_settlement_proto_depIdxs = []int32{
 	3,  // 7: tradex.settlement.v1.GetInsuranceFundResponse.balances:type_name -> tradex.settlement.v1.InsuranceFundBalance
 	9,  // 8: tradex.settlement.v1.GetInsuranceFundResponse.history:type_name -> tradex.settlement.v1.InsuranceFundChange
 	16, // 9: tradex.settlement.v1.GetLiquidationReceiptResponse.receipt:type_name -> tradex.settlement.v1.LiquidationReceipt
-	17, // 10: tradex.settlement.v1.ReceiptPosition.side:type_name -> tradex.common.v1.PositionSide
+	18, // 10: tradex.settlement.v1.ReceiptPosition.side:type_name -> tradex.common.v1.PositionSide
 	13, // 11: tradex.settlement.v1.BankruptcyWorking.positions:type_name -> tradex.settlement.v1.ReceiptPosition
-	17, // 12: tradex.settlement.v1.LiquidationReceipt.position_side:type_name -> tradex.common.v1.PositionSide
-	18, // 13: tradex.settlement.v1.LiquidationReceipt.close_side:type_name -> tradex.common.v1.Side
+	18, // 12: tradex.settlement.v1.LiquidationReceipt.position_side:type_name -> tradex.common.v1.PositionSide
+	19, // 13: tradex.settlement.v1.LiquidationReceipt.close_side:type_name -> tradex.common.v1.Side
 	0,  // 14: tradex.settlement.v1.LiquidationReceipt.status:type_name -> tradex.settlement.v1.SettlementRecordStatus
 	1,  // 15: tradex.settlement.v1.LiquidationReceipt.resolution:type_name -> tradex.settlement.v1.SettlementResolution
 	14, // 16: tradex.settlement.v1.LiquidationReceipt.bankruptcy:type_name -> tradex.settlement.v1.BankruptcyWorking
 	15, // 17: tradex.settlement.v1.LiquidationReceipt.fills:type_name -> tradex.settlement.v1.ReceiptFill
-	4,  // 18: tradex.settlement.v1.SettlementService.GetSettlementRecord:input_type -> tradex.settlement.v1.GetSettlementRecordRequest
-	6,  // 19: tradex.settlement.v1.SettlementService.ListSettlementRecords:input_type -> tradex.settlement.v1.ListSettlementRecordsRequest
-	8,  // 20: tradex.settlement.v1.SettlementService.GetInsuranceFund:input_type -> tradex.settlement.v1.GetInsuranceFundRequest
-	11, // 21: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:input_type -> tradex.settlement.v1.GetLiquidationReceiptRequest
-	5,  // 22: tradex.settlement.v1.SettlementService.GetSettlementRecord:output_type -> tradex.settlement.v1.GetSettlementRecordResponse
-	7,  // 23: tradex.settlement.v1.SettlementService.ListSettlementRecords:output_type -> tradex.settlement.v1.ListSettlementRecordsResponse
-	10, // 24: tradex.settlement.v1.SettlementService.GetInsuranceFund:output_type -> tradex.settlement.v1.GetInsuranceFundResponse
-	12, // 25: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:output_type -> tradex.settlement.v1.GetLiquidationReceiptResponse
-	22, // [22:26] is the sub-list for method output_type
-	18, // [18:22] is the sub-list for method input_type
-	18, // [18:18] is the sub-list for extension type_name
-	18, // [18:18] is the sub-list for extension extendee
-	0,  // [0:18] is the sub-list for field type_name
+	17, // 18: tradex.settlement.v1.LiquidationReceipt.trigger_index_components:type_name -> tradex.settlement.v1.ReceiptIndexComponent
+	4,  // 19: tradex.settlement.v1.SettlementService.GetSettlementRecord:input_type -> tradex.settlement.v1.GetSettlementRecordRequest
+	6,  // 20: tradex.settlement.v1.SettlementService.ListSettlementRecords:input_type -> tradex.settlement.v1.ListSettlementRecordsRequest
+	8,  // 21: tradex.settlement.v1.SettlementService.GetInsuranceFund:input_type -> tradex.settlement.v1.GetInsuranceFundRequest
+	11, // 22: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:input_type -> tradex.settlement.v1.GetLiquidationReceiptRequest
+	5,  // 23: tradex.settlement.v1.SettlementService.GetSettlementRecord:output_type -> tradex.settlement.v1.GetSettlementRecordResponse
+	7,  // 24: tradex.settlement.v1.SettlementService.ListSettlementRecords:output_type -> tradex.settlement.v1.ListSettlementRecordsResponse
+	10, // 25: tradex.settlement.v1.SettlementService.GetInsuranceFund:output_type -> tradex.settlement.v1.GetInsuranceFundResponse
+	12, // 26: tradex.settlement.v1.SettlementService.GetLiquidationReceipt:output_type -> tradex.settlement.v1.GetLiquidationReceiptResponse
+	23, // [23:27] is the sub-list for method output_type
+	19, // [19:23] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_tradex_settlement_v1_settlement_proto_init() }
@@ -1895,7 +2019,7 @@ func file_tradex_settlement_v1_settlement_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_settlement_v1_settlement_proto_rawDesc), len(file_tradex_settlement_v1_settlement_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   15,
+			NumMessages:   16,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

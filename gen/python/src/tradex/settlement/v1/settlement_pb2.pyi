@@ -249,7 +249,7 @@ class ReceiptFill(_message.Message):
     def __init__(self, trade_id: _Optional[str] = ..., engine_seq: _Optional[int] = ..., price: _Optional[str] = ..., quantity: _Optional[str] = ..., fee: _Optional[str] = ...) -> None: ...
 
 class LiquidationReceipt(_message.Message):
-    __slots__ = ("liquidation_id", "record_id", "user_id", "symbol", "asset", "position_side", "close_side", "status", "resolution", "triggered_at_unix_ms", "trigger_engine_seq", "trigger_mark_price", "trigger_index_price", "trigger_mark_computed_at_unix_ms", "trigger_mark_event_id", "trigger_equity", "trigger_maintenance_margin", "trigger_margin_ratio", "trigger_quantity", "bankruptcy", "liquidation_order_id", "fills", "filled_quantity", "average_fill_price", "taker_fee_rate", "fees", "price_improvement", "residual_to_fund", "shortfall", "shortfall_covered", "shortfall_uncovered", "insurance_fund_delta", "unfilled_quantity", "adl_id", "adl_quantity", "adl_counterparties", "completed_at_unix_ms")
+    __slots__ = ("liquidation_id", "record_id", "user_id", "symbol", "asset", "position_side", "close_side", "status", "resolution", "triggered_at_unix_ms", "trigger_engine_seq", "trigger_mark_price", "trigger_index_price", "trigger_mark_computed_at_unix_ms", "trigger_mark_event_id", "trigger_equity", "trigger_maintenance_margin", "trigger_margin_ratio", "trigger_quantity", "bankruptcy", "liquidation_order_id", "fills", "filled_quantity", "average_fill_price", "taker_fee_rate", "fees", "price_improvement", "residual_to_fund", "shortfall", "shortfall_covered", "shortfall_uncovered", "insurance_fund_delta", "unfilled_quantity", "adl_id", "adl_quantity", "adl_counterparties", "completed_at_unix_ms", "trigger_index_computed_at_unix_ms", "trigger_index_event_id", "trigger_index_components")
     LIQUIDATION_ID_FIELD_NUMBER: _ClassVar[int]
     RECORD_ID_FIELD_NUMBER: _ClassVar[int]
     USER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -287,6 +287,9 @@ class LiquidationReceipt(_message.Message):
     ADL_QUANTITY_FIELD_NUMBER: _ClassVar[int]
     ADL_COUNTERPARTIES_FIELD_NUMBER: _ClassVar[int]
     COMPLETED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_INDEX_COMPUTED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_INDEX_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_INDEX_COMPONENTS_FIELD_NUMBER: _ClassVar[int]
     liquidation_id: str
     record_id: str
     user_id: str
@@ -324,4 +327,23 @@ class LiquidationReceipt(_message.Message):
     adl_quantity: str
     adl_counterparties: int
     completed_at_unix_ms: int
-    def __init__(self, liquidation_id: _Optional[str] = ..., record_id: _Optional[str] = ..., user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., position_side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., close_side: _Optional[_Union[_trading_pb2.Side, str]] = ..., status: _Optional[_Union[SettlementRecordStatus, str]] = ..., resolution: _Optional[_Union[SettlementResolution, str]] = ..., triggered_at_unix_ms: _Optional[int] = ..., trigger_engine_seq: _Optional[int] = ..., trigger_mark_price: _Optional[str] = ..., trigger_index_price: _Optional[str] = ..., trigger_mark_computed_at_unix_ms: _Optional[int] = ..., trigger_mark_event_id: _Optional[str] = ..., trigger_equity: _Optional[str] = ..., trigger_maintenance_margin: _Optional[str] = ..., trigger_margin_ratio: _Optional[str] = ..., trigger_quantity: _Optional[str] = ..., bankruptcy: _Optional[_Union[BankruptcyWorking, _Mapping]] = ..., liquidation_order_id: _Optional[str] = ..., fills: _Optional[_Iterable[_Union[ReceiptFill, _Mapping]]] = ..., filled_quantity: _Optional[str] = ..., average_fill_price: _Optional[str] = ..., taker_fee_rate: _Optional[str] = ..., fees: _Optional[str] = ..., price_improvement: _Optional[str] = ..., residual_to_fund: _Optional[str] = ..., shortfall: _Optional[str] = ..., shortfall_covered: _Optional[str] = ..., shortfall_uncovered: _Optional[str] = ..., insurance_fund_delta: _Optional[str] = ..., unfilled_quantity: _Optional[str] = ..., adl_id: _Optional[str] = ..., adl_quantity: _Optional[str] = ..., adl_counterparties: _Optional[int] = ..., completed_at_unix_ms: _Optional[int] = ...) -> None: ...
+    trigger_index_computed_at_unix_ms: int
+    trigger_index_event_id: str
+    trigger_index_components: _containers.RepeatedCompositeFieldContainer[ReceiptIndexComponent]
+    def __init__(self, liquidation_id: _Optional[str] = ..., record_id: _Optional[str] = ..., user_id: _Optional[str] = ..., symbol: _Optional[str] = ..., asset: _Optional[str] = ..., position_side: _Optional[_Union[_positions_pb2.PositionSide, str]] = ..., close_side: _Optional[_Union[_trading_pb2.Side, str]] = ..., status: _Optional[_Union[SettlementRecordStatus, str]] = ..., resolution: _Optional[_Union[SettlementResolution, str]] = ..., triggered_at_unix_ms: _Optional[int] = ..., trigger_engine_seq: _Optional[int] = ..., trigger_mark_price: _Optional[str] = ..., trigger_index_price: _Optional[str] = ..., trigger_mark_computed_at_unix_ms: _Optional[int] = ..., trigger_mark_event_id: _Optional[str] = ..., trigger_equity: _Optional[str] = ..., trigger_maintenance_margin: _Optional[str] = ..., trigger_margin_ratio: _Optional[str] = ..., trigger_quantity: _Optional[str] = ..., bankruptcy: _Optional[_Union[BankruptcyWorking, _Mapping]] = ..., liquidation_order_id: _Optional[str] = ..., fills: _Optional[_Iterable[_Union[ReceiptFill, _Mapping]]] = ..., filled_quantity: _Optional[str] = ..., average_fill_price: _Optional[str] = ..., taker_fee_rate: _Optional[str] = ..., fees: _Optional[str] = ..., price_improvement: _Optional[str] = ..., residual_to_fund: _Optional[str] = ..., shortfall: _Optional[str] = ..., shortfall_covered: _Optional[str] = ..., shortfall_uncovered: _Optional[str] = ..., insurance_fund_delta: _Optional[str] = ..., unfilled_quantity: _Optional[str] = ..., adl_id: _Optional[str] = ..., adl_quantity: _Optional[str] = ..., adl_counterparties: _Optional[int] = ..., completed_at_unix_ms: _Optional[int] = ..., trigger_index_computed_at_unix_ms: _Optional[int] = ..., trigger_index_event_id: _Optional[str] = ..., trigger_index_components: _Optional[_Iterable[_Union[ReceiptIndexComponent, _Mapping]]] = ...) -> None: ...
+
+class ReceiptIndexComponent(_message.Message):
+    __slots__ = ("exchange", "symbol", "price", "effective_weight", "fetched_at_unix_ms", "excluded")
+    EXCHANGE_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_WEIGHT_FIELD_NUMBER: _ClassVar[int]
+    FETCHED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_FIELD_NUMBER: _ClassVar[int]
+    exchange: str
+    symbol: str
+    price: str
+    effective_weight: str
+    fetched_at_unix_ms: int
+    excluded: bool
+    def __init__(self, exchange: _Optional[str] = ..., symbol: _Optional[str] = ..., price: _Optional[str] = ..., effective_weight: _Optional[str] = ..., fetched_at_unix_ms: _Optional[int] = ..., excluded: _Optional[bool] = ...) -> None: ...
