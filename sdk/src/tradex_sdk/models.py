@@ -54,7 +54,7 @@ TEXT_FIELDS = frozenset({
     "kty", "last_error", "leg", "line_hash", "line_hashes", "liquidation_id", "liquidation_order_id", "lock_id",
     "margin_asset", "message", "n", "network", "next_page_token", "order_id", "order_ids", "page_token",
     "pair", "password", "payment_reference", "quote_asset", "rail_reference", "reason", "record_id",
-    "reference_id", "refresh_token", "cancelled_order_ids", "kind", "trigger_mark_event_id", "rejection_reason", "release_id", "request_id",
+    "reference_id", "refresh_token", "cancelled_order_ids", "kind", "trigger_mark_event_id", "trigger_index_event_id", "rejection_reason", "release_id", "request_id",
     "requested_by", "review_reason", "reviewed_by", "roles", "seal_reason", "sealed_by", "settlement_id",
     "settlement_ids", "signature", "statement_hash", "status_message", "status_reason", "symbol", "token_type",
     "trade_id", "transfer_id", "use", "user_id", "x", "journal_entry_id",
