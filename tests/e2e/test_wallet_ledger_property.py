@@ -265,7 +265,8 @@ def test_the_database_refuses_an_unbalanced_journal_entry_at_commit(exchange):
 def test_the_database_refuses_negative_user_balances_and_insurance_fund(exchange):
     user_id = "neg-" + uuid.uuid4().hex
     with pg(exchange) as conn:
-        conn.execute("insert into wallet.balances values (%s, 'USDT', 5, 0, 0, 0, 0)", (user_id,))
+        # A zero balance row (money made out of nothing would break every later conservation check).
+        conn.execute("insert into wallet.balances values (%s, 'USDT', 0, 0, 0, 0, 0)", (user_id,))
         conn.commit()
         for column in ("available", "locked", "position_margin"):
             with pytest.raises(psycopg.errors.CheckViolation):

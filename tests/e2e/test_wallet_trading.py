@@ -172,7 +172,7 @@ def test_settlement_events_post_margin_release_pnl_and_funding_exactly_once(stub
     produce(exchange, "settlement.v1", user_id, events[1], event_id=event_ids[1])  # redelivered
     produce(exchange, "settlement.v1", user_id, events[1])  # Position replaying: same settlement_id, new event id
     last = produce(exchange, "settlement.v1", user_id, events[2])
-    wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last))
+    wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last), timeout=90)
     b = balance_of(stub, user_id)
     # 500 - 200 locked + 0.02 rebate, + 200 margin back, + 35.5 profit, - 1.25 funding
     assert (b.available, b.locked, b.position_margin) == ("534.27", "0", "0")
@@ -197,7 +197,7 @@ def test_a_bankrupt_loss_is_collected_down_to_zero_and_the_insurance_fund_covers
     sid = f"pnl:liq:{loser}"
     last = produce(exchange, "settlement.v1", loser,
                    settlement(loser, sid, position_events.SETTLEMENT_KIND_REALIZED_PNL, "-130", trade_id="liq"))
-    wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last))
+    wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last), timeout=90)
     assert balance_of(stub, loser).available == "0"
     assert sql(exchange, "select amount from wallet.operations where idempotency_key = %s",
                f"settlement:{sid}") == [(Decimal("-100"),)]
