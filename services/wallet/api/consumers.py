@@ -18,7 +18,7 @@ from tradex.user.v1 import events_pb2 as user_events
 from tradex.user.v1 import user_pb2
 
 from services.platform.decimals import parse_decimal
-from services.platform.errors import AlreadyExists, InvalidArgument
+from services.platform.errors import AlreadyExists, FailedPrecondition, InvalidArgument
 from services.platform.events import MalformedEvent, ReceivedEvent
 from services.platform.ids import now_ms
 from services.wallet.adapters import ledger_store, user_store
@@ -108,6 +108,15 @@ async def on_settlement(conn: AsyncConnection, event: position_events.Settlement
     posting = settlement_from_event(event)
     try:
         await apply_settlement(conn, posting)
+    except FailedPrecondition as exc:
+        if exc.reason != "WALLET_NOT_OPEN":
+            raise
+        # No wallet can ever appear for a settlement that already happened (a user trades only
+        # after funds were locked in their wallet): a producer that bypassed Order. Retrying it
+        # would stall every later settlement of the partition (DESIGN: never stall on money).
+        log.error("ALARM settlement for a user without a wallet; recorded as seen and skipped",
+                  extra={"settlement_id": posting.settlement_id, "user_id": posting.user_id,
+                         "event_id": received.event_id})
     except AlreadyExists as exc:
         # The same settlement_id with another body: a producer bug. The first one stands; the
         # event is recorded as seen so it cannot block the partition, and logged loudly.
