@@ -17,7 +17,7 @@ SDK = Path(__file__).resolve().parents[3] / "sdk"
 
 
 def test_wheel_and_sdist(tmp_path):
-    pytest.importorskip("build")
+    import build  # noqa: F401 - part of the dev install (pyproject), so this never skips
     source = tmp_path / "sdk"  # a copy: building leaves build/ and *.egg-info beside the sources
     shutil.copytree(SDK, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     built = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(source)],
