@@ -11,8 +11,6 @@ import zipfile
 from email.parser import Parser
 from pathlib import Path
 
-import pytest
-
 SDK = Path(__file__).resolve().parents[3] / "sdk"
 
 
