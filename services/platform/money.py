@@ -1,5 +1,5 @@
 """The exchange's money formulas, once. Pure, Decimal only; Risk, Order and Position all use
-these (DESIGN "one owner per number": Position computes what moves, Risk what to lock, and
+these (docs/ARCHITECTURE.md → Money model, "one owner per number": Position computes what moves, Risk what to lock, and
 both from the same formulas).
 
 Two roundings, both chosen so money is never created:

@@ -1,6 +1,6 @@
 """The engine's single-threaded apply loop: order.command.v1 -> books -> engine.event.v1.
 
-Exactly-once output without broker transactions (DESIGN.md "Exactly-once effects"):
+Exactly-once output without broker transactions (docs/ARCHITECTURE.md → Contracts, "Exactly once"):
 
 1. Load the latest BookSnapshot per symbol from engine.snapshot.v1 and restore those books.
 2. Learn the last engine_seq already published per symbol from the tail of engine.event.v1.

@@ -1,4 +1,4 @@
-"""The Funding Settlement Flow (shared/spec/data-flows.md):
+"""The funding settlement flow (services/funding/README.md):
 
   Scheduler (leader only, PostgreSQL session advisory lock held on its own connection; a killed
   leader's session ends and another replica takes over):

@@ -1,7 +1,7 @@
 """Liquidation arithmetic. Pure: no protobuf, no I/O (services/settlement/README.md has the worked
 example).
 
-Cross margin per asset (DESIGN: Money model). The account's equity in the asset is
+Cross margin per asset (docs/ARCHITECTURE.md → Money model). The account's equity in the asset is
 
     E = available + locked + position_margin + sum over its positions of upnl(mark)
 
