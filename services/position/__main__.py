@@ -15,10 +15,12 @@ from services.platform.events import oneof_filter
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
+from services.platform.user_stream import UserStreamHub, UserTopicTail
 from services.position.adapters.instruments import InstrumentDirectory
 from services.position.adapters.tables import SCHEMA, inbox, outbox
 from services.position.api.consumers import FUNDING_TOPICS, MARK_TOPICS, TRADE_TOPICS, PositionConsumers
 from services.position.api.servicer import PositionServicer
+from services.position.api.stream import TAILED_TOPICS
 from services.position.app.use_cases import PositionUseCases
 from services.position.config import PositionSettings
 
@@ -70,6 +72,8 @@ async def build():
     use_cases = PositionUseCases(engine, InstrumentDirectory(position.metadata_addr), relay.wake)
     consumers = PositionConsumers(use_cases)
     exposures = ExposureLoop(use_cases, position.exposure_interval_s)
+    updates = UserStreamHub()  # StreamPositionUpdates, fed from position.updated/closed.v1
+    tail = UserTopicTail(settings.kafka_bootstrap, updates, TAILED_TOPICS, group="position.stream")
 
     def consumer(name: str, topics: list[str], handlers: dict, relevant=None, changes_positions=True) -> EventConsumer:
         return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
@@ -86,10 +90,10 @@ async def build():
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA, migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: position_pb2_grpc.add_PositionServiceServicer_to_server(
-            PositionServicer(use_cases), server)],
+            PositionServicer(use_cases, updates), server)],
         service_names=SERVICE_NAMES,
         background=[relay.run, trades.run, funding.run, marks.run,
-                    exposures.run],
+                    exposures.run, tail.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

@@ -11,11 +11,13 @@ from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
+from services.platform.user_stream import UserStreamHub, UserTopicTail
 from services.wallet.adapters.rail_client import RailClient
 from services.wallet.adapters.tables import SCHEMA, inbox, outbox
 from services.wallet.api import consumers
 from services.wallet.api.internal_servicer import WalletInternalServicer
 from services.wallet.api.servicer import WalletServicer
+from services.wallet.api.stream import TAILED_TOPICS
 from services.wallet.app.deposits import DepositCaps, DepositUseCases
 from services.wallet.app.funds import FundsUseCases
 from services.wallet.app.queries import WalletQueries
@@ -37,7 +39,9 @@ async def build():
         caps=DepositCaps(wallet.deposit_caps), webhook_tolerance_ms=wallet.webhook_tolerance_ms,
         deposit_ttl_ms=wallet.deposit_ttl_ms, on_events_committed=relay.wake)
     queries = WalletQueries(engine)
-    public = WalletServicer(deposits, queries)
+    updates = UserStreamHub()  # StreamBalanceUpdates, fed from wallet.balance.updated.v1
+    tail = UserTopicTail(settings.kafka_bootstrap, updates, TAILED_TOPICS, group="wallet.stream")
+    public = WalletServicer(deposits, queries, updates)
     internal = WalletInternalServicer(FundsUseCases(engine, relay.wake), InsuranceUseCases(engine, relay.wake),
                                       queries)
     users = EventConsumer(name="wallet.users", bootstrap=settings.kafka_bootstrap, topics=consumers.USER_TOPICS,
@@ -51,7 +55,7 @@ async def build():
         register=[lambda server: wallet_pb2_grpc.add_WalletServiceServicer_to_server(public, server),
                   lambda server: wallet_pb2_grpc.add_WalletInternalServiceServicer_to_server(internal, server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, users.run, settlements.run],
+        background=[relay.run, users.run, settlements.run, tail.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

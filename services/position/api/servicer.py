@@ -11,7 +11,9 @@ from tradex.position.v1 import position_pb2_grpc
 from services.platform.auth import require_principal
 from services.platform.decimals import format_decimal
 from services.platform.errors import InvalidArgument
+from services.platform.user_stream import UserStreamHub
 from services.position.api.mappers import position_to_pb
+from services.position.api.stream import stream_response
 from services.position.app.use_cases import PositionUseCases
 
 MAX_PAGE, DEFAULT_PAGE = 1000, 500
@@ -30,8 +32,9 @@ def _parse_token(token: str) -> tuple[int, str]:
 
 
 class PositionServicer(position_pb2_grpc.PositionServiceServicer):
-    def __init__(self, use_cases: PositionUseCases) -> None:
+    def __init__(self, use_cases: PositionUseCases, updates: UserStreamHub) -> None:
         self._use_cases = use_cases
+        self._updates = updates
 
     async def ListPositions(self, request: pb.ListPositionsRequest, context) -> pb.ListPositionsResponse:
         caller = require_principal()
@@ -58,3 +61,13 @@ class PositionServicer(position_pb2_grpc.PositionServiceServicer):
         token = _token(resolved, page[-1].user_id) if len(states) > size else ""
         return pb.ListPositionsBySymbolResponse(positions=[position_to_pb(s) for s in page], next_page_token=token,
                                                 as_of_unix_ms=resolved, applied_through_unix_ms=through)
+
+    async def StreamPositionUpdates(self, request: pb.StreamPositionUpdatesRequest, context):
+        caller = require_principal()
+        symbol = request.symbol.strip()
+        if len(symbol) > 64:
+            raise InvalidArgument("symbol is at most 64 characters")
+        async for topic, event in self._updates.subscribe(caller.subject):
+            if symbol and event.position.symbol != symbol:
+                continue
+            yield stream_response(topic, event)

@@ -9,6 +9,7 @@ from tradex.wallet.v1 import wallet_pb2_grpc
 from services.platform.auth import require_principal
 from services.platform.errors import InvalidArgument
 from services.platform.ids import now_ms
+from services.platform.user_stream import UserStreamHub
 from services.wallet.api.mappers import (
     balance_to_pb,
     deposit_status_from_pb,
@@ -16,6 +17,7 @@ from services.wallet.api.mappers import (
     entry_kind_from_pb,
     ledger_line_to_pb,
 )
+from services.wallet.api.stream import stream_response
 from services.wallet.app.deposits import DepositUseCases, WebhookCall
 from services.wallet.app.queries import WalletQueries
 
@@ -28,9 +30,10 @@ def _enum(field: str, convert, value: int):
 
 
 class WalletServicer(wallet_pb2_grpc.WalletServiceServicer):
-    def __init__(self, deposits: DepositUseCases, queries: WalletQueries) -> None:
+    def __init__(self, deposits: DepositUseCases, queries: WalletQueries, updates: UserStreamHub) -> None:
         self._deposits = deposits
         self._queries = queries
+        self._updates = updates
 
     async def CreateDeposit(self, request: pb.CreateDepositRequest, context) -> pb.CreateDepositResponse:
         caller = require_principal()
@@ -69,3 +72,13 @@ class WalletServicer(wallet_pb2_grpc.WalletServiceServicer):
             rail_reference=request.rail_reference, deposit_id=request.deposit_id, amount=request.amount,
             asset=request.asset, timestamp_unix_ms=request.timestamp_unix_ms, signature=request.signature))
         return pb.ConfirmDepositResponse(deposit=deposit_to_pb(deposit, now_ms()))
+
+    async def StreamBalanceUpdates(self, request: pb.StreamBalanceUpdatesRequest, context):
+        caller = require_principal()
+        asset = request.asset.strip()
+        if len(asset) > 16:
+            raise InvalidArgument("asset is at most 16 characters")
+        async for _topic, event in self._updates.subscribe(caller.subject):
+            if asset and event.balance.asset != asset:
+                continue
+            yield stream_response(event)

@@ -2507,6 +2507,270 @@ func (x *StreamCandlesResponse) GetCandle() *Candle {
 	return nil
 }
 
+type StreamIndexPriceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Symbol        string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamIndexPriceRequest) Reset() {
+	*x = StreamIndexPriceRequest{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamIndexPriceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamIndexPriceRequest) ProtoMessage() {}
+
+func (x *StreamIndexPriceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamIndexPriceRequest.ProtoReflect.Descriptor instead.
+func (*StreamIndexPriceRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *StreamIndexPriceRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+type StreamIndexPriceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	IndexPrice    *IndexPrice            `protobuf:"bytes,1,opt,name=index_price,json=indexPrice,proto3" json:"index_price,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamIndexPriceResponse) Reset() {
+	*x = StreamIndexPriceResponse{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamIndexPriceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamIndexPriceResponse) ProtoMessage() {}
+
+func (x *StreamIndexPriceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamIndexPriceResponse.ProtoReflect.Descriptor instead.
+func (*StreamIndexPriceResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *StreamIndexPriceResponse) GetIndexPrice() *IndexPrice {
+	if x != nil {
+		return x.IndexPrice
+	}
+	return nil
+}
+
+type StreamMarkPriceRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Symbol        string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamMarkPriceRequest) Reset() {
+	*x = StreamMarkPriceRequest{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamMarkPriceRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamMarkPriceRequest) ProtoMessage() {}
+
+func (x *StreamMarkPriceRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamMarkPriceRequest.ProtoReflect.Descriptor instead.
+func (*StreamMarkPriceRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *StreamMarkPriceRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+type StreamMarkPriceResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	MarkPrice     *MarkPrice             `protobuf:"bytes,1,opt,name=mark_price,json=markPrice,proto3" json:"mark_price,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamMarkPriceResponse) Reset() {
+	*x = StreamMarkPriceResponse{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[36]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamMarkPriceResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamMarkPriceResponse) ProtoMessage() {}
+
+func (x *StreamMarkPriceResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[36]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamMarkPriceResponse.ProtoReflect.Descriptor instead.
+func (*StreamMarkPriceResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{36}
+}
+
+func (x *StreamMarkPriceResponse) GetMarkPrice() *MarkPrice {
+	if x != nil {
+		return x.MarkPrice
+	}
+	return nil
+}
+
+type StreamFundingRateRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Symbol        string                 `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamFundingRateRequest) Reset() {
+	*x = StreamFundingRateRequest{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamFundingRateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamFundingRateRequest) ProtoMessage() {}
+
+func (x *StreamFundingRateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamFundingRateRequest.ProtoReflect.Descriptor instead.
+func (*StreamFundingRateRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *StreamFundingRateRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+type StreamFundingRateResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	FundingRate   *FundingRateEstimate   `protobuf:"bytes,1,opt,name=funding_rate,json=fundingRate,proto3" json:"funding_rate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamFundingRateResponse) Reset() {
+	*x = StreamFundingRateResponse{}
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamFundingRateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamFundingRateResponse) ProtoMessage() {}
+
+func (x *StreamFundingRateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_marketdata_v1_marketdata_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamFundingRateResponse.ProtoReflect.Descriptor instead.
+func (*StreamFundingRateResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *StreamFundingRateResponse) GetFundingRate() *FundingRateEstimate {
+	if x != nil {
+		return x.FundingRate
+	}
+	return nil
+}
+
 var File_tradex_marketdata_v1_marketdata_proto protoreflect.FileDescriptor
 
 const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
@@ -2703,7 +2967,21 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x15StreamCandlesResponse\x12\x16\n" +
 	"\x06symbol\x18\x01 \x01(\tR\x06symbol\x12@\n" +
 	"\binterval\x18\x02 \x01(\x0e2$.tradex.marketdata.v1.CandleIntervalR\binterval\x124\n" +
-	"\x06candle\x18\x03 \x01(\v2\x1c.tradex.marketdata.v1.CandleR\x06candle*\xf3\x01\n" +
+	"\x06candle\x18\x03 \x01(\v2\x1c.tradex.marketdata.v1.CandleR\x06candle\"7\n" +
+	"\x17StreamIndexPriceRequest\x12\x1c\n" +
+	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\"]\n" +
+	"\x18StreamIndexPriceResponse\x12A\n" +
+	"\vindex_price\x18\x01 \x01(\v2 .tradex.marketdata.v1.IndexPriceR\n" +
+	"indexPrice\"6\n" +
+	"\x16StreamMarkPriceRequest\x12\x1c\n" +
+	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\"Y\n" +
+	"\x17StreamMarkPriceResponse\x12>\n" +
+	"\n" +
+	"mark_price\x18\x01 \x01(\v2\x1f.tradex.marketdata.v1.MarkPriceR\tmarkPrice\"8\n" +
+	"\x18StreamFundingRateRequest\x12\x1c\n" +
+	"\x06symbol\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\x06symbol\"i\n" +
+	"\x19StreamFundingRateResponse\x12L\n" +
+	"\ffunding_rate\x18\x01 \x01(\v2).tradex.marketdata.v1.FundingRateEstimateR\vfundingRate*\xf3\x01\n" +
 	"\x0eCandleInterval\x12\x1f\n" +
 	"\x1bCANDLE_INTERVAL_UNSPECIFIED\x10\x00\x12\x1e\n" +
 	"\x1aCANDLE_INTERVAL_ONE_MINUTE\x10\x01\x12 \n" +
@@ -2716,7 +2994,7 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\"INDEX_EXCLUSION_REASON_UNSPECIFIED\x10\x00\x12#\n" +
 	"\x1fINDEX_EXCLUSION_REASON_NO_QUOTE\x10\x01\x12 \n" +
 	"\x1cINDEX_EXCLUSION_REASON_STALE\x10\x02\x12\"\n" +
-	"\x1eINDEX_EXCLUSION_REASON_OUTLIER\x10\x032\xf5\f\n" +
+	"\x1eINDEX_EXCLUSION_REASON_OUTLIER\x10\x032\xeb\x10\n" +
 	"\x11MarketDataService\x12\x8e\x01\n" +
 	"\fGetOrderBook\x12).tradex.marketdata.v1.GetOrderBookRequest\x1a*.tradex.marketdata.v1.GetOrderBookResponse\"'\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/v1/markets/{symbol}/book\x12\x8a\x01\n" +
 	"\n" +
@@ -2729,7 +3007,10 @@ const file_tradex_marketdata_v1_marketdata_proto_rawDesc = "" +
 	"\x0fStreamOrderBook\x12,.tradex.marketdata.v1.StreamOrderBookRequest\x1a-.tradex.marketdata.v1.StreamOrderBookResponse\".\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\"\x12 /v1/markets/{symbol}/book:stream0\x01\x12\x99\x01\n" +
 	"\fStreamTrades\x12).tradex.marketdata.v1.StreamTradesRequest\x1a*.tradex.marketdata.v1.StreamTradesResponse\"0\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/markets/{symbol}/trades:stream0\x01\x12\x99\x01\n" +
 	"\fStreamTicker\x12).tradex.marketdata.v1.StreamTickerRequest\x1a*.tradex.marketdata.v1.StreamTickerResponse\"0\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02$\x12\"/v1/markets/{symbol}/ticker:stream0\x01\x12\x9d\x01\n" +
-	"\rStreamCandles\x12*.tradex.marketdata.v1.StreamCandlesRequest\x1a+.tradex.marketdata.v1.StreamCandlesResponse\"1\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02%\x12#/v1/markets/{symbol}/candles:stream0\x01B\xe9\x01\n" +
+	"\rStreamCandles\x12*.tradex.marketdata.v1.StreamCandlesRequest\x1a+.tradex.marketdata.v1.StreamCandlesResponse\"1\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02%\x12#/v1/markets/{symbol}/candles:stream0\x01\x12\xa4\x01\n" +
+	"\x10StreamIndexPrice\x12-.tradex.marketdata.v1.StreamIndexPriceRequest\x1a..tradex.marketdata.v1.StreamIndexPriceResponse\"/\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02#\x12!/v1/markets/{symbol}/index:stream0\x01\x12\xa0\x01\n" +
+	"\x0fStreamMarkPrice\x12,.tradex.marketdata.v1.StreamMarkPriceRequest\x1a-.tradex.marketdata.v1.StreamMarkPriceResponse\".\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\"\x12 /v1/markets/{symbol}/mark:stream0\x01\x12\xa9\x01\n" +
+	"\x11StreamFundingRate\x12..tradex.marketdata.v1.StreamFundingRateRequest\x1a/.tradex.marketdata.v1.StreamFundingRateResponse\"1\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02%\x12#/v1/markets/{symbol}/funding:stream0\x01B\xe9\x01\n" +
 	"\x18com.tradex.marketdata.v1B\x0fMarketdataProtoP\x01ZJgithub.com/tradex-exchange/tradex/gen/go/tradex/marketdata/v1;marketdatav1\xa2\x02\x03TMX\xaa\x02\x14Tradex.Marketdata.V1\xca\x02\x14Tradex\\Marketdata\\V1\xe2\x02 Tradex\\Marketdata\\V1\\GPBMetadata\xea\x02\x16Tradex::Marketdata::V1b\x06proto3"
 
 var (
@@ -2745,51 +3026,57 @@ func file_tradex_marketdata_v1_marketdata_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_marketdata_v1_marketdata_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
+var file_tradex_marketdata_v1_marketdata_proto_msgTypes = make([]protoimpl.MessageInfo, 39)
 var file_tradex_marketdata_v1_marketdata_proto_goTypes = []any{
-	(CandleInterval)(0),             // 0: tradex.marketdata.v1.CandleInterval
-	(IndexExclusionReason)(0),       // 1: tradex.marketdata.v1.IndexExclusionReason
-	(*PriceLevel)(nil),              // 2: tradex.marketdata.v1.PriceLevel
-	(*OrderBook)(nil),               // 3: tradex.marketdata.v1.OrderBook
-	(*OrderBookDelta)(nil),          // 4: tradex.marketdata.v1.OrderBookDelta
-	(*Trade)(nil),                   // 5: tradex.marketdata.v1.Trade
-	(*Candle)(nil),                  // 6: tradex.marketdata.v1.Candle
-	(*Ticker)(nil),                  // 7: tradex.marketdata.v1.Ticker
-	(*IndexComponent)(nil),          // 8: tradex.marketdata.v1.IndexComponent
-	(*IndexLeg)(nil),                // 9: tradex.marketdata.v1.IndexLeg
-	(*IndexPrice)(nil),              // 10: tradex.marketdata.v1.IndexPrice
-	(*MarkPrice)(nil),               // 11: tradex.marketdata.v1.MarkPrice
-	(*FundingRateEstimate)(nil),     // 12: tradex.marketdata.v1.FundingRateEstimate
-	(*GetOrderBookRequest)(nil),     // 13: tradex.marketdata.v1.GetOrderBookRequest
-	(*GetOrderBookResponse)(nil),    // 14: tradex.marketdata.v1.GetOrderBookResponse
-	(*ListTradesRequest)(nil),       // 15: tradex.marketdata.v1.ListTradesRequest
-	(*ListTradesResponse)(nil),      // 16: tradex.marketdata.v1.ListTradesResponse
-	(*ListCandlesRequest)(nil),      // 17: tradex.marketdata.v1.ListCandlesRequest
-	(*ListCandlesResponse)(nil),     // 18: tradex.marketdata.v1.ListCandlesResponse
-	(*GetTickerRequest)(nil),        // 19: tradex.marketdata.v1.GetTickerRequest
-	(*GetTickerResponse)(nil),       // 20: tradex.marketdata.v1.GetTickerResponse
-	(*ListTickersRequest)(nil),      // 21: tradex.marketdata.v1.ListTickersRequest
-	(*ListTickersResponse)(nil),     // 22: tradex.marketdata.v1.ListTickersResponse
-	(*GetIndexPriceRequest)(nil),    // 23: tradex.marketdata.v1.GetIndexPriceRequest
-	(*GetIndexPriceResponse)(nil),   // 24: tradex.marketdata.v1.GetIndexPriceResponse
-	(*GetMarkPriceRequest)(nil),     // 25: tradex.marketdata.v1.GetMarkPriceRequest
-	(*GetMarkPriceResponse)(nil),    // 26: tradex.marketdata.v1.GetMarkPriceResponse
-	(*StreamOrderBookRequest)(nil),  // 27: tradex.marketdata.v1.StreamOrderBookRequest
-	(*StreamOrderBookResponse)(nil), // 28: tradex.marketdata.v1.StreamOrderBookResponse
-	(*StreamTradesRequest)(nil),     // 29: tradex.marketdata.v1.StreamTradesRequest
-	(*StreamTradesResponse)(nil),    // 30: tradex.marketdata.v1.StreamTradesResponse
-	(*StreamTickerRequest)(nil),     // 31: tradex.marketdata.v1.StreamTickerRequest
-	(*StreamTickerResponse)(nil),    // 32: tradex.marketdata.v1.StreamTickerResponse
-	(*StreamCandlesRequest)(nil),    // 33: tradex.marketdata.v1.StreamCandlesRequest
-	(*StreamCandlesResponse)(nil),   // 34: tradex.marketdata.v1.StreamCandlesResponse
-	(v1.Side)(0),                    // 35: tradex.common.v1.Side
+	(CandleInterval)(0),               // 0: tradex.marketdata.v1.CandleInterval
+	(IndexExclusionReason)(0),         // 1: tradex.marketdata.v1.IndexExclusionReason
+	(*PriceLevel)(nil),                // 2: tradex.marketdata.v1.PriceLevel
+	(*OrderBook)(nil),                 // 3: tradex.marketdata.v1.OrderBook
+	(*OrderBookDelta)(nil),            // 4: tradex.marketdata.v1.OrderBookDelta
+	(*Trade)(nil),                     // 5: tradex.marketdata.v1.Trade
+	(*Candle)(nil),                    // 6: tradex.marketdata.v1.Candle
+	(*Ticker)(nil),                    // 7: tradex.marketdata.v1.Ticker
+	(*IndexComponent)(nil),            // 8: tradex.marketdata.v1.IndexComponent
+	(*IndexLeg)(nil),                  // 9: tradex.marketdata.v1.IndexLeg
+	(*IndexPrice)(nil),                // 10: tradex.marketdata.v1.IndexPrice
+	(*MarkPrice)(nil),                 // 11: tradex.marketdata.v1.MarkPrice
+	(*FundingRateEstimate)(nil),       // 12: tradex.marketdata.v1.FundingRateEstimate
+	(*GetOrderBookRequest)(nil),       // 13: tradex.marketdata.v1.GetOrderBookRequest
+	(*GetOrderBookResponse)(nil),      // 14: tradex.marketdata.v1.GetOrderBookResponse
+	(*ListTradesRequest)(nil),         // 15: tradex.marketdata.v1.ListTradesRequest
+	(*ListTradesResponse)(nil),        // 16: tradex.marketdata.v1.ListTradesResponse
+	(*ListCandlesRequest)(nil),        // 17: tradex.marketdata.v1.ListCandlesRequest
+	(*ListCandlesResponse)(nil),       // 18: tradex.marketdata.v1.ListCandlesResponse
+	(*GetTickerRequest)(nil),          // 19: tradex.marketdata.v1.GetTickerRequest
+	(*GetTickerResponse)(nil),         // 20: tradex.marketdata.v1.GetTickerResponse
+	(*ListTickersRequest)(nil),        // 21: tradex.marketdata.v1.ListTickersRequest
+	(*ListTickersResponse)(nil),       // 22: tradex.marketdata.v1.ListTickersResponse
+	(*GetIndexPriceRequest)(nil),      // 23: tradex.marketdata.v1.GetIndexPriceRequest
+	(*GetIndexPriceResponse)(nil),     // 24: tradex.marketdata.v1.GetIndexPriceResponse
+	(*GetMarkPriceRequest)(nil),       // 25: tradex.marketdata.v1.GetMarkPriceRequest
+	(*GetMarkPriceResponse)(nil),      // 26: tradex.marketdata.v1.GetMarkPriceResponse
+	(*StreamOrderBookRequest)(nil),    // 27: tradex.marketdata.v1.StreamOrderBookRequest
+	(*StreamOrderBookResponse)(nil),   // 28: tradex.marketdata.v1.StreamOrderBookResponse
+	(*StreamTradesRequest)(nil),       // 29: tradex.marketdata.v1.StreamTradesRequest
+	(*StreamTradesResponse)(nil),      // 30: tradex.marketdata.v1.StreamTradesResponse
+	(*StreamTickerRequest)(nil),       // 31: tradex.marketdata.v1.StreamTickerRequest
+	(*StreamTickerResponse)(nil),      // 32: tradex.marketdata.v1.StreamTickerResponse
+	(*StreamCandlesRequest)(nil),      // 33: tradex.marketdata.v1.StreamCandlesRequest
+	(*StreamCandlesResponse)(nil),     // 34: tradex.marketdata.v1.StreamCandlesResponse
+	(*StreamIndexPriceRequest)(nil),   // 35: tradex.marketdata.v1.StreamIndexPriceRequest
+	(*StreamIndexPriceResponse)(nil),  // 36: tradex.marketdata.v1.StreamIndexPriceResponse
+	(*StreamMarkPriceRequest)(nil),    // 37: tradex.marketdata.v1.StreamMarkPriceRequest
+	(*StreamMarkPriceResponse)(nil),   // 38: tradex.marketdata.v1.StreamMarkPriceResponse
+	(*StreamFundingRateRequest)(nil),  // 39: tradex.marketdata.v1.StreamFundingRateRequest
+	(*StreamFundingRateResponse)(nil), // 40: tradex.marketdata.v1.StreamFundingRateResponse
+	(v1.Side)(0),                      // 41: tradex.common.v1.Side
 }
 var file_tradex_marketdata_v1_marketdata_proto_depIdxs = []int32{
 	2,  // 0: tradex.marketdata.v1.OrderBook.bids:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 1: tradex.marketdata.v1.OrderBook.asks:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 2: tradex.marketdata.v1.OrderBookDelta.bids:type_name -> tradex.marketdata.v1.PriceLevel
 	2,  // 3: tradex.marketdata.v1.OrderBookDelta.asks:type_name -> tradex.marketdata.v1.PriceLevel
-	35, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
+	41, // 4: tradex.marketdata.v1.Trade.taker_side:type_name -> tradex.common.v1.Side
 	1,  // 5: tradex.marketdata.v1.IndexComponent.exclusion_reason:type_name -> tradex.marketdata.v1.IndexExclusionReason
 	8,  // 6: tradex.marketdata.v1.IndexPrice.components:type_name -> tradex.marketdata.v1.IndexComponent
 	9,  // 7: tradex.marketdata.v1.IndexPrice.legs:type_name -> tradex.marketdata.v1.IndexLeg
@@ -2808,33 +3095,42 @@ var file_tradex_marketdata_v1_marketdata_proto_depIdxs = []int32{
 	0,  // 20: tradex.marketdata.v1.StreamCandlesRequest.interval:type_name -> tradex.marketdata.v1.CandleInterval
 	0,  // 21: tradex.marketdata.v1.StreamCandlesResponse.interval:type_name -> tradex.marketdata.v1.CandleInterval
 	6,  // 22: tradex.marketdata.v1.StreamCandlesResponse.candle:type_name -> tradex.marketdata.v1.Candle
-	13, // 23: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
-	15, // 24: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
-	17, // 25: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
-	19, // 26: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
-	21, // 27: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
-	23, // 28: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
-	25, // 29: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
-	27, // 30: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
-	29, // 31: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
-	31, // 32: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
-	33, // 33: tradex.marketdata.v1.MarketDataService.StreamCandles:input_type -> tradex.marketdata.v1.StreamCandlesRequest
-	14, // 34: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
-	16, // 35: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
-	18, // 36: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
-	20, // 37: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
-	22, // 38: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
-	24, // 39: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
-	26, // 40: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
-	28, // 41: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
-	30, // 42: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
-	32, // 43: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
-	34, // 44: tradex.marketdata.v1.MarketDataService.StreamCandles:output_type -> tradex.marketdata.v1.StreamCandlesResponse
-	34, // [34:45] is the sub-list for method output_type
-	23, // [23:34] is the sub-list for method input_type
-	23, // [23:23] is the sub-list for extension type_name
-	23, // [23:23] is the sub-list for extension extendee
-	0,  // [0:23] is the sub-list for field type_name
+	10, // 23: tradex.marketdata.v1.StreamIndexPriceResponse.index_price:type_name -> tradex.marketdata.v1.IndexPrice
+	11, // 24: tradex.marketdata.v1.StreamMarkPriceResponse.mark_price:type_name -> tradex.marketdata.v1.MarkPrice
+	12, // 25: tradex.marketdata.v1.StreamFundingRateResponse.funding_rate:type_name -> tradex.marketdata.v1.FundingRateEstimate
+	13, // 26: tradex.marketdata.v1.MarketDataService.GetOrderBook:input_type -> tradex.marketdata.v1.GetOrderBookRequest
+	15, // 27: tradex.marketdata.v1.MarketDataService.ListTrades:input_type -> tradex.marketdata.v1.ListTradesRequest
+	17, // 28: tradex.marketdata.v1.MarketDataService.ListCandles:input_type -> tradex.marketdata.v1.ListCandlesRequest
+	19, // 29: tradex.marketdata.v1.MarketDataService.GetTicker:input_type -> tradex.marketdata.v1.GetTickerRequest
+	21, // 30: tradex.marketdata.v1.MarketDataService.ListTickers:input_type -> tradex.marketdata.v1.ListTickersRequest
+	23, // 31: tradex.marketdata.v1.MarketDataService.GetIndexPrice:input_type -> tradex.marketdata.v1.GetIndexPriceRequest
+	25, // 32: tradex.marketdata.v1.MarketDataService.GetMarkPrice:input_type -> tradex.marketdata.v1.GetMarkPriceRequest
+	27, // 33: tradex.marketdata.v1.MarketDataService.StreamOrderBook:input_type -> tradex.marketdata.v1.StreamOrderBookRequest
+	29, // 34: tradex.marketdata.v1.MarketDataService.StreamTrades:input_type -> tradex.marketdata.v1.StreamTradesRequest
+	31, // 35: tradex.marketdata.v1.MarketDataService.StreamTicker:input_type -> tradex.marketdata.v1.StreamTickerRequest
+	33, // 36: tradex.marketdata.v1.MarketDataService.StreamCandles:input_type -> tradex.marketdata.v1.StreamCandlesRequest
+	35, // 37: tradex.marketdata.v1.MarketDataService.StreamIndexPrice:input_type -> tradex.marketdata.v1.StreamIndexPriceRequest
+	37, // 38: tradex.marketdata.v1.MarketDataService.StreamMarkPrice:input_type -> tradex.marketdata.v1.StreamMarkPriceRequest
+	39, // 39: tradex.marketdata.v1.MarketDataService.StreamFundingRate:input_type -> tradex.marketdata.v1.StreamFundingRateRequest
+	14, // 40: tradex.marketdata.v1.MarketDataService.GetOrderBook:output_type -> tradex.marketdata.v1.GetOrderBookResponse
+	16, // 41: tradex.marketdata.v1.MarketDataService.ListTrades:output_type -> tradex.marketdata.v1.ListTradesResponse
+	18, // 42: tradex.marketdata.v1.MarketDataService.ListCandles:output_type -> tradex.marketdata.v1.ListCandlesResponse
+	20, // 43: tradex.marketdata.v1.MarketDataService.GetTicker:output_type -> tradex.marketdata.v1.GetTickerResponse
+	22, // 44: tradex.marketdata.v1.MarketDataService.ListTickers:output_type -> tradex.marketdata.v1.ListTickersResponse
+	24, // 45: tradex.marketdata.v1.MarketDataService.GetIndexPrice:output_type -> tradex.marketdata.v1.GetIndexPriceResponse
+	26, // 46: tradex.marketdata.v1.MarketDataService.GetMarkPrice:output_type -> tradex.marketdata.v1.GetMarkPriceResponse
+	28, // 47: tradex.marketdata.v1.MarketDataService.StreamOrderBook:output_type -> tradex.marketdata.v1.StreamOrderBookResponse
+	30, // 48: tradex.marketdata.v1.MarketDataService.StreamTrades:output_type -> tradex.marketdata.v1.StreamTradesResponse
+	32, // 49: tradex.marketdata.v1.MarketDataService.StreamTicker:output_type -> tradex.marketdata.v1.StreamTickerResponse
+	34, // 50: tradex.marketdata.v1.MarketDataService.StreamCandles:output_type -> tradex.marketdata.v1.StreamCandlesResponse
+	36, // 51: tradex.marketdata.v1.MarketDataService.StreamIndexPrice:output_type -> tradex.marketdata.v1.StreamIndexPriceResponse
+	38, // 52: tradex.marketdata.v1.MarketDataService.StreamMarkPrice:output_type -> tradex.marketdata.v1.StreamMarkPriceResponse
+	40, // 53: tradex.marketdata.v1.MarketDataService.StreamFundingRate:output_type -> tradex.marketdata.v1.StreamFundingRateResponse
+	40, // [40:54] is the sub-list for method output_type
+	26, // [26:40] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_tradex_marketdata_v1_marketdata_proto_init() }
@@ -2852,7 +3148,7 @@ func file_tradex_marketdata_v1_marketdata_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_marketdata_v1_marketdata_proto_rawDesc), len(file_tradex_marketdata_v1_marketdata_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   33,
+			NumMessages:   39,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,17 +19,20 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	MarketDataService_GetOrderBook_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/GetOrderBook"
-	MarketDataService_ListTrades_FullMethodName      = "/tradex.marketdata.v1.MarketDataService/ListTrades"
-	MarketDataService_ListCandles_FullMethodName     = "/tradex.marketdata.v1.MarketDataService/ListCandles"
-	MarketDataService_GetTicker_FullMethodName       = "/tradex.marketdata.v1.MarketDataService/GetTicker"
-	MarketDataService_ListTickers_FullMethodName     = "/tradex.marketdata.v1.MarketDataService/ListTickers"
-	MarketDataService_GetIndexPrice_FullMethodName   = "/tradex.marketdata.v1.MarketDataService/GetIndexPrice"
-	MarketDataService_GetMarkPrice_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/GetMarkPrice"
-	MarketDataService_StreamOrderBook_FullMethodName = "/tradex.marketdata.v1.MarketDataService/StreamOrderBook"
-	MarketDataService_StreamTrades_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/StreamTrades"
-	MarketDataService_StreamTicker_FullMethodName    = "/tradex.marketdata.v1.MarketDataService/StreamTicker"
-	MarketDataService_StreamCandles_FullMethodName   = "/tradex.marketdata.v1.MarketDataService/StreamCandles"
+	MarketDataService_GetOrderBook_FullMethodName      = "/tradex.marketdata.v1.MarketDataService/GetOrderBook"
+	MarketDataService_ListTrades_FullMethodName        = "/tradex.marketdata.v1.MarketDataService/ListTrades"
+	MarketDataService_ListCandles_FullMethodName       = "/tradex.marketdata.v1.MarketDataService/ListCandles"
+	MarketDataService_GetTicker_FullMethodName         = "/tradex.marketdata.v1.MarketDataService/GetTicker"
+	MarketDataService_ListTickers_FullMethodName       = "/tradex.marketdata.v1.MarketDataService/ListTickers"
+	MarketDataService_GetIndexPrice_FullMethodName     = "/tradex.marketdata.v1.MarketDataService/GetIndexPrice"
+	MarketDataService_GetMarkPrice_FullMethodName      = "/tradex.marketdata.v1.MarketDataService/GetMarkPrice"
+	MarketDataService_StreamOrderBook_FullMethodName   = "/tradex.marketdata.v1.MarketDataService/StreamOrderBook"
+	MarketDataService_StreamTrades_FullMethodName      = "/tradex.marketdata.v1.MarketDataService/StreamTrades"
+	MarketDataService_StreamTicker_FullMethodName      = "/tradex.marketdata.v1.MarketDataService/StreamTicker"
+	MarketDataService_StreamCandles_FullMethodName     = "/tradex.marketdata.v1.MarketDataService/StreamCandles"
+	MarketDataService_StreamIndexPrice_FullMethodName  = "/tradex.marketdata.v1.MarketDataService/StreamIndexPrice"
+	MarketDataService_StreamMarkPrice_FullMethodName   = "/tradex.marketdata.v1.MarketDataService/StreamMarkPrice"
+	MarketDataService_StreamFundingRate_FullMethodName = "/tradex.marketdata.v1.MarketDataService/StreamFundingRate"
 )
 
 // MarketDataServiceClient is the client API for MarketDataService service.
@@ -106,6 +109,17 @@ type MarketDataServiceClient interface {
 	StreamTicker(ctx context.Context, in *StreamTickerRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamTickerResponse], error)
 	// The current bar of a symbol and interval, now and on every trade that changes it.
 	StreamCandles(ctx context.Context, in *StreamCandlesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamCandlesResponse], error)
+	// The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
+	// second): the latest one this service holds, if any, then every new one. A price older than
+	// one already sent is never sent. A client that falls behind gets the latest price next
+	// (intermediate ones are skipped: each message is the whole price).
+	StreamIndexPrice(ctx context.Context, in *StreamIndexPriceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamIndexPriceResponse], error)
+	// The mark price of a symbol (md.mark.v1), with the same promises as StreamIndexPrice.
+	StreamMarkPrice(ctx context.Context, in *StreamMarkPriceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamMarkPriceResponse], error)
+	// The estimate of the next funding rate of a symbol (md.funding.v1), with the same promises
+	// as StreamIndexPrice. The rate actually charged is frozen by the Funding service at the
+	// boundary (tradex.funding.v1).
+	StreamFundingRate(ctx context.Context, in *StreamFundingRateRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamFundingRateResponse], error)
 }
 
 type marketDataServiceClient struct {
@@ -262,6 +276,63 @@ func (c *marketDataServiceClient) StreamCandles(ctx context.Context, in *StreamC
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type MarketDataService_StreamCandlesClient = grpc.ServerStreamingClient[StreamCandlesResponse]
 
+func (c *marketDataServiceClient) StreamIndexPrice(ctx context.Context, in *StreamIndexPriceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamIndexPriceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &MarketDataService_ServiceDesc.Streams[4], MarketDataService_StreamIndexPrice_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamIndexPriceRequest, StreamIndexPriceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamIndexPriceClient = grpc.ServerStreamingClient[StreamIndexPriceResponse]
+
+func (c *marketDataServiceClient) StreamMarkPrice(ctx context.Context, in *StreamMarkPriceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamMarkPriceResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &MarketDataService_ServiceDesc.Streams[5], MarketDataService_StreamMarkPrice_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamMarkPriceRequest, StreamMarkPriceResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamMarkPriceClient = grpc.ServerStreamingClient[StreamMarkPriceResponse]
+
+func (c *marketDataServiceClient) StreamFundingRate(ctx context.Context, in *StreamFundingRateRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamFundingRateResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &MarketDataService_ServiceDesc.Streams[6], MarketDataService_StreamFundingRate_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamFundingRateRequest, StreamFundingRateResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamFundingRateClient = grpc.ServerStreamingClient[StreamFundingRateResponse]
+
 // MarketDataServiceServer is the server API for MarketDataService service.
 // All implementations must embed UnimplementedMarketDataServiceServer
 // for forward compatibility.
@@ -336,6 +407,17 @@ type MarketDataServiceServer interface {
 	StreamTicker(*StreamTickerRequest, grpc.ServerStreamingServer[StreamTickerResponse]) error
 	// The current bar of a symbol and interval, now and on every trade that changes it.
 	StreamCandles(*StreamCandlesRequest, grpc.ServerStreamingServer[StreamCandlesResponse]) error
+	// The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
+	// second): the latest one this service holds, if any, then every new one. A price older than
+	// one already sent is never sent. A client that falls behind gets the latest price next
+	// (intermediate ones are skipped: each message is the whole price).
+	StreamIndexPrice(*StreamIndexPriceRequest, grpc.ServerStreamingServer[StreamIndexPriceResponse]) error
+	// The mark price of a symbol (md.mark.v1), with the same promises as StreamIndexPrice.
+	StreamMarkPrice(*StreamMarkPriceRequest, grpc.ServerStreamingServer[StreamMarkPriceResponse]) error
+	// The estimate of the next funding rate of a symbol (md.funding.v1), with the same promises
+	// as StreamIndexPrice. The rate actually charged is frozen by the Funding service at the
+	// boundary (tradex.funding.v1).
+	StreamFundingRate(*StreamFundingRateRequest, grpc.ServerStreamingServer[StreamFundingRateResponse]) error
 	mustEmbedUnimplementedMarketDataServiceServer()
 }
 
@@ -378,6 +460,15 @@ func (UnimplementedMarketDataServiceServer) StreamTicker(*StreamTickerRequest, g
 }
 func (UnimplementedMarketDataServiceServer) StreamCandles(*StreamCandlesRequest, grpc.ServerStreamingServer[StreamCandlesResponse]) error {
 	return status.Errorf(codes.Unimplemented, "method StreamCandles not implemented")
+}
+func (UnimplementedMarketDataServiceServer) StreamIndexPrice(*StreamIndexPriceRequest, grpc.ServerStreamingServer[StreamIndexPriceResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamIndexPrice not implemented")
+}
+func (UnimplementedMarketDataServiceServer) StreamMarkPrice(*StreamMarkPriceRequest, grpc.ServerStreamingServer[StreamMarkPriceResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamMarkPrice not implemented")
+}
+func (UnimplementedMarketDataServiceServer) StreamFundingRate(*StreamFundingRateRequest, grpc.ServerStreamingServer[StreamFundingRateResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamFundingRate not implemented")
 }
 func (UnimplementedMarketDataServiceServer) mustEmbedUnimplementedMarketDataServiceServer() {}
 func (UnimplementedMarketDataServiceServer) testEmbeddedByValue()                           {}
@@ -570,6 +661,39 @@ func _MarketDataService_StreamCandles_Handler(srv interface{}, stream grpc.Serve
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type MarketDataService_StreamCandlesServer = grpc.ServerStreamingServer[StreamCandlesResponse]
 
+func _MarketDataService_StreamIndexPrice_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamIndexPriceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(MarketDataServiceServer).StreamIndexPrice(m, &grpc.GenericServerStream[StreamIndexPriceRequest, StreamIndexPriceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamIndexPriceServer = grpc.ServerStreamingServer[StreamIndexPriceResponse]
+
+func _MarketDataService_StreamMarkPrice_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamMarkPriceRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(MarketDataServiceServer).StreamMarkPrice(m, &grpc.GenericServerStream[StreamMarkPriceRequest, StreamMarkPriceResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamMarkPriceServer = grpc.ServerStreamingServer[StreamMarkPriceResponse]
+
+func _MarketDataService_StreamFundingRate_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamFundingRateRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(MarketDataServiceServer).StreamFundingRate(m, &grpc.GenericServerStream[StreamFundingRateRequest, StreamFundingRateResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type MarketDataService_StreamFundingRateServer = grpc.ServerStreamingServer[StreamFundingRateResponse]
+
 // MarketDataService_ServiceDesc is the grpc.ServiceDesc for MarketDataService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -625,6 +749,21 @@ var MarketDataService_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "StreamCandles",
 			Handler:       _MarketDataService_StreamCandles_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "StreamIndexPrice",
+			Handler:       _MarketDataService_StreamIndexPrice_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "StreamMarkPrice",
+			Handler:       _MarketDataService_StreamMarkPrice_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "StreamFundingRate",
+			Handler:       _MarketDataService_StreamFundingRate_Handler,
 			ServerStreams: true,
 		},
 	},

@@ -497,6 +497,147 @@ func (x *ListPositionsBySymbolResponse) GetAppliedThroughUnixMs() int64 {
 	return 0
 }
 
+type StreamPositionUpdatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only this symbol; empty streams all.
+	Symbol        string `protobuf:"bytes,1,opt,name=symbol,proto3" json:"symbol,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamPositionUpdatesRequest) Reset() {
+	*x = StreamPositionUpdatesRequest{}
+	mi := &file_tradex_position_v1_position_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamPositionUpdatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamPositionUpdatesRequest) ProtoMessage() {}
+
+func (x *StreamPositionUpdatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_position_v1_position_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamPositionUpdatesRequest.ProtoReflect.Descriptor instead.
+func (*StreamPositionUpdatesRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_position_v1_position_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *StreamPositionUpdatesRequest) GetSymbol() string {
+	if x != nil {
+		return x.Symbol
+	}
+	return ""
+}
+
+// One change of one of the caller's positions. The valuation fields of position (mark_price,
+// notional, unrealized_pnl, maintenance_margin, estimated_liquidation_price, ADL rank) are empty
+// here: a change is not valued; ListPositions values at the mark.
+type StreamPositionUpdatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The whole position after the change. When closed, size is "0", side the side it had and
+	// realized_pnl the PnL realized over its whole life.
+	Position *Position `protobuf:"bytes,1,opt,name=position,proto3" json:"position,omitempty"`
+	// The change closed the position (size "0"). A fill that flips LONG to SHORT gives a closed
+	// update for the old side, then an open one for the new side.
+	Closed bool `protobuf:"varint,2,opt,name=closed,proto3" json:"closed,omitempty"`
+	// The trade behind a fill (ordinary or liquidation); empty for funding and ADL.
+	TradeId string `protobuf:"bytes,3,opt,name=trade_id,json=tradeId,proto3" json:"trade_id,omitempty"`
+	// The event behind the change: an engine event id, a funding id or an ADL id.
+	SourceEventId string `protobuf:"bytes,4,opt,name=source_event_id,json=sourceEventId,proto3" json:"source_event_id,omitempty"`
+	// PnL realized by this change alone (signed; "0" when it only increased the position). Empty
+	// on a closed update, whose position.realized_pnl covers the whole life of the position.
+	RealizedPnl string `protobuf:"bytes,5,opt,name=realized_pnl,json=realizedPnl,proto3" json:"realized_pnl,omitempty"`
+	// When a position closed: the time of the change that closed it.
+	ClosedAtUnixMs int64 `protobuf:"varint,6,opt,name=closed_at_unix_ms,json=closedAtUnixMs,proto3" json:"closed_at_unix_ms,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *StreamPositionUpdatesResponse) Reset() {
+	*x = StreamPositionUpdatesResponse{}
+	mi := &file_tradex_position_v1_position_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamPositionUpdatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamPositionUpdatesResponse) ProtoMessage() {}
+
+func (x *StreamPositionUpdatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_position_v1_position_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamPositionUpdatesResponse.ProtoReflect.Descriptor instead.
+func (*StreamPositionUpdatesResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_position_v1_position_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *StreamPositionUpdatesResponse) GetPosition() *Position {
+	if x != nil {
+		return x.Position
+	}
+	return nil
+}
+
+func (x *StreamPositionUpdatesResponse) GetClosed() bool {
+	if x != nil {
+		return x.Closed
+	}
+	return false
+}
+
+func (x *StreamPositionUpdatesResponse) GetTradeId() string {
+	if x != nil {
+		return x.TradeId
+	}
+	return ""
+}
+
+func (x *StreamPositionUpdatesResponse) GetSourceEventId() string {
+	if x != nil {
+		return x.SourceEventId
+	}
+	return ""
+}
+
+func (x *StreamPositionUpdatesResponse) GetRealizedPnl() string {
+	if x != nil {
+		return x.RealizedPnl
+	}
+	return ""
+}
+
+func (x *StreamPositionUpdatesResponse) GetClosedAtUnixMs() int64 {
+	if x != nil {
+		return x.ClosedAtUnixMs
+	}
+	return 0
+}
+
 var File_tradex_position_v1_position_proto protoreflect.FileDescriptor
 
 const file_tradex_position_v1_position_proto_rawDesc = "" +
@@ -544,11 +685,21 @@ const file_tradex_position_v1_position_proto_rawDesc = "" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12!\n" +
 	"\ras_of_unix_ms\x18\x03 \x01(\x03R\n" +
 	"asOfUnixMs\x125\n" +
-	"\x17applied_through_unix_ms\x18\x04 \x01(\x03R\x14appliedThroughUnixMs2\xbc\x02\n" +
+	"\x17applied_through_unix_ms\x18\x04 \x01(\x03R\x14appliedThroughUnixMs\"6\n" +
+	"\x1cStreamPositionUpdatesRequest\x12\x16\n" +
+	"\x06symbol\x18\x01 \x01(\tR\x06symbol\"\x82\x02\n" +
+	"\x1dStreamPositionUpdatesResponse\x128\n" +
+	"\bposition\x18\x01 \x01(\v2\x1c.tradex.position.v1.PositionR\bposition\x12\x16\n" +
+	"\x06closed\x18\x02 \x01(\bR\x06closed\x12\x19\n" +
+	"\btrade_id\x18\x03 \x01(\tR\atradeId\x12&\n" +
+	"\x0fsource_event_id\x18\x04 \x01(\tR\rsourceEventId\x12!\n" +
+	"\frealized_pnl\x18\x05 \x01(\tR\vrealizedPnl\x12)\n" +
+	"\x11closed_at_unix_ms\x18\x06 \x01(\x03R\x0eclosedAtUnixMs2\xe7\x03\n" +
 	"\x0fPositionService\x12\x87\x01\n" +
 	"\rListPositions\x12(.tradex.position.v1.ListPositionsRequest\x1a).tradex.position.v1.ListPositionsResponse\"!\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0f\x12\r/v1/positions\x12\x9e\x01\n" +
 	"\x15ListPositionsBySymbol\x120.tradex.position.v1.ListPositionsBySymbolRequest\x1a1.tradex.position.v1.ListPositionsBySymbolResponse\" \xa2\xbb\x18\x1c\x18\x01\"\afunding\"\n" +
-	"settlement\"\x03opsB\xd9\x01\n" +
+	"settlement\"\x03ops\x12\xa8\x01\n" +
+	"\x15StreamPositionUpdates\x120.tradex.position.v1.StreamPositionUpdatesRequest\x1a1.tradex.position.v1.StreamPositionUpdatesResponse\"(\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x16\x12\x14/v1/positions:stream0\x01B\xd9\x01\n" +
 	"\x16com.tradex.position.v1B\rPositionProtoP\x01ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/position/v1;positionv1\xa2\x02\x03TPX\xaa\x02\x12Tradex.Position.V1\xca\x02\x12Tradex\\Position\\V1\xe2\x02\x1eTradex\\Position\\V1\\GPBMetadata\xea\x02\x14Tradex::Position::V1b\x06proto3"
 
 var (
@@ -563,28 +714,33 @@ func file_tradex_position_v1_position_proto_rawDescGZIP() []byte {
 	return file_tradex_position_v1_position_proto_rawDescData
 }
 
-var file_tradex_position_v1_position_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_tradex_position_v1_position_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_tradex_position_v1_position_proto_goTypes = []any{
 	(*Position)(nil),                      // 0: tradex.position.v1.Position
 	(*ListPositionsRequest)(nil),          // 1: tradex.position.v1.ListPositionsRequest
 	(*ListPositionsResponse)(nil),         // 2: tradex.position.v1.ListPositionsResponse
 	(*ListPositionsBySymbolRequest)(nil),  // 3: tradex.position.v1.ListPositionsBySymbolRequest
 	(*ListPositionsBySymbolResponse)(nil), // 4: tradex.position.v1.ListPositionsBySymbolResponse
-	(v1.PositionSide)(0),                  // 5: tradex.common.v1.PositionSide
+	(*StreamPositionUpdatesRequest)(nil),  // 5: tradex.position.v1.StreamPositionUpdatesRequest
+	(*StreamPositionUpdatesResponse)(nil), // 6: tradex.position.v1.StreamPositionUpdatesResponse
+	(v1.PositionSide)(0),                  // 7: tradex.common.v1.PositionSide
 }
 var file_tradex_position_v1_position_proto_depIdxs = []int32{
-	5, // 0: tradex.position.v1.Position.side:type_name -> tradex.common.v1.PositionSide
+	7, // 0: tradex.position.v1.Position.side:type_name -> tradex.common.v1.PositionSide
 	0, // 1: tradex.position.v1.ListPositionsResponse.positions:type_name -> tradex.position.v1.Position
 	0, // 2: tradex.position.v1.ListPositionsBySymbolResponse.positions:type_name -> tradex.position.v1.Position
-	1, // 3: tradex.position.v1.PositionService.ListPositions:input_type -> tradex.position.v1.ListPositionsRequest
-	3, // 4: tradex.position.v1.PositionService.ListPositionsBySymbol:input_type -> tradex.position.v1.ListPositionsBySymbolRequest
-	2, // 5: tradex.position.v1.PositionService.ListPositions:output_type -> tradex.position.v1.ListPositionsResponse
-	4, // 6: tradex.position.v1.PositionService.ListPositionsBySymbol:output_type -> tradex.position.v1.ListPositionsBySymbolResponse
-	5, // [5:7] is the sub-list for method output_type
-	3, // [3:5] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	0, // 3: tradex.position.v1.StreamPositionUpdatesResponse.position:type_name -> tradex.position.v1.Position
+	1, // 4: tradex.position.v1.PositionService.ListPositions:input_type -> tradex.position.v1.ListPositionsRequest
+	3, // 5: tradex.position.v1.PositionService.ListPositionsBySymbol:input_type -> tradex.position.v1.ListPositionsBySymbolRequest
+	5, // 6: tradex.position.v1.PositionService.StreamPositionUpdates:input_type -> tradex.position.v1.StreamPositionUpdatesRequest
+	2, // 7: tradex.position.v1.PositionService.ListPositions:output_type -> tradex.position.v1.ListPositionsResponse
+	4, // 8: tradex.position.v1.PositionService.ListPositionsBySymbol:output_type -> tradex.position.v1.ListPositionsBySymbolResponse
+	6, // 9: tradex.position.v1.PositionService.StreamPositionUpdates:output_type -> tradex.position.v1.StreamPositionUpdatesResponse
+	7, // [7:10] is the sub-list for method output_type
+	4, // [4:7] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_tradex_position_v1_position_proto_init() }
@@ -598,7 +754,7 @@ func file_tradex_position_v1_position_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_position_v1_position_proto_rawDesc), len(file_tradex_position_v1_position_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   5,
+			NumMessages:   7,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

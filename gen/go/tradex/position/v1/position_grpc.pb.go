@@ -21,6 +21,7 @@ const _ = grpc.SupportPackageIsVersion9
 const (
 	PositionService_ListPositions_FullMethodName         = "/tradex.position.v1.PositionService/ListPositions"
 	PositionService_ListPositionsBySymbol_FullMethodName = "/tradex.position.v1.PositionService/ListPositionsBySymbol"
+	PositionService_StreamPositionUpdates_FullMethodName = "/tradex.position.v1.PositionService/StreamPositionUpdates"
 )
 
 // PositionServiceClient is the client API for PositionService service.
@@ -42,6 +43,14 @@ type PositionServiceClient interface {
 	// The Funding service's snapshot at a cycle boundary: deterministic and retry-safe (the same
 	// arguments always give the same answer once the service has applied events past as_of).
 	ListPositionsBySymbol(ctx context.Context, in *ListPositionsBySymbolRequest, opts ...grpc.CallOption) (*ListPositionsBySymbolResponse, error)
+	// The caller's position changes from now on, as they happen (the private user-data stream):
+	// every change Position publishes for the caller on position.updated.v1 and
+	// position.closed.v1, and never another user's. Over REST it is a streamed JSON array. It
+	// shows changes from the moment it starts: a reconnecting client catches up with
+	// ListPositions and keeps, per symbol, the update with the highest position.version (the two
+	// topics are not ordered with each other). A client that falls too far behind is cut off
+	// (RESOURCE_EXHAUSTED or the end of the stream) and reconnects the same way.
+	StreamPositionUpdates(ctx context.Context, in *StreamPositionUpdatesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamPositionUpdatesResponse], error)
 }
 
 type positionServiceClient struct {
@@ -72,6 +81,25 @@ func (c *positionServiceClient) ListPositionsBySymbol(ctx context.Context, in *L
 	return out, nil
 }
 
+func (c *positionServiceClient) StreamPositionUpdates(ctx context.Context, in *StreamPositionUpdatesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamPositionUpdatesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &PositionService_ServiceDesc.Streams[0], PositionService_StreamPositionUpdates_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamPositionUpdatesRequest, StreamPositionUpdatesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type PositionService_StreamPositionUpdatesClient = grpc.ServerStreamingClient[StreamPositionUpdatesResponse]
+
 // PositionServiceServer is the server API for PositionService service.
 // All implementations must embed UnimplementedPositionServiceServer
 // for forward compatibility.
@@ -91,6 +119,14 @@ type PositionServiceServer interface {
 	// The Funding service's snapshot at a cycle boundary: deterministic and retry-safe (the same
 	// arguments always give the same answer once the service has applied events past as_of).
 	ListPositionsBySymbol(context.Context, *ListPositionsBySymbolRequest) (*ListPositionsBySymbolResponse, error)
+	// The caller's position changes from now on, as they happen (the private user-data stream):
+	// every change Position publishes for the caller on position.updated.v1 and
+	// position.closed.v1, and never another user's. Over REST it is a streamed JSON array. It
+	// shows changes from the moment it starts: a reconnecting client catches up with
+	// ListPositions and keeps, per symbol, the update with the highest position.version (the two
+	// topics are not ordered with each other). A client that falls too far behind is cut off
+	// (RESOURCE_EXHAUSTED or the end of the stream) and reconnects the same way.
+	StreamPositionUpdates(*StreamPositionUpdatesRequest, grpc.ServerStreamingServer[StreamPositionUpdatesResponse]) error
 	mustEmbedUnimplementedPositionServiceServer()
 }
 
@@ -106,6 +142,9 @@ func (UnimplementedPositionServiceServer) ListPositions(context.Context, *ListPo
 }
 func (UnimplementedPositionServiceServer) ListPositionsBySymbol(context.Context, *ListPositionsBySymbolRequest) (*ListPositionsBySymbolResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ListPositionsBySymbol not implemented")
+}
+func (UnimplementedPositionServiceServer) StreamPositionUpdates(*StreamPositionUpdatesRequest, grpc.ServerStreamingServer[StreamPositionUpdatesResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamPositionUpdates not implemented")
 }
 func (UnimplementedPositionServiceServer) mustEmbedUnimplementedPositionServiceServer() {}
 func (UnimplementedPositionServiceServer) testEmbeddedByValue()                         {}
@@ -164,6 +203,17 @@ func _PositionService_ListPositionsBySymbol_Handler(srv interface{}, ctx context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PositionService_StreamPositionUpdates_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamPositionUpdatesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(PositionServiceServer).StreamPositionUpdates(m, &grpc.GenericServerStream[StreamPositionUpdatesRequest, StreamPositionUpdatesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type PositionService_StreamPositionUpdatesServer = grpc.ServerStreamingServer[StreamPositionUpdatesResponse]
+
 // PositionService_ServiceDesc is the grpc.ServiceDesc for PositionService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -180,6 +230,12 @@ var PositionService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _PositionService_ListPositionsBySymbol_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "StreamPositionUpdates",
+			Handler:       _PositionService_StreamPositionUpdates_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "tradex/position/v1/position.proto",
 }

@@ -3022,6 +3022,131 @@ func (x *SweepClearingResidualResponse) GetClearing() *SystemBalance {
 	return nil
 }
 
+type StreamBalanceUpdatesRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only this asset ("USDT", "INR"); empty streams all.
+	Asset         string `protobuf:"bytes,1,opt,name=asset,proto3" json:"asset,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *StreamBalanceUpdatesRequest) Reset() {
+	*x = StreamBalanceUpdatesRequest{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamBalanceUpdatesRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamBalanceUpdatesRequest) ProtoMessage() {}
+
+func (x *StreamBalanceUpdatesRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamBalanceUpdatesRequest.ProtoReflect.Descriptor instead.
+func (*StreamBalanceUpdatesRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *StreamBalanceUpdatesRequest) GetAsset() string {
+	if x != nil {
+		return x.Asset
+	}
+	return ""
+}
+
+// One change of one of the caller's balances, with the journal entry that made it (its
+// postings stay in ListLedgerEntries, which shows the caller's own lines).
+type StreamBalanceUpdatesResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The whole balance after the change; keep the highest version per asset.
+	Balance        *Balance         `protobuf:"bytes,1,opt,name=balance,proto3" json:"balance,omitempty"`
+	JournalEntryId string           `protobuf:"bytes,2,opt,name=journal_entry_id,json=journalEntryId,proto3" json:"journal_entry_id,omitempty"`
+	Kind           JournalEntryKind `protobuf:"varint,3,opt,name=kind,proto3,enum=tradex.wallet.v1.JournalEntryKind" json:"kind,omitempty"`
+	// The deposit, order, trade or settlement id behind it.
+	ReferenceId     string `protobuf:"bytes,4,opt,name=reference_id,json=referenceId,proto3" json:"reference_id,omitempty"`
+	CreatedAtUnixMs int64  `protobuf:"varint,5,opt,name=created_at_unix_ms,json=createdAtUnixMs,proto3" json:"created_at_unix_ms,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *StreamBalanceUpdatesResponse) Reset() {
+	*x = StreamBalanceUpdatesResponse{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *StreamBalanceUpdatesResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*StreamBalanceUpdatesResponse) ProtoMessage() {}
+
+func (x *StreamBalanceUpdatesResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use StreamBalanceUpdatesResponse.ProtoReflect.Descriptor instead.
+func (*StreamBalanceUpdatesResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *StreamBalanceUpdatesResponse) GetBalance() *Balance {
+	if x != nil {
+		return x.Balance
+	}
+	return nil
+}
+
+func (x *StreamBalanceUpdatesResponse) GetJournalEntryId() string {
+	if x != nil {
+		return x.JournalEntryId
+	}
+	return ""
+}
+
+func (x *StreamBalanceUpdatesResponse) GetKind() JournalEntryKind {
+	if x != nil {
+		return x.Kind
+	}
+	return JournalEntryKind_JOURNAL_ENTRY_KIND_UNSPECIFIED
+}
+
+func (x *StreamBalanceUpdatesResponse) GetReferenceId() string {
+	if x != nil {
+		return x.ReferenceId
+	}
+	return ""
+}
+
+func (x *StreamBalanceUpdatesResponse) GetCreatedAtUnixMs() int64 {
+	if x != nil {
+		return x.CreatedAtUnixMs
+	}
+	return 0
+}
+
 var File_tradex_wallet_v1_wallet_proto protoreflect.FileDescriptor
 
 const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
@@ -3228,7 +3353,15 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\x1dSweepClearingResidualResponse\x12C\n" +
 	"\rjournal_entry\x18\x01 \x01(\v2\x1e.tradex.wallet.v1.JournalEntryR\fjournalEntry\x12F\n" +
 	"\x0einsurance_fund\x18\x02 \x01(\v2\x1f.tradex.wallet.v1.SystemBalanceR\rinsuranceFund\x12;\n" +
-	"\bclearing\x18\x03 \x01(\v2\x1f.tradex.wallet.v1.SystemBalanceR\bclearing*\xbd\x02\n" +
+	"\bclearing\x18\x03 \x01(\v2\x1f.tradex.wallet.v1.SystemBalanceR\bclearing\"3\n" +
+	"\x1bStreamBalanceUpdatesRequest\x12\x14\n" +
+	"\x05asset\x18\x01 \x01(\tR\x05asset\"\x85\x02\n" +
+	"\x1cStreamBalanceUpdatesResponse\x123\n" +
+	"\abalance\x18\x01 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\x12(\n" +
+	"\x10journal_entry_id\x18\x02 \x01(\tR\x0ejournalEntryId\x126\n" +
+	"\x04kind\x18\x03 \x01(\x0e2\".tradex.wallet.v1.JournalEntryKindR\x04kind\x12!\n" +
+	"\freference_id\x18\x04 \x01(\tR\vreferenceId\x12+\n" +
+	"\x12created_at_unix_ms\x18\x05 \x01(\x03R\x0fcreatedAtUnixMs*\xbd\x02\n" +
 	"\x11LedgerAccountKind\x12#\n" +
 	"\x1fLEDGER_ACCOUNT_KIND_UNSPECIFIED\x10\x00\x12&\n" +
 	"\"LEDGER_ACCOUNT_KIND_USER_AVAILABLE\x10\x01\x12#\n" +
@@ -3261,7 +3394,7 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\vDepositRail\x12\x1c\n" +
 	"\x18DEPOSIT_RAIL_UNSPECIFIED\x10\x00\x12\x16\n" +
 	"\x12DEPOSIT_RAIL_CHAIN\x10\x01\x12\x15\n" +
-	"\x11DEPOSIT_RAIL_BANK\x10\x022\xe2\x06\n" +
+	"\x11DEPOSIT_RAIL_BANK\x10\x022\x8c\b\n" +
 	"\rWalletService\x12\x97\x01\n" +
 	"\rCreateDeposit\x12&.tradex.wallet.v1.CreateDepositRequest\x1a'.tradex.wallet.v1.CreateDepositResponse\"5\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02#:\x01*Z\x11:\x01*\"\f/v1/deposits\"\v/v1/deposit\x12\x86\x01\n" +
 	"\n" +
@@ -3269,7 +3402,8 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\fListDeposits\x12%.tradex.wallet.v1.ListDepositsRequest\x1a&.tradex.wallet.v1.ListDepositsResponse\" \xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x0e\x12\f/v1/deposits\x12\x86\x01\n" +
 	"\fListBalances\x12%.tradex.wallet.v1.ListBalancesRequest\x1a&.tradex.wallet.v1.ListBalancesResponse\"'\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/wallet/balances\x12\x93\x01\n" +
 	"\x11ListLedgerEntries\x12*.tradex.wallet.v1.ListLedgerEntriesRequest\x1a+.tradex.wallet.v1.ListLedgerEntriesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/wallet/ledger\x12\x8d\x01\n" +
-	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook2\xdf\t\n" +
+	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook\x12\xa7\x01\n" +
+	"\x14StreamBalanceUpdates\x12-.tradex.wallet.v1.StreamBalanceUpdatesRequest\x1a..tradex.wallet.v1.StreamBalanceUpdatesResponse\".\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/wallet/balances:stream0\x012\xdf\t\n" +
 	"\x15WalletInternalService\x12c\n" +
 	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12x\n" +
 	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x19\xa2\xbb\x18\x15\x18\x01\"\x05order\"\n" +
@@ -3301,7 +3435,7 @@ func file_tradex_wallet_v1_wallet_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_wallet_v1_wallet_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 38)
+var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
 var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(LedgerAccountKind)(0),                  // 0: tradex.wallet.v1.LedgerAccountKind
 	(PostingDirection)(0),                   // 1: tradex.wallet.v1.PostingDirection
@@ -3346,7 +3480,9 @@ var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(*GetSettlementOutcomesResponse)(nil),   // 40: tradex.wallet.v1.GetSettlementOutcomesResponse
 	(*SweepClearingResidualRequest)(nil),    // 41: tradex.wallet.v1.SweepClearingResidualRequest
 	(*SweepClearingResidualResponse)(nil),   // 42: tradex.wallet.v1.SweepClearingResidualResponse
-	(v1.LiquidityRole)(0),                   // 43: tradex.common.v1.LiquidityRole
+	(*StreamBalanceUpdatesRequest)(nil),     // 43: tradex.wallet.v1.StreamBalanceUpdatesRequest
+	(*StreamBalanceUpdatesResponse)(nil),    // 44: tradex.wallet.v1.StreamBalanceUpdatesResponse
+	(v1.LiquidityRole)(0),                   // 45: tradex.common.v1.LiquidityRole
 }
 var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	0,  // 0: tradex.wallet.v1.Posting.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
@@ -3370,7 +3506,7 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	7,  // 18: tradex.wallet.v1.LockFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
 	23, // 19: tradex.wallet.v1.ReleaseFundsResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 20: tradex.wallet.v1.ReleaseFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
-	43, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
+	45, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
 	6,  // 22: tradex.wallet.v1.SettleTradeResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
 	23, // 23: tradex.wallet.v1.SettleTradeResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 24: tradex.wallet.v1.SettleTradeResponse.balance:type_name -> tradex.wallet.v1.Balance
@@ -3387,41 +3523,45 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	6,  // 35: tradex.wallet.v1.SweepClearingResidualResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
 	8,  // 36: tradex.wallet.v1.SweepClearingResidualResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
 	8,  // 37: tradex.wallet.v1.SweepClearingResidualResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
-	11, // 38: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
-	13, // 39: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
-	15, // 40: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
-	17, // 41: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
-	19, // 42: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
-	21, // 43: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
-	24, // 44: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
-	26, // 45: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
-	28, // 46: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
-	30, // 47: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
-	32, // 48: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
-	34, // 49: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
-	36, // 50: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
-	38, // 51: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
-	41, // 52: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:input_type -> tradex.wallet.v1.SweepClearingResidualRequest
-	12, // 53: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
-	14, // 54: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
-	16, // 55: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
-	18, // 56: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
-	20, // 57: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
-	22, // 58: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
-	25, // 59: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
-	27, // 60: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
-	29, // 61: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
-	31, // 62: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
-	33, // 63: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
-	35, // 64: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
-	37, // 65: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
-	40, // 66: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
-	42, // 67: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:output_type -> tradex.wallet.v1.SweepClearingResidualResponse
-	53, // [53:68] is the sub-list for method output_type
-	38, // [38:53] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	7,  // 38: tradex.wallet.v1.StreamBalanceUpdatesResponse.balance:type_name -> tradex.wallet.v1.Balance
+	2,  // 39: tradex.wallet.v1.StreamBalanceUpdatesResponse.kind:type_name -> tradex.wallet.v1.JournalEntryKind
+	11, // 40: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
+	13, // 41: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
+	15, // 42: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
+	17, // 43: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
+	19, // 44: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
+	21, // 45: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
+	43, // 46: tradex.wallet.v1.WalletService.StreamBalanceUpdates:input_type -> tradex.wallet.v1.StreamBalanceUpdatesRequest
+	24, // 47: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
+	26, // 48: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
+	28, // 49: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
+	30, // 50: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
+	32, // 51: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
+	34, // 52: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
+	36, // 53: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
+	38, // 54: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
+	41, // 55: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:input_type -> tradex.wallet.v1.SweepClearingResidualRequest
+	12, // 56: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
+	14, // 57: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
+	16, // 58: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
+	18, // 59: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
+	20, // 60: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
+	22, // 61: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
+	44, // 62: tradex.wallet.v1.WalletService.StreamBalanceUpdates:output_type -> tradex.wallet.v1.StreamBalanceUpdatesResponse
+	25, // 63: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
+	27, // 64: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
+	29, // 65: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
+	31, // 66: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
+	33, // 67: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
+	35, // 68: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
+	37, // 69: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
+	40, // 70: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
+	42, // 71: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:output_type -> tradex.wallet.v1.SweepClearingResidualResponse
+	56, // [56:72] is the sub-list for method output_type
+	40, // [40:56] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_tradex_wallet_v1_wallet_proto_init() }
@@ -3439,7 +3579,7 @@ func file_tradex_wallet_v1_wallet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_wallet_v1_wallet_proto_rawDesc), len(file_tradex_wallet_v1_wallet_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   38,
+			NumMessages:   40,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

@@ -19,12 +19,13 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	WalletService_CreateDeposit_FullMethodName     = "/tradex.wallet.v1.WalletService/CreateDeposit"
-	WalletService_GetDeposit_FullMethodName        = "/tradex.wallet.v1.WalletService/GetDeposit"
-	WalletService_ListDeposits_FullMethodName      = "/tradex.wallet.v1.WalletService/ListDeposits"
-	WalletService_ListBalances_FullMethodName      = "/tradex.wallet.v1.WalletService/ListBalances"
-	WalletService_ListLedgerEntries_FullMethodName = "/tradex.wallet.v1.WalletService/ListLedgerEntries"
-	WalletService_ConfirmDeposit_FullMethodName    = "/tradex.wallet.v1.WalletService/ConfirmDeposit"
+	WalletService_CreateDeposit_FullMethodName        = "/tradex.wallet.v1.WalletService/CreateDeposit"
+	WalletService_GetDeposit_FullMethodName           = "/tradex.wallet.v1.WalletService/GetDeposit"
+	WalletService_ListDeposits_FullMethodName         = "/tradex.wallet.v1.WalletService/ListDeposits"
+	WalletService_ListBalances_FullMethodName         = "/tradex.wallet.v1.WalletService/ListBalances"
+	WalletService_ListLedgerEntries_FullMethodName    = "/tradex.wallet.v1.WalletService/ListLedgerEntries"
+	WalletService_ConfirmDeposit_FullMethodName       = "/tradex.wallet.v1.WalletService/ConfirmDeposit"
+	WalletService_StreamBalanceUpdates_FullMethodName = "/tradex.wallet.v1.WalletService/StreamBalanceUpdates"
 )
 
 // WalletServiceClient is the client API for WalletService service.
@@ -62,6 +63,13 @@ type WalletServiceClient interface {
 	// second confirmation with another rail_reference ALREADY_EXISTS; each is logged and changes
 	// nothing.
 	ConfirmDeposit(ctx context.Context, in *ConfirmDepositRequest, opts ...grpc.CallOption) (*ConfirmDepositResponse, error)
+	// The caller's balance changes from now on, as they happen (the private user-data stream):
+	// the whole balance of one asset after each journal entry that changed it
+	// (wallet.balance.updated.v1), and never another user's. Over REST it is a streamed JSON
+	// array. It shows changes from the moment it starts: a reconnecting client catches up with
+	// ListBalances and keeps, per asset, the balance with the highest version. A client that
+	// falls too far behind is cut off and reconnects the same way.
+	StreamBalanceUpdates(ctx context.Context, in *StreamBalanceUpdatesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamBalanceUpdatesResponse], error)
 }
 
 type walletServiceClient struct {
@@ -132,6 +140,25 @@ func (c *walletServiceClient) ConfirmDeposit(ctx context.Context, in *ConfirmDep
 	return out, nil
 }
 
+func (c *walletServiceClient) StreamBalanceUpdates(ctx context.Context, in *StreamBalanceUpdatesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamBalanceUpdatesResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &WalletService_ServiceDesc.Streams[0], WalletService_StreamBalanceUpdates_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[StreamBalanceUpdatesRequest, StreamBalanceUpdatesResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WalletService_StreamBalanceUpdatesClient = grpc.ServerStreamingClient[StreamBalanceUpdatesResponse]
+
 // WalletServiceServer is the server API for WalletService service.
 // All implementations must embed UnimplementedWalletServiceServer
 // for forward compatibility.
@@ -167,6 +194,13 @@ type WalletServiceServer interface {
 	// second confirmation with another rail_reference ALREADY_EXISTS; each is logged and changes
 	// nothing.
 	ConfirmDeposit(context.Context, *ConfirmDepositRequest) (*ConfirmDepositResponse, error)
+	// The caller's balance changes from now on, as they happen (the private user-data stream):
+	// the whole balance of one asset after each journal entry that changed it
+	// (wallet.balance.updated.v1), and never another user's. Over REST it is a streamed JSON
+	// array. It shows changes from the moment it starts: a reconnecting client catches up with
+	// ListBalances and keeps, per asset, the balance with the highest version. A client that
+	// falls too far behind is cut off and reconnects the same way.
+	StreamBalanceUpdates(*StreamBalanceUpdatesRequest, grpc.ServerStreamingServer[StreamBalanceUpdatesResponse]) error
 	mustEmbedUnimplementedWalletServiceServer()
 }
 
@@ -194,6 +228,9 @@ func (UnimplementedWalletServiceServer) ListLedgerEntries(context.Context, *List
 }
 func (UnimplementedWalletServiceServer) ConfirmDeposit(context.Context, *ConfirmDepositRequest) (*ConfirmDepositResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ConfirmDeposit not implemented")
+}
+func (UnimplementedWalletServiceServer) StreamBalanceUpdates(*StreamBalanceUpdatesRequest, grpc.ServerStreamingServer[StreamBalanceUpdatesResponse]) error {
+	return status.Errorf(codes.Unimplemented, "method StreamBalanceUpdates not implemented")
 }
 func (UnimplementedWalletServiceServer) mustEmbedUnimplementedWalletServiceServer() {}
 func (UnimplementedWalletServiceServer) testEmbeddedByValue()                       {}
@@ -324,6 +361,17 @@ func _WalletService_ConfirmDeposit_Handler(srv interface{}, ctx context.Context,
 	return interceptor(ctx, in, info, handler)
 }
 
+func _WalletService_StreamBalanceUpdates_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(StreamBalanceUpdatesRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(WalletServiceServer).StreamBalanceUpdates(m, &grpc.GenericServerStream[StreamBalanceUpdatesRequest, StreamBalanceUpdatesResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type WalletService_StreamBalanceUpdatesServer = grpc.ServerStreamingServer[StreamBalanceUpdatesResponse]
+
 // WalletService_ServiceDesc is the grpc.ServiceDesc for WalletService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -356,7 +404,13 @@ var WalletService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _WalletService_ConfirmDeposit_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "StreamBalanceUpdates",
+			Handler:       _WalletService_StreamBalanceUpdates_Handler,
+			ServerStreams: true,
+		},
+	},
 	Metadata: "tradex/wallet/v1/wallet.proto",
 }
 

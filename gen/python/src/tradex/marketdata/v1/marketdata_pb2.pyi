@@ -436,3 +436,39 @@ class StreamCandlesResponse(_message.Message):
     interval: CandleInterval
     candle: Candle
     def __init__(self, symbol: _Optional[str] = ..., interval: _Optional[_Union[CandleInterval, str]] = ..., candle: _Optional[_Union[Candle, _Mapping]] = ...) -> None: ...
+
+class StreamIndexPriceRequest(_message.Message):
+    __slots__ = ("symbol",)
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    def __init__(self, symbol: _Optional[str] = ...) -> None: ...
+
+class StreamIndexPriceResponse(_message.Message):
+    __slots__ = ("index_price",)
+    INDEX_PRICE_FIELD_NUMBER: _ClassVar[int]
+    index_price: IndexPrice
+    def __init__(self, index_price: _Optional[_Union[IndexPrice, _Mapping]] = ...) -> None: ...
+
+class StreamMarkPriceRequest(_message.Message):
+    __slots__ = ("symbol",)
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    def __init__(self, symbol: _Optional[str] = ...) -> None: ...
+
+class StreamMarkPriceResponse(_message.Message):
+    __slots__ = ("mark_price",)
+    MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
+    mark_price: MarkPrice
+    def __init__(self, mark_price: _Optional[_Union[MarkPrice, _Mapping]] = ...) -> None: ...
+
+class StreamFundingRateRequest(_message.Message):
+    __slots__ = ("symbol",)
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    def __init__(self, symbol: _Optional[str] = ...) -> None: ...
+
+class StreamFundingRateResponse(_message.Message):
+    __slots__ = ("funding_rate",)
+    FUNDING_RATE_FIELD_NUMBER: _ClassVar[int]
+    funding_rate: FundingRateEstimate
+    def __init__(self, funding_rate: _Optional[_Union[FundingRateEstimate, _Mapping]] = ...) -> None: ...

@@ -135,6 +135,21 @@ class MarketDataServiceStub:
                 request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.SerializeToString,
                 response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.FromString,
                 _registered_method=True)
+        self.StreamIndexPrice = channel.unary_stream(
+                '/tradex.marketdata.v1.MarketDataService/StreamIndexPrice',
+                request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceRequest.SerializeToString,
+                response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceResponse.FromString,
+                _registered_method=True)
+        self.StreamMarkPrice = channel.unary_stream(
+                '/tradex.marketdata.v1.MarketDataService/StreamMarkPrice',
+                request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceRequest.SerializeToString,
+                response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceResponse.FromString,
+                _registered_method=True)
+        self.StreamFundingRate = channel.unary_stream(
+                '/tradex.marketdata.v1.MarketDataService/StreamFundingRate',
+                request_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateRequest.SerializeToString,
+                response_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateResponse.FromString,
+                _registered_method=True)
 
 
 class MarketDataServiceServicer:
@@ -263,6 +278,32 @@ class MarketDataServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamIndexPrice(self, request, context):
+        """The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
+        second): the latest one this service holds, if any, then every new one. A price older than
+        one already sent is never sent. A client that falls behind gets the latest price next
+        (intermediate ones are skipped: each message is the whole price).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamMarkPrice(self, request, context):
+        """The mark price of a symbol (md.mark.v1), with the same promises as StreamIndexPrice.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def StreamFundingRate(self, request, context):
+        """The estimate of the next funding rate of a symbol (md.funding.v1), with the same promises
+        as StreamIndexPrice. The rate actually charged is frozen by the Funding service at the
+        boundary (tradex.funding.v1).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_MarketDataServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -320,6 +361,21 @@ def add_MarketDataServiceServicer_to_server(servicer, server):
                     servicer.StreamCandles,
                     request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.FromString,
                     response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.SerializeToString,
+            ),
+            'StreamIndexPrice': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamIndexPrice,
+                    request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceRequest.FromString,
+                    response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceResponse.SerializeToString,
+            ),
+            'StreamMarkPrice': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamMarkPrice,
+                    request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceRequest.FromString,
+                    response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceResponse.SerializeToString,
+            ),
+            'StreamFundingRate': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamFundingRate,
+                    request_deserializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateRequest.FromString,
+                    response_serializer=tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -665,6 +721,87 @@ class MarketDataService:
             '/tradex.marketdata.v1.MarketDataService/StreamCandles',
             tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesRequest.SerializeToString,
             tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamCandlesResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamIndexPrice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.marketdata.v1.MarketDataService/StreamIndexPrice',
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceRequest.SerializeToString,
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamIndexPriceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamMarkPrice(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.marketdata.v1.MarketDataService/StreamMarkPrice',
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceRequest.SerializeToString,
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamMarkPriceResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamFundingRate(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.marketdata.v1.MarketDataService/StreamFundingRate',
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateRequest.SerializeToString,
+            tradex_dot_marketdata_dot_v1_dot_marketdata__pb2.StreamFundingRateResponse.FromString,
             options,
             channel_credentials,
             insecure,

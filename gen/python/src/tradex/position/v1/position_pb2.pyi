@@ -93,3 +93,25 @@ class ListPositionsBySymbolResponse(_message.Message):
     as_of_unix_ms: int
     applied_through_unix_ms: int
     def __init__(self, positions: _Optional[_Iterable[_Union[Position, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., as_of_unix_ms: _Optional[int] = ..., applied_through_unix_ms: _Optional[int] = ...) -> None: ...
+
+class StreamPositionUpdatesRequest(_message.Message):
+    __slots__ = ("symbol",)
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    def __init__(self, symbol: _Optional[str] = ...) -> None: ...
+
+class StreamPositionUpdatesResponse(_message.Message):
+    __slots__ = ("position", "closed", "trade_id", "source_event_id", "realized_pnl", "closed_at_unix_ms")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_FIELD_NUMBER: _ClassVar[int]
+    TRADE_ID_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_EVENT_ID_FIELD_NUMBER: _ClassVar[int]
+    REALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    position: Position
+    closed: bool
+    trade_id: str
+    source_event_id: str
+    realized_pnl: str
+    closed_at_unix_ms: int
+    def __init__(self, position: _Optional[_Union[Position, _Mapping]] = ..., closed: _Optional[bool] = ..., trade_id: _Optional[str] = ..., source_event_id: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., closed_at_unix_ms: _Optional[int] = ...) -> None: ...

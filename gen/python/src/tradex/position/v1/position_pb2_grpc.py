@@ -52,6 +52,11 @@ class PositionServiceStub:
                 request_serializer=tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolRequest.SerializeToString,
                 response_deserializer=tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolResponse.FromString,
                 _registered_method=True)
+        self.StreamPositionUpdates = channel.unary_stream(
+                '/tradex.position.v1.PositionService/StreamPositionUpdates',
+                request_serializer=tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesRequest.SerializeToString,
+                response_deserializer=tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesResponse.FromString,
+                _registered_method=True)
 
 
 class PositionServiceServicer:
@@ -81,6 +86,19 @@ class PositionServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamPositionUpdates(self, request, context):
+        """The caller's position changes from now on, as they happen (the private user-data stream):
+        every change Position publishes for the caller on position.updated.v1 and
+        position.closed.v1, and never another user's. Over REST it is a streamed JSON array. It
+        shows changes from the moment it starts: a reconnecting client catches up with
+        ListPositions and keeps, per symbol, the update with the highest position.version (the two
+        topics are not ordered with each other). A client that falls too far behind is cut off
+        (RESOURCE_EXHAUSTED or the end of the stream) and reconnects the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PositionServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -93,6 +111,11 @@ def add_PositionServiceServicer_to_server(servicer, server):
                     servicer.ListPositionsBySymbol,
                     request_deserializer=tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolRequest.FromString,
                     response_serializer=tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolResponse.SerializeToString,
+            ),
+            'StreamPositionUpdates': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamPositionUpdates,
+                    request_deserializer=tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesRequest.FromString,
+                    response_serializer=tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -157,6 +180,33 @@ class PositionService:
             '/tradex.position.v1.PositionService/ListPositionsBySymbol',
             tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolRequest.SerializeToString,
             tradex_dot_position_dot_v1_dot_position__pb2.ListPositionsBySymbolResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamPositionUpdates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.position.v1.PositionService/StreamPositionUpdates',
+            tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesRequest.SerializeToString,
+            tradex_dot_position_dot_v1_dot_position__pb2.StreamPositionUpdatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

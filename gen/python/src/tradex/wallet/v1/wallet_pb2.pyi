@@ -529,3 +529,23 @@ class SweepClearingResidualResponse(_message.Message):
     insurance_fund: SystemBalance
     clearing: SystemBalance
     def __init__(self, journal_entry: _Optional[_Union[JournalEntry, _Mapping]] = ..., insurance_fund: _Optional[_Union[SystemBalance, _Mapping]] = ..., clearing: _Optional[_Union[SystemBalance, _Mapping]] = ...) -> None: ...
+
+class StreamBalanceUpdatesRequest(_message.Message):
+    __slots__ = ("asset",)
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    asset: str
+    def __init__(self, asset: _Optional[str] = ...) -> None: ...
+
+class StreamBalanceUpdatesResponse(_message.Message):
+    __slots__ = ("balance", "journal_entry_id", "kind", "reference_id", "created_at_unix_ms")
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    JOURNAL_ENTRY_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    REFERENCE_ID_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_UNIX_MS_FIELD_NUMBER: _ClassVar[int]
+    balance: Balance
+    journal_entry_id: str
+    kind: JournalEntryKind
+    reference_id: str
+    created_at_unix_ms: int
+    def __init__(self, balance: _Optional[_Union[Balance, _Mapping]] = ..., journal_entry_id: _Optional[str] = ..., kind: _Optional[_Union[JournalEntryKind, str]] = ..., reference_id: _Optional[str] = ..., created_at_unix_ms: _Optional[int] = ...) -> None: ...

@@ -68,6 +68,11 @@ class WalletServiceStub:
                 request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositRequest.SerializeToString,
                 response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositResponse.FromString,
                 _registered_method=True)
+        self.StreamBalanceUpdates = channel.unary_stream(
+                '/tradex.wallet.v1.WalletService/StreamBalanceUpdates',
+                request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesRequest.SerializeToString,
+                response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesResponse.FromString,
+                _registered_method=True)
 
 
 class WalletServiceServicer:
@@ -133,6 +138,18 @@ class WalletServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def StreamBalanceUpdates(self, request, context):
+        """The caller's balance changes from now on, as they happen (the private user-data stream):
+        the whole balance of one asset after each journal entry that changed it
+        (wallet.balance.updated.v1), and never another user's. Over REST it is a streamed JSON
+        array. It shows changes from the moment it starts: a reconnecting client catches up with
+        ListBalances and keeps, per asset, the balance with the highest version. A client that
+        falls too far behind is cut off and reconnects the same way.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_WalletServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -165,6 +182,11 @@ def add_WalletServiceServicer_to_server(servicer, server):
                     servicer.ConfirmDeposit,
                     request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositRequest.FromString,
                     response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositResponse.SerializeToString,
+            ),
+            'StreamBalanceUpdates': grpc.unary_stream_rpc_method_handler(
+                    servicer.StreamBalanceUpdates,
+                    request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesRequest.FromString,
+                    response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -333,6 +355,33 @@ class WalletService:
             '/tradex.wallet.v1.WalletService/ConfirmDeposit',
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositRequest.SerializeToString,
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.ConfirmDepositResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def StreamBalanceUpdates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tradex.wallet.v1.WalletService/StreamBalanceUpdates',
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesRequest.SerializeToString,
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.StreamBalanceUpdatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

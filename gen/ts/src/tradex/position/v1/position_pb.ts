@@ -15,7 +15,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/position/v1/position.proto.
  */
 export const file_tradex_position_v1_position: GenFile = /*@__PURE__*/
-  fileDesc("CiF0cmFkZXgvcG9zaXRpb24vdjEvcG9zaXRpb24ucHJvdG8SEnRyYWRleC5wb3NpdGlvbi52MSKEBAoIUG9zaXRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSDQoFYXNzZXQYAyABKAkSLAoEc2lkZRgEIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYBSABKAkSEwoLZW50cnlfcHJpY2UYBiABKAkSEgoKbWFya19wcmljZRgHIAEoCRIQCghub3Rpb25hbBgIIAEoCRIWCg51bnJlYWxpemVkX3BubBgJIAEoCRIUCgxyZWFsaXplZF9wbmwYCiABKAkSDwoHZnVuZGluZxgLIAEoCRIOCgZtYXJnaW4YDCABKAkSGgoSZWZmZWN0aXZlX2xldmVyYWdlGA0gASgJEhkKEW9wZW5lZF9hdF91bml4X21zGA4gASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgPIAEoAxIPCgd2ZXJzaW9uGBAgASgDEhoKEm1haW50ZW5hbmNlX21hcmdpbhgRIAEoCRIjChtlc3RpbWF0ZWRfbGlxdWlkYXRpb25fcHJpY2UYEiABKAkSEAoIbGV2ZXJhZ2UYEyABKAkSHAoUbWFya19wcmljZV9hdmFpbGFibGUYFCABKAgSEQoJYWRsX3Njb3JlGBUgASgJEhoKEmFkbF9xdWV1ZV9wb3NpdGlvbhgWIAEoBSImChRMaXN0UG9zaXRpb25zUmVxdWVzdBIOCgZzeW1ib2wYASABKAkiSAoVTGlzdFBvc2l0aW9uc1Jlc3BvbnNlEi8KCXBvc2l0aW9ucxgBIAMoCzIcLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbiJyChxMaXN0UG9zaXRpb25zQnlTeW1ib2xSZXF1ZXN0EhQKBnN5bWJvbBgBIAEoCUIE4kEBAhIVCg1hc19vZl91bml4X21zGAIgASgDEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIqEBCh1MaXN0UG9zaXRpb25zQnlTeW1ib2xSZXNwb25zZRIvCglwb3NpdGlvbnMYASADKAsyHC50cmFkZXgucG9zaXRpb24udjEuUG9zaXRpb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhUKDWFzX29mX3VuaXhfbXMYAyABKAMSHwoXYXBwbGllZF90aHJvdWdoX3VuaXhfbXMYBCABKAMyvAIKD1Bvc2l0aW9uU2VydmljZRKHAQoNTGlzdFBvc2l0aW9ucxIoLnRyYWRleC5wb3NpdGlvbi52MS5MaXN0UG9zaXRpb25zUmVxdWVzdBopLnRyYWRleC5wb3NpdGlvbi52MS5MaXN0UG9zaXRpb25zUmVzcG9uc2UiIaK7GAgSBnRyYWRlcoLT5JMCDxINL3YxL3Bvc2l0aW9ucxKeAQoVTGlzdFBvc2l0aW9uc0J5U3ltYm9sEjAudHJhZGV4LnBvc2l0aW9uLnYxLkxpc3RQb3NpdGlvbnNCeVN5bWJvbFJlcXVlc3QaMS50cmFkZXgucG9zaXRpb24udjEuTGlzdFBvc2l0aW9uc0J5U3ltYm9sUmVzcG9uc2UiIKK7GBwYASIHZnVuZGluZyIKc2V0dGxlbWVudCIDb3BzQtkBChZjb20udHJhZGV4LnBvc2l0aW9uLnYxQg1Qb3NpdGlvblByb3RvUAFaRmdpdGh1Yi5jb20vdHJhZGV4LWV4Y2hhbmdlL3RyYWRleC9nZW4vZ28vdHJhZGV4L3Bvc2l0aW9uL3YxO3Bvc2l0aW9udjGiAgNUUFiqAhJUcmFkZXguUG9zaXRpb24uVjHKAhJUcmFkZXhcUG9zaXRpb25cVjHiAh5UcmFkZXhcUG9zaXRpb25cVjFcR1BCTWV0YWRhdGHqAhRUcmFkZXg6OlBvc2l0aW9uOjpWMWIGcHJvdG8z", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions]);
+  fileDesc("CiF0cmFkZXgvcG9zaXRpb24vdjEvcG9zaXRpb24ucHJvdG8SEnRyYWRleC5wb3NpdGlvbi52MSKEBAoIUG9zaXRpb24SDwoHdXNlcl9pZBgBIAEoCRIOCgZzeW1ib2wYAiABKAkSDQoFYXNzZXQYAyABKAkSLAoEc2lkZRgEIAEoDjIeLnRyYWRleC5jb21tb24udjEuUG9zaXRpb25TaWRlEgwKBHNpemUYBSABKAkSEwoLZW50cnlfcHJpY2UYBiABKAkSEgoKbWFya19wcmljZRgHIAEoCRIQCghub3Rpb25hbBgIIAEoCRIWCg51bnJlYWxpemVkX3BubBgJIAEoCRIUCgxyZWFsaXplZF9wbmwYCiABKAkSDwoHZnVuZGluZxgLIAEoCRIOCgZtYXJnaW4YDCABKAkSGgoSZWZmZWN0aXZlX2xldmVyYWdlGA0gASgJEhkKEW9wZW5lZF9hdF91bml4X21zGA4gASgDEhoKEnVwZGF0ZWRfYXRfdW5peF9tcxgPIAEoAxIPCgd2ZXJzaW9uGBAgASgDEhoKEm1haW50ZW5hbmNlX21hcmdpbhgRIAEoCRIjChtlc3RpbWF0ZWRfbGlxdWlkYXRpb25fcHJpY2UYEiABKAkSEAoIbGV2ZXJhZ2UYEyABKAkSHAoUbWFya19wcmljZV9hdmFpbGFibGUYFCABKAgSEQoJYWRsX3Njb3JlGBUgASgJEhoKEmFkbF9xdWV1ZV9wb3NpdGlvbhgWIAEoBSImChRMaXN0UG9zaXRpb25zUmVxdWVzdBIOCgZzeW1ib2wYASABKAkiSAoVTGlzdFBvc2l0aW9uc1Jlc3BvbnNlEi8KCXBvc2l0aW9ucxgBIAMoCzIcLnRyYWRleC5wb3NpdGlvbi52MS5Qb3NpdGlvbiJyChxMaXN0UG9zaXRpb25zQnlTeW1ib2xSZXF1ZXN0EhQKBnN5bWJvbBgBIAEoCUIE4kEBAhIVCg1hc19vZl91bml4X21zGAIgASgDEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJIqEBCh1MaXN0UG9zaXRpb25zQnlTeW1ib2xSZXNwb25zZRIvCglwb3NpdGlvbnMYASADKAsyHC50cmFkZXgucG9zaXRpb24udjEuUG9zaXRpb24SFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJEhUKDWFzX29mX3VuaXhfbXMYAyABKAMSHwoXYXBwbGllZF90aHJvdWdoX3VuaXhfbXMYBCABKAMiLgocU3RyZWFtUG9zaXRpb25VcGRhdGVzUmVxdWVzdBIOCgZzeW1ib2wYASABKAkiuwEKHVN0cmVhbVBvc2l0aW9uVXBkYXRlc1Jlc3BvbnNlEi4KCHBvc2l0aW9uGAEgASgLMhwudHJhZGV4LnBvc2l0aW9uLnYxLlBvc2l0aW9uEg4KBmNsb3NlZBgCIAEoCBIQCgh0cmFkZV9pZBgDIAEoCRIXCg9zb3VyY2VfZXZlbnRfaWQYBCABKAkSFAoMcmVhbGl6ZWRfcG5sGAUgASgJEhkKEWNsb3NlZF9hdF91bml4X21zGAYgASgDMucDCg9Qb3NpdGlvblNlcnZpY2UShwEKDUxpc3RQb3NpdGlvbnMSKC50cmFkZXgucG9zaXRpb24udjEuTGlzdFBvc2l0aW9uc1JlcXVlc3QaKS50cmFkZXgucG9zaXRpb24udjEuTGlzdFBvc2l0aW9uc1Jlc3BvbnNlIiGiuxgIEgZ0cmFkZXKC0+STAg8SDS92MS9wb3NpdGlvbnMSngEKFUxpc3RQb3NpdGlvbnNCeVN5bWJvbBIwLnRyYWRleC5wb3NpdGlvbi52MS5MaXN0UG9zaXRpb25zQnlTeW1ib2xSZXF1ZXN0GjEudHJhZGV4LnBvc2l0aW9uLnYxLkxpc3RQb3NpdGlvbnNCeVN5bWJvbFJlc3BvbnNlIiCiuxgcGAEiB2Z1bmRpbmciCnNldHRsZW1lbnQiA29wcxKoAQoVU3RyZWFtUG9zaXRpb25VcGRhdGVzEjAudHJhZGV4LnBvc2l0aW9uLnYxLlN0cmVhbVBvc2l0aW9uVXBkYXRlc1JlcXVlc3QaMS50cmFkZXgucG9zaXRpb24udjEuU3RyZWFtUG9zaXRpb25VcGRhdGVzUmVzcG9uc2UiKKK7GAgSBnRyYWRlcoLT5JMCFhIUL3YxL3Bvc2l0aW9uczpzdHJlYW0wAULZAQoWY29tLnRyYWRleC5wb3NpdGlvbi52MUINUG9zaXRpb25Qcm90b1ABWkZnaXRodWIuY29tL3RyYWRleC1leGNoYW5nZS90cmFkZXgvZ2VuL2dvL3RyYWRleC9wb3NpdGlvbi92MTtwb3NpdGlvbnYxogIDVFBYqgISVHJhZGV4LlBvc2l0aW9uLlYxygISVHJhZGV4XFBvc2l0aW9uXFYx4gIeVHJhZGV4XFBvc2l0aW9uXFYxXEdQQk1ldGFkYXRh6gIUVHJhZGV4OjpQb3NpdGlvbjo6VjFiBnByb3RvMw", [file_google_api_annotations, file_google_api_field_behavior, file_tradex_common_v1_access, file_tradex_common_v1_positions]);
 
 /**
  * @generated from message tradex.position.v1.Position
@@ -300,6 +300,86 @@ export const ListPositionsBySymbolResponseSchema: GenMessage<ListPositionsBySymb
   messageDesc(file_tradex_position_v1_position, 4);
 
 /**
+ * @generated from message tradex.position.v1.StreamPositionUpdatesRequest
+ */
+export type StreamPositionUpdatesRequest = Message<"tradex.position.v1.StreamPositionUpdatesRequest"> & {
+  /**
+   * Only this symbol; empty streams all.
+   *
+   * @generated from field: string symbol = 1;
+   */
+  symbol: string;
+};
+
+/**
+ * Describes the message tradex.position.v1.StreamPositionUpdatesRequest.
+ * Use `create(StreamPositionUpdatesRequestSchema)` to create a new message.
+ */
+export const StreamPositionUpdatesRequestSchema: GenMessage<StreamPositionUpdatesRequest> = /*@__PURE__*/
+  messageDesc(file_tradex_position_v1_position, 5);
+
+/**
+ * One change of one of the caller's positions. The valuation fields of position (mark_price,
+ * notional, unrealized_pnl, maintenance_margin, estimated_liquidation_price, ADL rank) are empty
+ * here: a change is not valued; ListPositions values at the mark.
+ *
+ * @generated from message tradex.position.v1.StreamPositionUpdatesResponse
+ */
+export type StreamPositionUpdatesResponse = Message<"tradex.position.v1.StreamPositionUpdatesResponse"> & {
+  /**
+   * The whole position after the change. When closed, size is "0", side the side it had and
+   * realized_pnl the PnL realized over its whole life.
+   *
+   * @generated from field: tradex.position.v1.Position position = 1;
+   */
+  position?: Position | undefined;
+
+  /**
+   * The change closed the position (size "0"). A fill that flips LONG to SHORT gives a closed
+   * update for the old side, then an open one for the new side.
+   *
+   * @generated from field: bool closed = 2;
+   */
+  closed: boolean;
+
+  /**
+   * The trade behind a fill (ordinary or liquidation); empty for funding and ADL.
+   *
+   * @generated from field: string trade_id = 3;
+   */
+  tradeId: string;
+
+  /**
+   * The event behind the change: an engine event id, a funding id or an ADL id.
+   *
+   * @generated from field: string source_event_id = 4;
+   */
+  sourceEventId: string;
+
+  /**
+   * PnL realized by this change alone (signed; "0" when it only increased the position). Empty
+   * on a closed update, whose position.realized_pnl covers the whole life of the position.
+   *
+   * @generated from field: string realized_pnl = 5;
+   */
+  realizedPnl: string;
+
+  /**
+   * When a position closed: the time of the change that closed it.
+   *
+   * @generated from field: int64 closed_at_unix_ms = 6;
+   */
+  closedAtUnixMs: bigint;
+};
+
+/**
+ * Describes the message tradex.position.v1.StreamPositionUpdatesResponse.
+ * Use `create(StreamPositionUpdatesResponseSchema)` to create a new message.
+ */
+export const StreamPositionUpdatesResponseSchema: GenMessage<StreamPositionUpdatesResponse> = /*@__PURE__*/
+  messageDesc(file_tradex_position_v1_position, 6);
+
+/**
  * Positions, kept as an append-only ledger per (user, symbol) built from engine.event.v1
  * trades, position.funding.v1 funding and settlement.adl.triggered.v1 deleveraging. Because it
  * is a ledger, a position can be replayed at any past instant (ListPositionsBySymbol). One-way
@@ -333,6 +413,22 @@ export const PositionService: GenService<{
     methodKind: "unary";
     input: typeof ListPositionsBySymbolRequestSchema;
     output: typeof ListPositionsBySymbolResponseSchema;
+  },
+  /**
+   * The caller's position changes from now on, as they happen (the private user-data stream):
+   * every change Position publishes for the caller on position.updated.v1 and
+   * position.closed.v1, and never another user's. Over REST it is a streamed JSON array. It
+   * shows changes from the moment it starts: a reconnecting client catches up with
+   * ListPositions and keeps, per symbol, the update with the highest position.version (the two
+   * topics are not ordered with each other). A client that falls too far behind is cut off
+   * (RESOURCE_EXHAUSTED or the end of the stream) and reconnects the same way.
+   *
+   * @generated from rpc tradex.position.v1.PositionService.StreamPositionUpdates
+   */
+  streamPositionUpdates: {
+    methodKind: "server_streaming";
+    input: typeof StreamPositionUpdatesRequestSchema;
+    output: typeof StreamPositionUpdatesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_tradex_position_v1_position, 0);
