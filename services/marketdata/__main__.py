@@ -15,7 +15,7 @@ from services.marketdata.api.consumers import (
     PRICE_TOPICS,
     CheckConsumer,
     EngineEventConsumer,
-    PriceConsumer,
+    PriceHandlers,
 )
 from services.marketdata.api.servicer import MarketDataServicer
 from services.marketdata.app.hub import Hub
@@ -41,8 +41,8 @@ async def build():
     app = MarketData(engine, Store(engine), BookCache(redis), Hub(), snapshots.snapshot, relay.wake)
     events = EngineEventConsumer(app, name="marketdata.engine", bootstrap=settings.kafka_bootstrap,
                                  topics=ENGINE_TOPICS, engine=engine, inbox=inbox)
-    prices = PriceConsumer(app, name="marketdata.prices", bootstrap=settings.kafka_bootstrap, topics=PRICE_TOPICS,
-                           engine=engine, inbox=inbox)
+    prices = PriceHandlers(app).consumer(name="marketdata.prices", bootstrap=settings.kafka_bootstrap,
+                                         topics=PRICE_TOPICS, engine=engine, inbox=inbox)
     checks = CheckConsumer(app, settings.kafka_bootstrap)
 
     async def consume_events() -> None:

@@ -53,12 +53,19 @@ class EngineEventConsumer(EventConsumer):
             return applied
 
 
-class PriceConsumer(EventConsumer):
-    def __init__(self, app: MarketData, **kwargs) -> None:
-        super().__init__(handlers={md_pb.MarkPriceUpdated: self.on_mark, md_pb.IndexPriceUpdated: self.on_index,
-                                   md_pb.FundingRateUpdated: self.on_funding}, **kwargs)
+class PriceHandlers:
+    """md.mark.v1 / md.index.v1 / md.funding.v1 for the platform EventConsumer (built by
+    `consumer`): prices are stored in the consumer's transaction; after its commit
+    (`on_committed`) the tickers of the symbols it touched are republished."""
+
+    def __init__(self, app: MarketData) -> None:
         self._app = app
         self._touched: set[str] = set()
+
+    def consumer(self, **kwargs) -> EventConsumer:
+        return EventConsumer(handlers={md_pb.MarkPriceUpdated: self.on_mark, md_pb.IndexPriceUpdated: self.on_index,
+                                       md_pb.FundingRateUpdated: self.on_funding},
+                             on_committed=self.on_committed, **kwargs)
 
     async def on_mark(self, conn: AsyncConnection, event: md_pb.MarkPriceUpdated, received: ReceivedEvent) -> None:
         m = event.mark_price
@@ -80,7 +87,7 @@ class PriceConsumer(EventConsumer):
                                      next_funding_unix_ms=f.next_funding_unix_ms)
             self._touched.add(f.symbol)
 
-    def after_commit(self, applied: int) -> None:
+    def on_committed(self) -> None:
         touched, self._touched = self._touched, set()
         for symbol in touched:
             self._app.hub.publish("ticker", symbol, ("changed", None))
