@@ -304,7 +304,7 @@ def main() -> None:
     os.environ.update(BENCH_ENV)
     root = Path(tempfile.mkdtemp(prefix="tradex-bench-"))
     report: list[str] = [f"# TradeX mesh benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
-                         f"fresh data dir {root}, {os.cpu_count()} cores"]
+                         f"fresh data dir {root}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}"]
     started = time.monotonic()
     with Exchange(root, http_port=0, extra_env=BENCH_ENV) as exchange:
         exchange.start()
@@ -314,11 +314,13 @@ def main() -> None:
         seed_instruments(base, login(base, **creds["maker"]), login(base, **creds["checker"]))
         pids = {p.name: p.pid for p in exchange.stack.supervisor.processes}
         report.append(f"mesh up and seeded in {time.monotonic() - started:.1f} s; processes: {', '.join(pids)}")
+        emit(report)
 
         # 1. idle
         time.sleep(10)
         idle = cpu.measure_idle(pids, args.idle_seconds)
         jvm_alone = kafka_jvm_floor(args.idle_seconds)
+        emit(render_idle(idle, jvm_alone))
 
         traders = [signup(api) for _ in range(2 * args.accounts)]
         for trader in traders:
@@ -330,6 +332,7 @@ def main() -> None:
 
         # 2. one in flight (also warms every path once)
         one = latency_one_in_flight(api, *pairs[0], price, args.pairs)
+        emit(render_one(one))
 
         # 3. fixed rates
         phases = []
@@ -339,14 +342,17 @@ def main() -> None:
             phases.append(phase)
             if phase.errors or phase.unfilled or percentile(phase.latencies_ms, .99) > 100:
                 break  # past capacity: higher rates only pile up
+        emit(render_load(phases))
 
         # 4. floor
-        floor_ms = floor.measure(exchange, n=args.pairs)
+        emit(render_floor(floor.measure(exchange, n=args.pairs), one))
         for trader in traders:
             trader.stream.close()
 
-    report += render(idle, jvm_alone, one, phases, floor_ms)
-    print("\n".join(report))
+
+def emit(lines: list[str]) -> None:
+    """Each part is printed when measured, so a later failure does not lose the earlier ones."""
+    print("\n".join(lines), flush=True)
 
 
 def kafka_jvm_floor(seconds: float) -> float:
@@ -362,8 +368,7 @@ def kafka_jvm_floor(seconds: float) -> float:
             supervisor.stop_all()
 
 
-def render(idle: dict[str, float], jvm_alone: float, one: dict[str, list[float]], phases: list[RatePhase],
-           floor_ms: list[float]) -> list[str]:
+def render_idle(idle: dict[str, float], jvm_alone: float) -> list[str]:
     out = ["", "## Idle (no traffic), % of one core", "", "| process | idle CPU |", "| --- | --- |"]
     for name, value in sorted(idle.items(), key=lambda kv: -kv[1]):
         out.append(f"| {name} | {value:.2f} % |")
@@ -371,19 +376,30 @@ def render(idle: dict[str, float], jvm_alone: float, one: dict[str, list[float]]
     out.append(f"| **total** | **{total:.2f} %** |")
     out.append(f"| Kafka JVM alone, no clients (its floor) | {jvm_alone:.2f} % |")
     out.append(f"| total without that floor | {total - jvm_alone:.2f} % |")
+    out.append(f"\nload average after the idle phase: {os.getloadavg()[0]:.2f} (other work on the machine inflates this)")
+    return out
 
-    out += ["", "## Latency at 1 in flight (ms)", "", "| measure | p50 | p90 | p99 |", "| --- | --- | --- | --- |"]
+
+def render_one(one: dict[str, list[float]]) -> list[str]:
+    out = ["", "## Latency at 1 in flight (ms)", "", "| measure | p50 | p90 | p99 |", "| --- | --- | --- | --- |"]
     for label, key in (("POST /v1/orders answered", "post"), ("POST -> FILLED visible via GET /v1/orders/{id}", "get"),
                        ("POST -> FILLED on StreamOrderUpdates", "stream")):
         xs = one[key]
         out.append(f"| {label} (n={len(xs)}) | {percentile(xs, .5):.1f} | {percentile(xs, .9):.1f} | "
                    f"{percentile(xs, .99):.1f} |")
-    if floor_ms:
-        p50 = percentile(floor_ms, .5)
-        out.append(f"| no-logic floor: Envoy -> servicer -> Kafka -> consumer -> Kafka -> back (n={len(floor_ms)}) | "
-                   f"{p50:.1f} | {percentile(floor_ms, .9):.1f} | {percentile(floor_ms, .99):.1f} |")
-        out.append(f"| ratio real path (GET visible) / floor, p50 | {percentile(one['get'], .5) / p50:.1f}x | | |")
+    return out
 
+
+def render_floor(floor_ms: list[float], one: dict[str, list[float]]) -> list[str]:
+    p50 = percentile(floor_ms, .5)
+    return ["", "## No-logic floor (ms)", "", "| measure | p50 | p90 | p99 |", "| --- | --- | --- | --- |",
+            f"| Envoy -> servicer -> Kafka -> consumer -> Kafka -> back (n={len(floor_ms)}) | "
+            f"{p50:.1f} | {percentile(floor_ms, .9):.1f} | {percentile(floor_ms, .99):.1f} |",
+            f"| ratio real path (GET visible) / floor, p50 | {percentile(one['get'], .5) / p50:.1f}x | | |"]
+
+
+def render_load(phases: list[RatePhase]) -> list[str]:
+    out: list[str] = []
     out += ["", "## Open-loop load (taker POST -> FILLED on its stream)", "",
             "| offered orders/s | achieved | orders | p50 ms | p99 ms | unfilled | errors |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
