@@ -1,6 +1,7 @@
 """Kafka consumers of the Market Data service:
   marketdata.engine     engine.event.v1 (book deltas and trades), through the inbox, in batches
-  marketdata.prices     md.mark.v1, md.index.v1, md.funding.v1 (latest prices for tickers)
+  marketdata.prices     md.mark.v1, md.index.v1, md.funding.v1 (latest prices for tickers and the
+                        price streams)
   snapshots/hashes      engine.snapshot.v1 and engine.bookhash.v1, in memory only (checks are
                         idempotent, so no inbox), from the latest offsets
 """
@@ -56,11 +57,20 @@ class EngineEventConsumer(EventConsumer):
 class PriceHandlers:
     """md.mark.v1 / md.index.v1 / md.funding.v1 for the platform EventConsumer (built by
     `consumer`): prices are stored in the consumer's transaction; after its commit
-    (`on_committed`) the tickers of the symbols it touched are republished."""
+    (`on_committed`) the tickers of the symbols it touched are republished and the newest price
+    of each (kind, symbol) goes to the price streams."""
 
     def __init__(self, app: MarketData) -> None:
         self._app = app
         self._touched: set[str] = set()
+        # (kind, symbol) -> (computed_at, message): the newest of this transaction, for the streams.
+        self._prices: dict[tuple[str, str], tuple[int, object]] = {}
+
+    def _keep(self, kind: str, symbol: str, at_unix_ms: int, message) -> None:
+        self._touched.add(symbol)
+        held = self._prices.get((kind, symbol))
+        if held is None or held[0] < at_unix_ms:
+            self._prices[(kind, symbol)] = (at_unix_ms, message)
 
     def consumer(self, **kwargs) -> EventConsumer:
         return EventConsumer(handlers={md_pb.MarkPriceUpdated: self.on_mark, md_pb.IndexPriceUpdated: self.on_index,
@@ -71,13 +81,13 @@ class PriceHandlers:
         m = event.mark_price
         if m.symbol:
             await self._app.on_price(conn, m.symbol, m.computed_at_unix_ms, mark_price=m.mark_price)
-            self._touched.add(m.symbol)
+            self._keep("mark", m.symbol, m.computed_at_unix_ms, m)
 
     async def on_index(self, conn: AsyncConnection, event: md_pb.IndexPriceUpdated, received: ReceivedEvent) -> None:
         i = event.index_price
         if i.symbol:
             await self._app.on_price(conn, i.symbol, i.computed_at_unix_ms, index_price=i.price)
-            self._touched.add(i.symbol)
+            self._keep("index", i.symbol, i.computed_at_unix_ms, i)
 
     async def on_funding(self, conn: AsyncConnection, event: md_pb.FundingRateUpdated,
                          received: ReceivedEvent) -> None:
@@ -85,12 +95,15 @@ class PriceHandlers:
         if f.symbol:
             await self._app.on_price(conn, f.symbol, f.computed_at_unix_ms, funding_rate=f.funding_rate,
                                      next_funding_unix_ms=f.next_funding_unix_ms)
-            self._touched.add(f.symbol)
+            self._keep("funding", f.symbol, f.computed_at_unix_ms, f)
 
     def on_committed(self) -> None:
         touched, self._touched = self._touched, set()
+        prices, self._prices = self._prices, {}
         for symbol in touched:
             self._app.hub.publish("ticker", symbol, ("changed", None))
+        for (kind, symbol), (at, message) in prices.items():
+            self._app.price_committed(kind, symbol, at, message)
 
 
 class CheckConsumer:

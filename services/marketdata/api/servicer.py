@@ -1,9 +1,12 @@
-"""MarketDataService: books, trades, candles and tickers (unary and server streaming). The price
-RPCs (GetIndexPrice, GetMarkPrice) belong to the pricing service: the edge routes those two
-methods there (mesh/exchange.py), so this servicer leaves them unimplemented."""
+"""MarketDataService: books, trades, candles, tickers and the index / mark / funding-rate streams
+(unary and server streaming). The unary price RPCs (GetIndexPrice, GetMarkPrice) belong to the
+pricing service: the edge routes those two methods there (mesh/exchange.py), so this servicer
+leaves them unimplemented. The price streams are served here, from md.index.v1 / md.mark.v1 /
+md.funding.v1 as this service consumes them."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from decimal import Decimal
 
@@ -191,6 +194,34 @@ class MarketDataServicer(marketdata_pb2_grpc.MarketDataServiceServicer):
                 await sub.get()
                 while not sub.queue.empty():
                     sub.queue.get_nowait()
+
+
+    async def _prices(self, kind: str, symbol: str):
+        """The held price of (kind, symbol), then every newer one; after an overflow, the newest."""
+        with self._app.hub.subscribe(kind, symbol) as sub:
+            sent = -1
+            held = self._app.latest_price(kind, symbol)
+            while True:
+                if held is not None and held[0] > sent:
+                    sent = held[0]
+                    yield held[1]
+                tag, payload = await sub.get()
+                held = payload if tag == "price" else self._app.latest_price(kind, symbol)
+
+    async def StreamIndexPrice(self, request: pb.StreamIndexPriceRequest, context):
+        async with contextlib.aclosing(self._prices("index", _symbol(request.symbol))) as prices:
+            async for price in prices:
+                yield pb.StreamIndexPriceResponse(index_price=price)
+
+    async def StreamMarkPrice(self, request: pb.StreamMarkPriceRequest, context):
+        async with contextlib.aclosing(self._prices("mark", _symbol(request.symbol))) as prices:
+            async for price in prices:
+                yield pb.StreamMarkPriceResponse(mark_price=price)
+
+    async def StreamFundingRate(self, request: pb.StreamFundingRateRequest, context):
+        async with contextlib.aclosing(self._prices("funding", _symbol(request.symbol))) as prices:
+            async for price in prices:
+                yield pb.StreamFundingRateResponse(funding_rate=price)
 
 
 class _Window:

@@ -1,7 +1,7 @@
 """In-process fan-out to stream subscribers: one bounded queue per subscriber, so a slow one never
-delays the others. A book subscriber that overflows gets its queue replaced by a single RESYNC
-marker (the stream then sends a fresh snapshot); any other subscriber that overflows is closed
-with a reason."""
+delays the others. A book (ticker, candle, price) subscriber that overflows gets its queue
+replaced by a single RESYNC marker (the stream then sends a fresh snapshot or the current value);
+a trades subscriber that overflows is closed with a reason."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +12,9 @@ from contextlib import contextmanager
 RESYNC = ("resync", None)
 OVERFLOW = ("overflow", None)
 QUEUE_SIZE = 1024
+# Channels whose every message is the whole current value: a subscriber that overflows is sent
+# the current value again instead of being closed.
+RESYNCABLE = frozenset(("book", "ticker", "candles", "index", "mark", "funding"))
 
 
 class Subscription:
@@ -34,14 +37,14 @@ class Subscription:
 
 
 class Hub:
-    """Channels are ("book" | "trades" | "ticker" | "candles", symbol)."""
+    """Channels are ("book" | "trades" | "ticker" | "candles" | "index" | "mark" | "funding", symbol)."""
 
     def __init__(self) -> None:
         self._subs: dict[tuple[str, str], set[Subscription]] = defaultdict(set)
 
     @contextmanager
     def subscribe(self, channel: str, symbol: str) -> Iterator[Subscription]:
-        sub = Subscription(resyncable=channel in ("book", "ticker", "candles"))
+        sub = Subscription(resyncable=channel in RESYNCABLE)
         key = (channel, symbol)
         self._subs[key].add(sub)
         try:

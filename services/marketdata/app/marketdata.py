@@ -60,6 +60,9 @@ class MarketData:
         self._after: list[tuple[str, str, tuple]] = []
         self._repairs: dict[str, asyncio.Task] = {}
         self.resyncs = 0  # repairs completed (tests, metrics)
+        # (kind, symbol) -> (computed_at_unix_ms, the price as published) for the price streams;
+        # kind is "index", "mark" or "funding". Memory only: pricing republishes every few seconds.
+        self._prices: dict[tuple[str, str], tuple[int, object]] = {}
 
     async def start(self) -> None:
         """Resumes the books saved in Valkey (a half-applied command makes that book repair)."""
@@ -304,3 +307,15 @@ class MarketData:
     async def on_price(self, conn: AsyncConnection, symbol: str, at_unix_ms: int, **values) -> None:
         """Inside the price consumer's transaction (its own consumer: not part of an engine batch)."""
         await store_mod.save_price(conn, symbol, at_unix_ms, **values)
+
+    def price_committed(self, kind: str, symbol: str, at_unix_ms: int, price: object) -> None:
+        """After the price consumer's commit: keeps the newest price of (kind, symbol) and sends it
+        to that stream's subscribers; an older or equal one (a redelivery) changes nothing."""
+        held = self._prices.get((kind, symbol))
+        if held is not None and held[0] >= at_unix_ms:
+            return
+        self._prices[(kind, symbol)] = (at_unix_ms, price)
+        self.hub.publish(kind, symbol, ("price", (at_unix_ms, price)))
+
+    def latest_price(self, kind: str, symbol: str) -> tuple[int, object] | None:
+        return self._prices.get((kind, symbol))
