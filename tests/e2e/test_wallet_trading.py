@@ -151,7 +151,7 @@ def settlement(user_id: str, sid: str, kind, amount: str, **refs) -> position_ev
                                       symbol="BTC-USDT-PERP", occurred_at_unix_ms=now_ms(), **refs)
 
 
-def test_settlement_events_post_margin_release_pnl_and_funding_exactly_once(stub, exchange):
+def test_retired_settlement_kinds_are_skipped_and_funding_is_posted_exactly_once(stub, exchange):
     user_id, _ = funded_user(exchange, "500")
     order = "order-" + uuid.uuid4().hex[:8]
     stub.LockFunds(pb.LockFundsRequest(order_id=order, user_id=user_id, asset="USDT", amount="200"))
@@ -160,47 +160,59 @@ def test_settlement_events_post_margin_release_pnl_and_funding_exactly_once(stub
                                            quantity="2", margin="200", fee="-0.02"))
     clearing_before = sql(exchange, "select balance from wallet.system_balances where account_kind = 'CLEARING' "
                                     "and asset = 'USDT'")[0][0]
-    events = [
+    retired = [
+        # REALIZED_PNL / MARGIN_RELEASE predate settlement.v1 TRADE: recorded as seen, nothing posted.
         settlement(user_id, f"margin:T:2:{user_id}", position_events.SETTLEMENT_KIND_MARGIN_RELEASE, "200",
                    trade_id="T:2"),
         settlement(user_id, f"pnl:T:2:{user_id}", position_events.SETTLEMENT_KIND_REALIZED_PNL, "35.5",
                    trade_id="T:2"),
-        settlement(user_id, f"funding:1:{user_id}:BTC-USDT-PERP", position_events.SETTLEMENT_KIND_FUNDING, "-1.25",
-                   funding_id=f"funding:1:{user_id}:BTC-USDT-PERP"),
+        # More than the position margin: before, the Wallet retried this one forever.
+        settlement(user_id, f"margin:T:3:{user_id}", position_events.SETTLEMENT_KIND_MARGIN_RELEASE, "1000",
+                   trade_id="T:3"),
     ]
-    event_ids = [produce(exchange, "settlement.v1", user_id, e) for e in events]
-    produce(exchange, "settlement.v1", user_id, events[1], event_id=event_ids[1])  # redelivered
-    produce(exchange, "settlement.v1", user_id, events[1])  # Position replaying: same settlement_id, new event id
-    last = produce(exchange, "settlement.v1", user_id, events[2])
+    funding = settlement(user_id, f"funding:1:{user_id}:BTC-USDT-PERP", position_events.SETTLEMENT_KIND_FUNDING,
+                         "-1.25", funding_id=f"funding:1:{user_id}:BTC-USDT-PERP")
+    retired_ids = [produce(exchange, "settlement.v1", user_id, e) for e in retired]
+    funding_id = produce(exchange, "settlement.v1", user_id, funding)
+    produce(exchange, "settlement.v1", user_id, funding, event_id=funding_id)  # redelivered
+    last = produce(exchange, "settlement.v1", user_id, funding)  # Position replaying: same settlement_id
     wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last), timeout=90)
+    # The partition went on past the retired kinds, and each was recorded as seen.
+    assert sql(exchange, "select count(*) from wallet.inbox where event_id = any(%s)", retired_ids) == [(3,)]
     b = balance_of(stub, user_id)
-    # 500 - 200 locked + 0.02 rebate, + 200 margin back, + 35.5 profit, - 1.25 funding
-    assert (b.available, b.locked, b.position_margin) == ("534.27", "0", "0")
+    # 500 - 200 locked + 0.02 rebate, - 1.25 funding; the position margin stays where it was
+    assert (b.available, b.locked, b.position_margin) == ("298.77", "0", "200")
+    assert sql(exchange, "select count(*) from wallet.operations where idempotency_key = any(%s)",
+               [f"settlement:{e.settlement_id}" for e in retired]) == [(0,)]
     assert sql(exchange, "select j.kind, count(distinct j.journal_entry_id) from wallet.journal_entries j join "
                          "wallet.postings p using (journal_entry_id) where p.user_id = %s and j.kind in "
                          "('REALIZED_PNL', 'FUNDING', 'MARGIN_RELEASED') group by j.kind order by j.kind", user_id) == [
-        ("FUNDING", 1), ("MARGIN_RELEASED", 1), ("REALIZED_PNL", 1)]
+        ("FUNDING", 1)]
     clearing_after = sql(exchange, "select balance from wallet.system_balances where account_kind = 'CLEARING' "
                                    "and asset = 'USDT'")[0][0]
-    assert clearing_after - clearing_before == Decimal("-35.5") + Decimal("1.25")
+    assert clearing_after - clearing_before == Decimal("1.25")
 
 
-def test_a_bankrupt_loss_is_collected_down_to_zero_and_the_insurance_fund_covers_the_rest(stub, exchange):
+def test_a_bankrupt_funding_payment_is_collected_down_to_zero_and_the_insurance_fund_covers_the_rest(stub,
+                                                                                                     exchange):
     loser, _ = funded_user(exchange, "100")
     donor, _ = funded_user(exchange, "1000")
     # A liquidation surplus feeds the fund first (from available when there is no position margin).
     contributed = stub.ContributeInsuranceFund(pb.ContributeInsuranceFundRequest(
         transfer_id=uuid.uuid4().hex, settlement_id="s-1", user_id=donor, asset="USDT", amount="300"))
     assert contributed.balance.available == "700"
-    fund_before = Decimal(contributed.insurance_fund.balance)
 
-    sid = f"pnl:liq:{loser}"
+    sid = f"funding:1:{loser}:BTC-USDT-PERP"
     last = produce(exchange, "settlement.v1", loser,
-                   settlement(loser, sid, position_events.SETTLEMENT_KIND_REALIZED_PNL, "-130", trade_id="liq"))
+                   settlement(loser, sid, position_events.SETTLEMENT_KIND_FUNDING, "-130", funding_id=sid))
     wait_for(lambda: sql(exchange, "select 1 from wallet.inbox where event_id = %s", last), timeout=90)
     assert balance_of(stub, loser).available == "0"
     assert sql(exchange, "select amount from wallet.operations where idempotency_key = %s",
                f"settlement:{sid}") == [(Decimal("-100"),)]
+    assert sql(exchange, "select pnl_short, covered_by_insurance, uncovered from wallet.settlement_shortfalls "
+                         "where settlement_id = %s", sid) == [(Decimal(30), Decimal(30), Decimal(0))]
+    fund_before = Decimal([s.balance for s in stub.GetSystemBalances(pb.GetSystemBalancesRequest(asset="USDT")).balances
+                           if s.account_kind == pb.LEDGER_ACCOUNT_KIND_INSURANCE_FUND][0])
 
     transfer = uuid.uuid4().hex
     draw = pb.DrawInsuranceFundRequest(transfer_id=transfer, settlement_id="liq", user_id=loser, asset="USDT",

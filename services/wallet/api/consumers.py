@@ -1,12 +1,12 @@
 """Kafka consumers of the Wallet. Each event is applied in the consumer's one transaction,
 together with its inbox row (services.platform.kafka.EventConsumer).
 
-Two consumer groups, so that a settlement waiting for its margin (see
-domain/settlements.py) never holds up the opening of new wallets:
+Two consumer groups, so that a busy settlement stream never holds up the opening of new wallets:
   wallet.users        user.created.v1, user.kyc_updated.v1, user.status_changed.v1
   wallet.settlements  settlement.v1
 A handler that raises is retried (the transaction rolled back); MalformedEvent is logged and
-skipped, for events no retry can ever apply.
+skipped, for events no retry can ever apply. A settlement that can never apply (a user without a
+wallet, a retired kind, a reused settlement_id) is recorded as seen and skipped with an ALARM.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from services.platform.ids import now_ms
 from services.wallet.adapters import ledger_store, user_store
 from services.wallet.app.settlements import SettlementPosting, apply_settlement
 from services.wallet.domain.deposits import parse_asset
-from services.wallet.domain.settlements import SettlementKind, TradeInstruction
+from services.wallet.domain.settlements import RETIRED_KINDS, SettlementKind, TradeInstruction
 
 log = logging.getLogger(__name__)
 
@@ -70,18 +70,26 @@ async def on_status_changed(conn: AsyncConnection, event: user_events.UserStatus
                                 event.changed_at_unix_ms or received.occurred_at_unix_ms)
 
 
+class RetiredSettlementKind(Exception):
+    """A kind the Wallet no longer applies (domain/settlements.py RETIRED_KINDS)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
 def settlement_from_event(event: position_events.Settlement) -> SettlementPosting:
-    """Raises MalformedEvent for what no retry can fix."""
+    """Raises MalformedEvent for what no retry can fix, RetiredSettlementKind for a retired kind."""
     try:
         if not event.settlement_id or not event.user_id:
             raise InvalidArgument("settlement_id and user_id are required")
         name = position_events.SettlementKind.Name(event.kind).removeprefix("SETTLEMENT_KIND_")
         if name == "UNSPECIFIED":
             raise InvalidArgument("kind is required")
+        if name in RETIRED_KINDS:
+            raise RetiredSettlementKind(name)
         kind = SettlementKind(name)
         amount = parse_decimal("amount", event.amount)
-        if kind is SettlementKind.MARGIN_RELEASE and amount < 0:
-            raise InvalidArgument("a MARGIN_RELEASE amount must not be negative")
         asset = parse_asset("asset", event.asset)
         trade = _trade_instruction(event, amount) if kind is SettlementKind.TRADE else None
     except (InvalidArgument, ValueError) as exc:
@@ -105,7 +113,17 @@ def _trade_instruction(event: position_events.Settlement, amount) -> TradeInstru
 
 
 async def on_settlement(conn: AsyncConnection, event: position_events.Settlement, received: ReceivedEvent) -> None:
-    posting = settlement_from_event(event)
+    try:
+        posting = settlement_from_event(event)
+    except RetiredSettlementKind as retired:
+        # REALIZED_PNL / MARGIN_RELEASE predate the TRADE instruction, which carries a fill's PnL and
+        # margins; applying one would move that money a second time, and a MARGIN_RELEASE larger than
+        # the position margin could never apply. Nothing is posted; the inbox row (this transaction)
+        # records the event as seen so that it cannot stall the partition (never stall on money).
+        log.error("ALARM settlement of a retired kind; recorded as seen and skipped, nothing posted",
+                  extra={"settlement_id": event.settlement_id, "user_id": event.user_id, "kind": retired.kind,
+                         "amount": event.amount, "event_id": received.event_id})
+        return
     try:
         await apply_settlement(conn, posting)
     except FailedPrecondition as exc:

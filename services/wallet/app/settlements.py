@@ -1,4 +1,4 @@
-"""settlement.v1 postings (realized PnL, funding, margin release) and the insurance fund.
+"""settlement.v1 postings (TRADE, FUNDING) and the insurance fund.
 
 See services/wallet/domain/settlements.py for which accounts each one moves between.
 """
@@ -69,14 +69,9 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
         if postings:
             entry, _ = await post_entry(conn, domain.ENTRY_KIND[s.kind], key, s.reference_id or s.settlement_id,
                                         postings, balance, now)
-        if s.kind is SettlementKind.FUNDING and posted != s.amount:
+        if posted != s.amount:
             # Funding is collected from total equity; what even that cannot pay is a shortfall.
             await _cover_shortfall(conn, s, -(s.amount - posted), ZERO, ZERO, now)
-        elif posted != s.amount:
-            # A bankrupt user's loss: the rest stays in CLEARING until DrawInsuranceFund covers it.
-            log.warning("loss collected only in part; the rest stays in CLEARING", extra={
-                "settlement_id": s.settlement_id, "user_id": s.user_id, "asset": s.asset,
-                "amount": str(s.amount), "collected": str(posted)})
         await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
                                             posted, now)
         return SettlementResult(posted, entry, replayed=False)

@@ -1,15 +1,19 @@
-"""Postings for settlement.v1 (realized PnL, funding, margin release) and the insurance fund. Pure.
+"""Postings for settlement.v1 (funding, trades) and the insurance fund. Pure.
 
 Counter-accounts (see LedgerAccountKind in wallet.proto):
-  REALIZED_PNL, FUNDING  CLEARING <-> USER_AVAILABLE. A profit is paid out of CLEARING (which may
-                         go negative); a loss is collected into CLEARING from available, down to
-                         zero at most: the rest stays uncollected in CLEARING for the Settlement
-                         service to cover from the insurance fund (DrawInsuranceFund).
-  MARGIN_RELEASE         USER_POSITION_MARGIN -> USER_AVAILABLE. More than the user has in position
-                         margin is refused (the consumer retries: the SettleTrade that adds it may
-                         simply not have arrived yet, the two come by different paths).
+  FUNDING                CLEARING <-> USER_AVAILABLE. A receipt is paid out of CLEARING (which may
+                         go negative); a payment is collected from total equity (available, then
+                         position margin); what even that cannot pay is a shortfall the insurance
+                         fund covers (app/settlements.py).
+  TRADE                  see settle_trade_instruction.
   DrawInsuranceFund      INSURANCE_FUND -> CLEARING.
   ContributeInsurance    USER_POSITION_MARGIN, then USER_AVAILABLE -> INSURANCE_FUND.
+
+The kinds REALIZED_PNL and MARGIN_RELEASE of tradex.position.v1.SettlementKind are retired: they
+predate the TRADE instruction (one per fill, with its PnL and both margins), nothing emits them, and
+applying one beside TRADE would move the same money twice (a MARGIN_RELEASE larger than the
+position margin could also never apply). The consumer records one as seen and skips it with an
+ALARM (RETIRED_KINDS, api/consumers.py), never retrying it: it must not stall the partition.
 """
 from __future__ import annotations
 
@@ -17,58 +21,40 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 
-from services.platform.errors import FailedPrecondition
 from services.wallet.domain.balances import ZERO, Balance, InsufficientFunds
 from services.wallet.domain.ledger import Account, AccountKind, EntryKind, Posting, move
 from services.wallet.domain.order_funds import OrderFunds
 
 
 class SettlementKind(Enum):
-    REALIZED_PNL = "REALIZED_PNL"
     FUNDING = "FUNDING"
-    MARGIN_RELEASE = "MARGIN_RELEASE"
     TRADE = "TRADE"
 
 
+# tradex.position.v1.SettlementKind names (without the prefix) the Wallet no longer applies.
+RETIRED_KINDS = frozenset({"REALIZED_PNL", "MARGIN_RELEASE"})
+
 ENTRY_KIND = {
-    SettlementKind.REALIZED_PNL: EntryKind.REALIZED_PNL,
     SettlementKind.FUNDING: EntryKind.FUNDING,
-    SettlementKind.MARGIN_RELEASE: EntryKind.MARGIN_RELEASED,
     SettlementKind.TRADE: EntryKind.TRADE_SETTLED,
 }
 
 
-class MarginNotYetThere(FailedPrecondition):
-    """A margin release larger than the position margin: transient (see the module doc)."""
-
-
 def settle(balance: Balance, kind: SettlementKind, amount: Decimal) -> tuple[tuple[Posting, ...], Decimal]:
-    """Returns the postings and the signed amount actually posted to the user (a loss may be
-    collected only in part; nothing to post gives no postings)."""
+    """FUNDING: returns the postings and the signed amount actually posted to the user (a payment
+    may be collected only in part; nothing to post gives no postings)."""
+    if kind is not SettlementKind.FUNDING:
+        raise ValueError(f"settle() applies FUNDING only, not {kind.value}")
     available = Account.user(AccountKind.USER_AVAILABLE, balance.user_id, balance.asset)
-    if kind is SettlementKind.MARGIN_RELEASE:
-        if amount < 0:
-            raise FailedPrecondition("a MARGIN_RELEASE amount must not be negative")
-        if amount > balance.position_margin:
-            raise MarginNotYetThere(
-                f"user {balance.user_id} has {balance.position_margin.normalize():f} {balance.asset} position "
-                f"margin, less than the {amount.normalize():f} to release")
-        if amount == 0:
-            return (), ZERO
-        margin = Account.user(AccountKind.USER_POSITION_MARGIN, balance.user_id, balance.asset)
-        return move(margin, available, amount), amount
     clearing = Account.system(AccountKind.CLEARING, balance.asset)
     if amount > 0:
         return move(clearing, available, amount), amount
-    if kind is SettlementKind.FUNDING:
-        # Funding is collected from total equity: available, then position margin (DESIGN).
-        postings, collected = _collect(balance, -amount, clearing, available=balance.available,
-                                       position_margin=balance.position_margin)[:2]
-        return postings, -collected
-    collected = min(-amount, balance.available)
-    if collected == 0:
+    if amount == 0:
         return (), ZERO
-    return move(available, clearing, collected), -collected
+    # Funding is collected from total equity: available, then position margin (DESIGN).
+    postings, collected = _collect(balance, -amount, clearing, available=balance.available,
+                                   position_margin=balance.position_margin)[:2]
+    return postings, -collected
 
 
 def _collect(balance: Balance, amount: Decimal, to: Account, *, available: Decimal, position_margin: Decimal,

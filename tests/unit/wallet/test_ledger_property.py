@@ -205,8 +205,6 @@ def concrete(op: tuple, balances, funds, systems) -> tuple:
     if name == "settlement":
         sid, user, asset, kind, fraction = args
         balance = balances(user, asset)
-        if kind is settlements.SettlementKind.MARGIN_RELEASE:
-            return (name, sid, user, asset, kind, abs(part(balance.position_margin or Decimal(1), fraction)))
         return (name, sid, user, asset, kind, part(balance.total or Decimal(10), fraction))
     if name == "trade_instruction":
         sid, user, asset, order, released, margin_in, pnl, fee = args

@@ -152,19 +152,21 @@ def test_order_funds_belong_to_one_user_and_asset():
 
 # --- settlement.v1 and the insurance fund ------------------------------------------------------------
 
-def test_profit_comes_from_clearing_and_a_loss_is_collected_only_down_to_zero():
-    postings, posted = st.settle(balance(available="3"), st.SettlementKind.REALIZED_PNL, D("5"))
+def test_funding_receipt_comes_from_clearing_and_a_payment_from_total_equity():
+    postings, posted = st.settle(balance(available="3"), st.SettlementKind.FUNDING, D("5"))
     assert posted == D(5) and postings == move(CLEARING, AVAILABLE, D(5))
     postings, posted = st.settle(balance(available="3"), st.SettlementKind.FUNDING, D("-5"))
     assert posted == D(-3) and postings == move(AVAILABLE, CLEARING, D(3))
-    assert st.settle(balance(available="0"), st.SettlementKind.REALIZED_PNL, D("-5")) == ((), D(0))
+    postings, posted = st.settle(balance(available="3", margin="1"), st.SettlementKind.FUNDING, D("-5"))
+    assert posted == D(-4) and postings == move(AVAILABLE, CLEARING, D(3)) + move(MARGIN, CLEARING, D(1))
+    assert st.settle(balance(available="0"), st.SettlementKind.FUNDING, D("0")) == ((), D(0))
 
 
-def test_margin_release_waits_for_the_margin_to_be_there():
-    postings, posted = st.settle(balance(margin="4"), st.SettlementKind.MARGIN_RELEASE, D("4"))
-    assert postings == move(MARGIN, AVAILABLE, D(4)) and posted == D(4)
-    with pytest.raises(st.MarginNotYetThere):
-        st.settle(balance(margin="4"), st.SettlementKind.MARGIN_RELEASE, D("4.1"))
+def test_the_kinds_before_trade_are_retired_and_never_applied():
+    assert st.RETIRED_KINDS == {"REALIZED_PNL", "MARGIN_RELEASE"}
+    assert {k.value for k in st.SettlementKind} == {"FUNDING", "TRADE"}
+    with pytest.raises(ValueError):
+        st.settle(balance(available="3"), st.SettlementKind.TRADE, D("1"))
 
 
 def test_insurance_draw_and_contribution():
