@@ -4,17 +4,19 @@ Beside Envoy, and a client of it: every upstream is a gRPC stream through the ed
 (``TRADEX_WS_UPSTREAM``, Envoy's port), so the gateway needs no mesh identity and the services see
 ordinary edge traffic.
 
-* Public channels (book, trades, ticker, candles) share ONE upstream stream per (channel, symbol)
+* Public channels (book, trades, ticker, candles, index, mark, funding) share ONE upstream stream
+  per (channel, symbol)
   however many clients subscribe; its messages are encoded to JSON once and the same frame is
   queued to every subscriber. The gateway keeps each subscribed book (snapshot + deltas, chain
   and checksum verified), so a new subscriber gets a snapshot at once and then the deltas.
-* Private channels (orders, fills) need ``{"op": "auth", "token": <access JWT>}`` first: the token
-  is verified here (RS256 against the Auth JWKS, like services/platform/auth.py) and then
-  forwarded on the connection's own OrderService.StreamOrderUpdates, which only ever returns the
-  caller's own orders and fills.
+* Private channels (orders, fills, positions, balances) need ``{"op": "auth", "token": <access JWT>}``
+  first: the token is verified here (RS256 against the Auth JWKS, like services/platform/auth.py)
+  and then forwarded on the connection's own upstream streams (OrderService.StreamOrderUpdates for
+  orders and fills, PositionService.StreamPositionUpdates, WalletService.StreamBalanceUpdates),
+  which only ever return the caller's own updates.
 * Every client has a bounded send queue drained by its own writer task: a slow client never
   delays the others. When its queue overflows it loses what was queued; if it only holds
-  resyncable channels (book, ticker, candles) it gets a ``resync`` frame and fresh snapshots,
+  resyncable channels (book, ticker, candles, index, mark, funding) it gets a ``resync`` frame and fresh snapshots,
   otherwise (trades or private channels: lost messages cannot be recovered) it is closed with
   code 4008 and the reason.
 """
@@ -36,6 +38,8 @@ from google.protobuf.json_format import MessageToDict
 from tradex.marketdata.v1 import marketdata_pb2 as md_pb
 from tradex.marketdata.v1 import marketdata_pb2_grpc
 from tradex.order.v1 import order_pb2, order_pb2_grpc
+from tradex.position.v1 import position_pb2, position_pb2_grpc
+from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
 from websockets.asyncio.server import broadcast as ws_broadcast
 
 from services.platform.auth import TokenVerifier
@@ -45,9 +49,12 @@ from services.platform.public_book import ASK, BID, Level, PublicBook
 
 log = logging.getLogger("gateway.ws")
 
-PUBLIC_CHANNELS = ("book", "trades", "ticker", "candles")
-PRIVATE_CHANNELS = ("orders", "fills")
-RESYNCABLE = frozenset(("book", "ticker", "candles"))
+PUBLIC_CHANNELS = ("book", "trades", "ticker", "candles", "index", "mark", "funding")
+PRIVATE_CHANNELS = ("orders", "fills", "positions", "balances")
+# The connection's own upstream stream behind each private channel (one per upstream, shared by
+# the channels it feeds).
+PRIVATE_UPSTREAMS = {"orders": "orders", "fills": "orders", "positions": "positions", "balances": "balances"}
+RESYNCABLE = frozenset(("book", "ticker", "candles", "index", "mark", "funding"))
 QUEUE_SIZE = int(os.environ.get("WS_QUEUE_SIZE", "1000"))
 MAX_FRAME_BYTES = 64 * 1024
 MAX_SUBSCRIPTIONS = 200
@@ -98,7 +105,7 @@ class Client:
     token: str | None = None
     private: set = field(default_factory=set)  # subscribed private channels
     private_symbols: set = field(default_factory=set)  # empty: all symbols
-    private_task: asyncio.Task | None = None
+    private_tasks: dict = field(default_factory=dict)  # upstream name -> task
     errors: int = 0
     closing: str | None = None
     sending: bool = False  # the writer task is in the middle of a send
@@ -140,6 +147,14 @@ class Client:
 
 
 # ------------------------------------------------------------------------------------- upstreams
+
+
+# channel -> (MarketDataService RPC, its request, the response's field)
+PRICE_STREAMS = {
+    "index": ("StreamIndexPrice", md_pb.StreamIndexPriceRequest, "index_price"),
+    "mark": ("StreamMarkPrice", md_pb.StreamMarkPriceRequest, "mark_price"),
+    "funding": ("StreamFundingRate", md_pb.StreamFundingRateRequest, "funding_rate"),
+}
 
 
 class Topic:
@@ -208,6 +223,12 @@ class Topic:
                 self.last = _dumps({"type": "ticker", "channel": "ticker", "symbol": self.symbol,
                                     "ticker": _message(message.ticker)})
                 self.broadcast(self.last)
+        elif self.channel in PRICE_STREAMS:
+            rpc, request_class, field_name = PRICE_STREAMS[self.channel]
+            async for message in getattr(stub, rpc)(request_class(symbol=self.symbol)):
+                self.last = _dumps({"type": self.channel, "channel": self.channel, "symbol": self.symbol,
+                                    self.channel: _message(getattr(message, field_name))})
+                self.broadcast(self.last)
         else:  # candles:<interval>
             symbol, _, interval = self.symbol.partition("@")
             request = md_pb.StreamCandlesRequest(symbol=symbol, interval=CANDLE_INTERVALS[interval])
@@ -249,6 +270,8 @@ class Hub:
         self.channel = grpc.aio.insecure_channel(upstream)
         self.md_stub = marketdata_pb2_grpc.MarketDataServiceStub(self.channel)
         self.order_stub = order_pb2_grpc.OrderServiceStub(self.channel)
+        self.position_stub = position_pb2_grpc.PositionServiceStub(self.channel)
+        self.wallet_stub = wallet_pb2_grpc.WalletServiceStub(self.channel)
         self.verifier = verifier
         self.topics: dict[tuple[str, str], Topic] = {}
         self.connections = 0
@@ -322,8 +345,8 @@ class Connection:
             self.hub.connections -= 1
             for key in list(self.client.topics):
                 self.hub.unsubscribe(self.client, key)
-            if self.client.private_task is not None:
-                self.client.private_task.cancel()
+            for task in self.client.private_tasks.values():
+                task.cancel()
             if not self.client.closing:
                 writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
@@ -417,8 +440,10 @@ class Connection:
         if private:
             self.client.private.update(private)
             self.client.private_symbols.update(_list(frame, "symbols"))
-            if self.client.private_task is None:
-                self.client.private_task = asyncio.get_running_loop().create_task(self._private())
+            for upstream in {PRIVATE_UPSTREAMS[c] for c in private}:
+                if upstream not in self.client.private_tasks:
+                    self.client.private_tasks[upstream] = asyncio.get_running_loop().create_task(
+                        self._private(upstream))
 
     def op_unsubscribe(self, frame: dict, request_id) -> None:
         keys = self._public_keys(frame)
@@ -426,9 +451,9 @@ class Connection:
             self.hub.unsubscribe(self.client, key)
         for channel in _list(frame, "channels"):
             self.client.private.discard(channel)
-        if not self.client.private and self.client.private_task is not None:
-            self.client.private_task.cancel()
-            self.client.private_task = None
+        wanted = {PRIVATE_UPSTREAMS[c] for c in self.client.private}
+        for upstream in [u for u in self.client.private_tasks if u not in wanted]:
+            self.client.private_tasks.pop(upstream).cancel()
         self._ack("unsubscribed", request_id, channels=_list(frame, "channels"), symbols=_list(frame, "symbols"))
 
     def op_auth(self, frame: dict, request_id) -> None:
@@ -449,27 +474,48 @@ class Connection:
     def op_ping(self, frame: dict, request_id) -> None:
         self._ack("pong", request_id)
 
-    async def _private(self) -> None:
-        """The caller's own orders and fills, from OrderService.StreamOrderUpdates with its token."""
+    def _private_call(self, upstream: str):
+        metadata = (("authorization", f"Bearer {self.client.token}"),)
+        if upstream == "orders":
+            return self.hub.order_stub.StreamOrderUpdates(order_pb2.StreamOrderUpdatesRequest(), metadata=metadata)
+        if upstream == "positions":
+            return self.hub.position_stub.StreamPositionUpdates(position_pb2.StreamPositionUpdatesRequest(),
+                                                                metadata=metadata)
+        return self.hub.wallet_stub.StreamBalanceUpdates(wallet_pb2.StreamBalanceUpdatesRequest(), metadata=metadata)
+
+    def _forward(self, upstream: str, update) -> None:
+        client = self.client
+        if upstream == "balances":  # per asset; `symbols` does not filter balances
+            if "balances" in client.private:
+                client.send(_dumps({"type": "balance", "channel": "balances", "asset": update.balance.asset,
+                                    **_message(update)}))
+            return
+        symbol = update.order.symbol if upstream == "orders" else update.position.symbol
+        if client.private_symbols and symbol not in client.private_symbols:
+            return
+        if upstream == "positions":
+            if "positions" in client.private:
+                client.send(_dumps({"type": "position", "channel": "positions", "symbol": symbol,
+                                    **_message(update), "closed": update.closed}))
+            return
+        if "orders" in client.private:
+            client.send(_dumps({"type": "order", "channel": "orders", "symbol": symbol,
+                                "order": _message(update.order)}))
+        if "fills" in client.private and update.HasField("fill"):
+            client.send(_dumps({"type": "fill", "channel": "fills", "symbol": symbol,
+                                "fill": _message(update.fill)}))
+
+    async def _private(self, upstream: str) -> None:
+        """The caller's own updates from one upstream stream, with the connection's token."""
         client = self.client
         while True:
             try:
-                call = self.hub.order_stub.StreamOrderUpdates(order_pb2.StreamOrderUpdatesRequest(),
-                                                              metadata=(("authorization", f"Bearer {client.token}"),))
-                async for update in call:
-                    symbol = update.order.symbol
-                    if client.private_symbols and symbol not in client.private_symbols:
-                        continue
-                    if "orders" in client.private:
-                        client.send(_dumps({"type": "order", "channel": "orders", "symbol": symbol,
-                                            "order": _message(update.order)}))
-                    if "fills" in client.private and update.HasField("fill"):
-                        client.send(_dumps({"type": "fill", "channel": "fills", "symbol": symbol,
-                                            "fill": _message(update.fill)}))
+                async for update in self._private_call(upstream):
+                    self._forward(upstream, update)
             except asyncio.CancelledError:
                 raise
             except grpc.aio.AioRpcError as exc:
-                client.send(_dumps({"type": "error", "code": exc.code().name, "channel": "orders",
+                client.send(_dumps({"type": "error", "code": exc.code().name, "channel": upstream,
                                     "message": f"private stream ended: {exc.details()}"}))
                 if exc.code() in (grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED):
                     return

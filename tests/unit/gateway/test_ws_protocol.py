@@ -81,3 +81,30 @@ def test_overflow_resyncs_a_book_only_client_and_closes_one_with_trades(monkeypa
     assert book_frames == [("resync",), {"n": 4}]
     # With trades: lost trades cannot be rebuilt, so the client is closed with a reason.
     assert trade_frames == [("close",)] and "slow consumer" in closing
+
+
+def test_private_position_and_balance_frames_follow_the_subscription(conn):
+    from tradex.position.v1 import position_pb2
+    from tradex.wallet.v1 import wallet_pb2
+    conn._handle(json.dumps({"op": "subscribe", "channels": ["positions", "balances"]}))
+    assert [f["code"] for f in _frames(conn.client)] == ["UNAUTHENTICATED"]
+    conn.client.user_id, conn.client.token = "u1", "t"
+    conn.client.private.update({"positions", "balances"})
+    conn.client.private_symbols.add("A-PERP")
+    conn._forward("positions", position_pb2.StreamPositionUpdatesResponse(
+        position=position_pb2.Position(user_id="u1", symbol="A-PERP", size="0", version=3), closed=True,
+        trade_id="A-PERP:9"))
+    conn._forward("positions", position_pb2.StreamPositionUpdatesResponse(
+        position=position_pb2.Position(user_id="u1", symbol="B-PERP", size="1")))  # not subscribed
+    conn._forward("balances", wallet_pb2.StreamBalanceUpdatesResponse(
+        balance=wallet_pb2.Balance(user_id="u1", asset="USDT", available="5", version=7), reference_id="r"))
+    position, balance = _frames(conn.client)
+    assert position == {"type": "position", "channel": "positions", "symbol": "A-PERP", "closed": True,
+                        "trade_id": "A-PERP:9", "position": {"user_id": "u1", "symbol": "A-PERP", "size": "0",
+                                                             "version": "3"}}
+    assert balance["type"] == "balance" and balance["channel"] == "balances" and balance["asset"] == "USDT"
+    assert balance["balance"]["available"] == "5" and balance["reference_id"] == "r"
+    conn.client.private.discard("positions")  # unsubscribed: nothing more
+    conn._forward("positions", position_pb2.StreamPositionUpdatesResponse(
+        position=position_pb2.Position(user_id="u1", symbol="A-PERP", size="2")))
+    assert _frames(conn.client) == []
