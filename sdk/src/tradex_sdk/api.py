@@ -172,6 +172,13 @@ class Positions(_Namespace):
         return self._run(Call(_RISK + "GetAccountRisk", risk_pb2.GetAccountRiskRequest(),
                               lambda r: tuple(to_model(a) for a in r.accounts), retry=True))
 
+    def stream_updates(self, symbol: str = ""):
+        """The caller's position changes as they happen: `StreamPositionUpdatesResponse` models
+        (`.position` after the change, `.closed`, `.trade_id`, `.realized_pnl`). From now on only:
+        catch up with `list()` and keep the highest `position.version` per symbol."""
+        return self._t.stream(_POS + "StreamPositionUpdates",
+                              position_pb2.StreamPositionUpdatesRequest(symbol=symbol))
+
 
 class Wallet(_Namespace):
     """Balances, deposits (through the payment rail) and the ledger."""
@@ -187,6 +194,12 @@ class Wallet(_Namespace):
         request = wallet_pb2.CreateDepositRequest(asset=asset, amount=money("amount", amount),
                                                   client_request_id=client_request_id or new_key())
         return self._run(Call(_WALLET + "CreateDeposit", request, field_of("deposit"), retry=True))
+
+    def stream_balances(self, asset: str = ""):
+        """The caller's balance changes as they happen: `StreamBalanceUpdatesResponse` models
+        (`.balance` after the change, the journal entry's `.kind` and `.reference_id`). From now
+        on only: catch up with `balances()` and keep the highest `balance.version` per asset."""
+        return self._t.stream(_WALLET + "StreamBalanceUpdates", wallet_pb2.StreamBalanceUpdatesRequest(asset=asset))
 
     def get_deposit(self, deposit_id: str):
         return self._run(Call(_WALLET + "GetDeposit", wallet_pb2.GetDepositRequest(deposit_id=deposit_id),
@@ -288,6 +301,21 @@ class MarketData(_Namespace):
     def stream_candles(self, symbol: str, interval="1m"):
         return self._t.stream(_MD + "StreamCandles", marketdata_pb2.StreamCandlesRequest(
             symbol=symbol, interval=_interval(interval)), field_of("candle"))
+
+    def stream_index(self, symbol: str):
+        """`IndexPrice` models: the latest the service holds, then every newer one."""
+        return self._t.stream(_MD + "StreamIndexPrice", marketdata_pb2.StreamIndexPriceRequest(symbol=symbol),
+                              field_of("index_price"))
+
+    def stream_mark(self, symbol: str):
+        """`MarkPrice` models: the latest the service holds, then every newer one."""
+        return self._t.stream(_MD + "StreamMarkPrice", marketdata_pb2.StreamMarkPriceRequest(symbol=symbol),
+                              field_of("mark_price"))
+
+    def stream_funding(self, symbol: str):
+        """`FundingRateEstimate` models (the estimate of the next rate): the latest, then every newer one."""
+        return self._t.stream(_MD + "StreamFundingRate", marketdata_pb2.StreamFundingRateRequest(symbol=symbol),
+                              field_of("funding_rate"))
 
 
 class Funding(_Namespace):
