@@ -441,7 +441,8 @@ class Connection:
             self.client.private.update(private)
             self.client.private_symbols.update(_list(frame, "symbols"))
             for upstream in {PRIVATE_UPSTREAMS[c] for c in private}:
-                if upstream not in self.client.private_tasks:
+                task = self.client.private_tasks.get(upstream)
+                if task is None or task.done():  # done: refused (e.g. an expired token) before
                     self.client.private_tasks[upstream] = asyncio.get_running_loop().create_task(
                         self._private(upstream))
 
