@@ -42,17 +42,6 @@ from services.risk.domain.state import RiskState
 SERVICE_NAME = risk_pb2.DESCRIPTOR.services_by_name["RiskService"].full_name
 
 
-class SettlementConsumer(EventConsumer):
-    """Re-arms the margin watch after the transaction that recorded a completed liquidation."""
-
-    def __init__(self, *, events: SettlementEvents, **kwargs) -> None:
-        super().__init__(handlers=events.handlers(), **kwargs)
-        self._events = events
-
-    def after_commit(self, applied: int) -> None:
-        self._events.after_commit()
-
-
 async def build():
     settings = CommonSettings.from_env("risk", default_port=50054)
     risk = RiskSettings.from_env()
@@ -94,9 +83,11 @@ async def build():
 
     leverage = LeverageSettings(engine, state)
     servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
-    settlements = SettlementConsumer(name="risk.settlements", bootstrap=settings.kafka_bootstrap,
-                                     topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
-                                     events=SettlementEvents(watch))
+    # Re-arms the margin watch after the transaction that recorded a completed liquidation.
+    settlement_events = SettlementEvents(watch)
+    settlements = EventConsumer(name="risk.settlements", bootstrap=settings.kafka_bootstrap,
+                                topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
+                                handlers=settlement_events.handlers(), on_committed=settlement_events.after_commit)
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",

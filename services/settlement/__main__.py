@@ -29,17 +29,6 @@ from services.settlement.config import SettlementSettings
 SERVICE_NAMES = [settlement_pb2.DESCRIPTOR.services_by_name["SettlementService"].full_name]
 
 
-class WakingConsumer(EventConsumer):
-    """Wakes the liquidation worker after a commit that applied events."""
-
-    def __init__(self, *, on_applied, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self._on_applied = on_applied
-
-    def after_commit(self, applied: int) -> None:
-        self._on_applied()
-
-
 async def build():
     settings = CommonSettings.from_env("settlement", default_port=50060)
     own = SettlementSettings.from_env()
@@ -53,8 +42,9 @@ async def build():
     consumers = SettlementConsumers(liquidations, sequences)
 
     def consumer(name: str, topics: list[str], handlers: dict, relevant=None) -> EventConsumer:
-        return WakingConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
-                              inbox=inbox, handlers=handlers, relevant=relevant, on_applied=liquidations.wake)
+        # A commit that applied events wakes the liquidation worker.
+        return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
+                             inbox=inbox, handlers=handlers, relevant=relevant, on_committed=liquidations.wake)
 
     async def consume_engine_events() -> None:
         # The open liquidation orders first, so that their expiry is never filtered out.
@@ -64,8 +54,8 @@ async def build():
 
     triggers = consumer("settlement.liquidations", LIQUIDATION_TOPICS, consumers.liquidation_handlers())
     engine_events = consumer("settlement.engine", ENGINE_TOPICS, consumers.engine_handlers(), sequences.relevant)
-    marks = WakingConsumer(name="settlement.marks", bootstrap=settings.kafka_bootstrap, topics=MARK_TOPICS,
-                           engine=engine, inbox=inbox, handlers=consumers.mark_handlers(), on_applied=lambda: None)
+    marks = EventConsumer(name="settlement.marks", bootstrap=settings.kafka_bootstrap, topics=MARK_TOPICS,
+                          engine=engine, inbox=inbox, handlers=consumers.mark_handlers())
 
     async def close() -> None:
         await upstreams.close()
