@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import json
 import os
 import statistics
@@ -92,6 +93,110 @@ async def subscriber(url: str, received: list, connected: list, total: int, read
         closer.cancel()
 
 
+class RawSubscriber(asyncio.Protocol):
+    """A minimal WebSocket client (RFC 6455: the upgrade request, masked client frames, unmasked
+    server frames parsed by hand) that timestamps frames when their bytes reach this process.
+
+    Why not the `websockets` client: 1,000 of those on the same two cores as the gateway spend
+    more CPU in the client library (frame parser generators, message assembler, one task wake-up
+    per message) than the gateway spends fanning out, so they saturated first and the measured
+    latency was theirs. This one costs a JSON parse per frame, which it still does to check the
+    chain (prev_seq) of every delta."""
+
+    def __init__(self, host: str, port: int, state: dict) -> None:
+        self.host, self.port, self.state = host, port, state
+        self.buffer = bytearray()
+        self.upgraded = False
+        self.last = -1
+        self.transport = None
+        self.closed = asyncio.get_running_loop().create_future()
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+        key = base64.b64encode(os.urandom(16)).decode()
+        transport.write((f"GET / HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nUpgrade: websocket\r\n"
+                         f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .encode())
+
+    def connection_lost(self, exc) -> None:
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def _send(self, opcode: int, payload: bytes) -> None:
+        mask = os.urandom(4)
+        n = len(payload)
+        header = bytes((0x80 | opcode, 0x80 | n)) if n < 126 else bytes((0x80 | opcode, 0x80 | 126)) + n.to_bytes(2, "big")
+        self.transport.write(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def data_received(self, data: bytes) -> None:
+        now = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of the machine
+        buf = self.buffer
+        buf += data
+        if not self.upgraded:
+            end = buf.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if not buf.startswith(b"HTTP/1.1 101"):
+                raise SystemExit(f"upgrade refused: {bytes(buf[:80])!r}")
+            del buf[:end + 4]
+            self.upgraded = True
+            self._send(0x1, json.dumps({"op": "subscribe", "channels": ["book"], "symbols": [SYMBOL]}).encode())
+        while len(buf) >= 2:
+            opcode, n, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
+            if n == 126:
+                if len(buf) < 4:
+                    return
+                n, at = int.from_bytes(buf[2:4], "big"), 4
+            elif n == 127:
+                if len(buf) < 10:
+                    return
+                n, at = int.from_bytes(buf[2:10], "big"), 10
+            if len(buf) < at + n:
+                return
+            payload = bytes(buf[at:at + n])
+            del buf[:at + n]
+            if opcode == 0x1:
+                self._on_text(payload, now)
+            elif opcode == 0x9:  # ping
+                self._send(0xA, payload)
+
+    def _on_text(self, payload: bytes, now: float) -> None:
+        frame = json.loads(payload)
+        state = self.state
+        kind = frame.get("type")
+        if kind == "delta":
+            if self.last >= 0 and frame["prev_seq"] != self.last:
+                state["gaps"] += 1
+            self.last = frame["seq"]
+            state["received"].append((frame["seq"], now))
+        elif kind == "snapshot":
+            self.last = frame["seq"]
+            state["connected"] += 1
+            if state["connected"] == state["total"]:
+                state["ready"].set()
+
+
+async def raw_client_group(url: str, count: int) -> None:
+    """As client_group, with RawSubscriber connections."""
+    host, port = url.removeprefix("ws://").rsplit(":", 1)
+    loop = asyncio.get_running_loop()
+    state = {"received": [], "gaps": 0, "connected": 0, "total": count, "ready": asyncio.Event()}
+    protocols = []
+    for i in range(count):
+        _, protocol = await loop.create_connection(lambda: RawSubscriber(host, int(port), state), host, int(port))
+        protocols.append(protocol)
+        if i % 50 == 49:
+            await asyncio.sleep(0.05)  # don't stampede the accept queue
+    await asyncio.wait_for(state["ready"].wait(), timeout=180)
+    print("READY", flush=True)
+    cpu = _own_cpu_s()
+    await loop.run_in_executor(None, sys.stdin.read)
+    cpu = _own_cpu_s() - cpu
+    for protocol in protocols:
+        protocol.transport.close()
+    print(json.dumps({"received": state["received"], "gaps": state["gaps"], "cpu_s": cpu}), flush=True)
+
+
 async def _close_on(stop: asyncio.Event, ws) -> None:
     await stop.wait()
     await ws.close()
@@ -144,7 +249,7 @@ async def run(args) -> None:
         for count in per:
             groups.append(await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "bench.ws_bench", "--client-group", url, "--subscribers", str(count),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26))
+                "--client", args.client, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=1 << 26))
         for group in groups:
             line = await asyncio.wait_for(group.stdout.readline(), timeout=240)
             if line.strip() != b"READY":
@@ -167,7 +272,7 @@ async def run(args) -> None:
         emitted = len(fake.emitted)
         if not lat:
             raise SystemExit("no frame delivered")
-        print(f"subscribers {args.subscribers} in {args.processes} client process(es)  "
+        print(f"subscribers {args.subscribers} in {args.processes} client process(es) ({args.client} clients)  "
               f"upstream rate {args.rate}/s  for {elapsed:.1f} s  (load average {os.getloadavg()[0]:.1f})")
         print(f"deltas emitted {emitted}, frames delivered {delivered} of {emitted * args.subscribers} "
               f"({delivered / elapsed:,.0f} frames/s), chain breaks {sum(r['gaps'] for r in results)}")
@@ -204,10 +309,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--queue", type=int, default=1000, help="per-client queue (WS_QUEUE_SIZE)")
     parser.add_argument("--processes", type=int, default=1, help="client processes the subscribers are spread over")
+    parser.add_argument("--client", choices=("raw", "websockets"), default="raw",
+                        help="measuring clients: a minimal RFC 6455 client (default) or the websockets library's")
     parser.add_argument("--client-group", metavar="URL", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client_group:
-        asyncio.run(client_group(args.client_group, args.subscribers))
+        group = raw_client_group if args.client == "raw" else client_group
+        asyncio.run(group(args.client_group, args.subscribers))
     else:
         asyncio.run(run(args))
 

@@ -41,6 +41,7 @@ from tradex.order.v1 import order_pb2, order_pb2_grpc
 from tradex.position.v1 import position_pb2, position_pb2_grpc
 from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
 from websockets.asyncio.server import broadcast as ws_broadcast
+from websockets.protocol import State
 
 from services.platform.auth import TokenVerifier
 from services.platform.decimals import format_decimal
@@ -82,6 +83,18 @@ def _pb_levels(levels) -> list[Level]:
     return [Level(Decimal(lv.price), Decimal(lv.quantity), lv.order_count) for lv in levels]
 
 
+def text_frame(text: str) -> bytes:
+    """`text` as one unfragmented, unmasked WebSocket text frame (RFC 6455 5.2), the bytes a server
+    with no extension writes: the same for every connection, so a broadcast builds it once."""
+    payload = text.encode()
+    n = len(payload)
+    if n < 126:
+        return bytes((0x81, n)) + payload
+    if n < 65536:
+        return bytes((0x81, 126)) + n.to_bytes(2, "big") + payload
+    return bytes((0x81, 127)) + n.to_bytes(8, "big") + payload
+
+
 def _message(msg) -> dict:
     return MessageToDict(msg, preserving_proto_field_name=True)
 
@@ -111,18 +124,27 @@ class Client:
     sending: bool = False  # the writer task is in the middle of a send
 
     def fast(self) -> bool:
-        """Whether a frame may be written to the socket directly, in order and without blocking."""
-        if self.closing or self.sending or not self.queue.empty() or self.ws is None:
+        """Whether a frame may be written to the socket directly, in order and without blocking:
+        nothing queued or being sent by the writer, the connection open, its socket buffer small."""
+        ws = self.ws
+        if ws is None or self.closing or self.sending or not self.queue.empty() or ws.protocol.state is not State.OPEN:
             return False
-        transport = getattr(self.ws, "transport", None)
-        return transport is not None and transport.get_write_buffer_size() < FAST_PATH_BUFFER_BYTES
+        return ws.transport.get_write_buffer_size() < FAST_PATH_BUFFER_BYTES
+
+    def write_now(self, frame: str, raw: bytes) -> None:
+        """Writes a frame on the fast path: `raw` is `text_frame(frame)`, written as is when the
+        connection negotiated no extension (the gateway offers none), else framed by websockets."""
+        if self.ws.protocol.extensions:
+            ws_broadcast([self.ws], frame)
+        else:
+            self.ws.transport.write(raw)
 
     def send(self, frame: str | tuple) -> None:
         """Sends or queues a frame (never blocks). Overflow: resync or close (module docstring)."""
         if self.closing:
             return
         if isinstance(frame, str) and self.fast():
-            ws_broadcast([self.ws], frame)
+            self.write_now(frame, text_frame(frame))
             return
         try:
             self.queue.put_nowait(frame)
@@ -186,15 +208,16 @@ class Topic:
                        "checksum": b.checksum(), "bids": _levels_json(b.bids()), "asks": _levels_json(b.asks())})
 
     def broadcast(self, frame: str) -> None:
-        """The frame is encoded once; idle clients get it written at once, the others queued."""
-        fast = []
+        """The frame is encoded once (JSON, then WebSocket framing); idle clients get the same bytes
+        written to their socket at once, the others queued."""
+        raw = None
         for client in list(self.clients):
             if client.fast():
-                fast.append(client.ws)
+                if raw is None:
+                    raw = text_frame(frame)
+                client.write_now(frame, raw)
             else:
                 client.send(frame)
-        if fast:
-            ws_broadcast(fast, frame)
 
     async def _run(self) -> None:
         while True:

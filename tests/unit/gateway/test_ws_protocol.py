@@ -108,3 +108,10 @@ def test_private_position_and_balance_frames_follow_the_subscription(conn):
     conn._forward("positions", position_pb2.StreamPositionUpdatesResponse(
         position=position_pb2.Position(user_id="u1", symbol="A-PERP", size="2")))
     assert _frames(conn.client) == []
+
+
+def test_text_frame_is_byte_for_byte_what_websockets_writes():
+    from websockets.frames import Frame, Opcode
+    for size in (0, 1, 125, 126, 127, 65535, 65536, 70000):
+        text = ("é" * size)[:size] if size < 200 else "x" * size
+        assert ws.text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False), size
