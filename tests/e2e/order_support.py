@@ -10,14 +10,17 @@ import grpc
 import pytest
 from confluent_kafka import Producer
 from tradex.engine.v1 import events_pb2 as engine_pb
+from tradex.marketdata.v1 import events_pb2 as md_events
+from tradex.marketdata.v1 import marketdata_pb2
 from tradex.order.v1 import order_pb2_grpc
 from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from mesh.rest import call
+from services.platform.ids import now_ms
 from tests.e2e.kafka_support import all_records
 from tests.e2e.test_configuration_flow import new_spec, sql, wait_for
 from tests.e2e.test_user_onboarding import kafka_records
-from tests.e2e.wallet_support import create_deposit, open_wallet, rail, token_for
+from tests.e2e.wallet_support import create_deposit, open_wallet, produce, rail, token_for
 
 __all__ = ["call", "sql", "token_for", "wait_for"]
 
@@ -34,7 +37,21 @@ def funded_user(exchange, usdt: str = "1000", tier: int = 1) -> tuple[str, str]:
     return user_id, token
 
 
-def approved_instrument(exchange, admins, **overrides) -> dict:
+def publish_index(exchange, symbol: str, price: str) -> None:
+    """An md.index.v1 tick as Pricing publishes it, and Risk has it: a LIMIT order is refused
+    (NO_REFERENCE_PRICE) on a market with no mark and no index, and its price band is centred
+    on the last one known (services/risk/domain/prices.py)."""
+    index = marketdata_pb2.IndexPrice(symbol=symbol, price=price, computed_at_unix_ms=now_ms(), components=[
+        marketdata_pb2.IndexComponent(exchange="binance", symbol=symbol, price=price, weight="1",
+                                      effective_weight="1", fetched_at_unix_ms=now_ms())])
+    produce(exchange, "md.index.v1", symbol, md_events.IndexPriceUpdated(index_price=index))
+    wait_for(lambda: sql(exchange, "select 1 from risk.prices where symbol = %s and index_price = %s", symbol,
+                         Decimal(price)), timeout=60)
+
+
+def approved_instrument(exchange, admins, reference: str | None = "100", **overrides) -> dict:
+    """A fresh ACTIVE instrument. `reference`: the index price published for it (tests trade
+    within its price band, 10% by default); None publishes none (the market has no price yet)."""
     spec = new_spec(**overrides)
     created = call(exchange.http_url, "POST", "/v1/instruments", {"instrument": spec}, admins["maker"]["token"])
     assert created.status == 200, created.body
@@ -42,6 +59,8 @@ def approved_instrument(exchange, admins, **overrides) -> dict:
                     admins["checker"]["token"])
     assert approved.status == 200, approved.body
     wait_for(lambda: sql(exchange, "select 1 from risk.instruments where symbol = %s", spec["symbol"]))
+    if reference is not None:
+        publish_index(exchange, spec["symbol"], reference)
     return spec
 
 

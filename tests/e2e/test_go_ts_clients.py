@@ -32,7 +32,7 @@ def check_session(stdout: str) -> None:
 
 
 def test_go_client_over_native_grpc(exchange, admins, tmp_path):
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, reference="50")["symbol"]
     binary = tmp_path / "trader"
     built = run(["go", "build", "-o", str(binary), "./examples/go/trader"], cwd=ROOT)
     assert built.returncode == 0, built.stderr
@@ -42,7 +42,7 @@ def test_go_client_over_native_grpc(exchange, admins, tmp_path):
 
 
 def test_typescript_client_over_grpc_web(exchange, admins):
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, reference="50")["symbol"]
     example = ROOT / "examples" / "ts"
     assert (example / "node_modules").exists(), "examples/ts dependencies missing: make install installs them"
     built = run([str(example / "node_modules" / ".bin" / "tsc"), "-p", str(example)])

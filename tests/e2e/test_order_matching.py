@@ -210,8 +210,9 @@ def test_amends_lock_more_first_and_release_what_the_engine_freed(exchange, inst
         "99", "1", "9.9396", "ORDER_STATUS_NEW")
 
 
-def test_orders_and_fills_page_newest_first(exchange, instrument):
-    symbol = instrument["symbol"]
+def test_orders_and_fills_page_newest_first(exchange, admins):
+    # A market of its own, priced at 60 (the module's instrument trades within 10% of 100).
+    symbol = approved_instrument(exchange, admins, reference="60")["symbol"]
     seller_id, seller_token = funded_user(exchange, "1000")
     _, buyer_token = funded_user(exchange, "1000")
     sells = [resting(exchange, seller_token, limit_order(symbol, "SELL", "60.00", "1"))["order_id"] for _ in range(5)]

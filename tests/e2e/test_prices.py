@@ -21,6 +21,7 @@ from tests.e2e.order_support import (
     limit_order,
     place,
     placed,
+    publish_index,
     resting,
     sql,
     wait_for,
@@ -55,7 +56,7 @@ def spot_market(exchange, price: str) -> tuple[str, str]:
 def priced_instrument(exchange, admins, price: str = "100", **overrides) -> dict:
     base, pair = spot_market(exchange, price)
     sources = [{**s, "symbol": pair} for s in FOUR]
-    return approved_instrument(exchange, admins, symbol=f"{base}-USDT-PERP", base_asset=base,
+    return approved_instrument(exchange, admins, reference=price, symbol=f"{base}-USDT-PERP", base_asset=base,
                                index_sources=sources, **overrides)
 
 
@@ -89,8 +90,10 @@ def test_index_through_envoy_has_constituents_and_excludes_an_outlier(exchange, 
                            "join pricing.index_ticks t on t.id = c.tick_id where t.symbol = %s and "
                            "t.computed_at_unix_ms = %s order by c.position", symbol, int(index["computed_at_unix_ms"]))
     assert dict(stored)["kraken"] == "OUTLIER"
-    mark = call(exchange.http_url, "GET", f"/v1/markets/{symbol}/mark")
-    assert mark.status == 200 and Decimal(mark.body["mark_price"]["mark_price"]) > 0
+    # The mark follows the index on its own loop (PRICING_SAMPLE_INTERVAL_S).
+    mark = wait_for(lambda: (r := call(exchange.http_url, "GET", f"/v1/markets/{symbol}/mark")).status == 200 and r,
+                    timeout=15)
+    assert Decimal(mark.body["mark_price"]["mark_price"]) > 0
 
 
 def test_market_order_fills_within_the_band_at_risks_protection_price_and_far_limit_is_refused(exchange, admins):
@@ -159,8 +162,32 @@ def test_inr_index_is_composed_from_its_inr_leg(exchange, admins):
     sources = [{**s, "symbol": pair} for s in FOUR] + [
         {"exchange": "binance", "symbol": "USDT/INR", "weight": "1"},
         {"exchange": "okx", "symbol": "USDT/INR", "weight": "1"}]
-    spec = approved_instrument(exchange, admins, symbol=f"{base}-INR-PERP", base_asset=base, quote_asset="INR",
+    spec = approved_instrument(exchange, admins, reference=None, symbol=f"{base}-INR-PERP", base_asset=base,
+                               quote_asset="INR",
                                index_sources=sources)
     index = wait_for(lambda: index_of(exchange, spec["symbol"]), timeout=30)
     assert [(leg["pair"], Decimal(leg["price"])) for leg in index["legs"]] == [(pair, 1000), ("USDT/INR", 90)]
     assert Decimal(index["price"]) == Decimal("90000")
+
+
+def test_a_limit_order_on_a_market_with_no_price_at_all_is_refused_and_changes_nothing(exchange, admins):
+    symbol = approved_instrument(exchange, admins, reference=None)["symbol"]  # no mark, no index, no trade
+    user_id, token = funded_user(exchange, "1000")
+    body = limit_order(symbol, "BUY", "1.00", "10", leverage="5")
+    refused = place(exchange, token, body)
+    assert refused.status == 400, refused.body
+    assert refused.body["message"].startswith("NO_REFERENCE_PRICE: no mark or index price is known for " + symbol)
+    assert [d["reason"] for d in refused.body["details"]] == ["NO_REFERENCE_PRICE"]
+    # Nothing stored, locked or sent: no order, no placement, the wallet untouched.
+    assert sql(exchange, "select count(*) from orders.orders where user_id = %s", user_id) == [(0,)]
+    assert sql(exchange, "select count(*) from orders.placements where user_id = %s", user_id) == [(0,)]
+    assert sql(exchange, "select available, locked, position_margin from wallet.balances where user_id = %s "
+                         "and asset = 'USDT'", user_id) == [(Decimal(1000), Decimal(0), Decimal(0))]
+    assert sql(exchange, "select count(*) from wallet.journal_entries j join wallet.postings p using "
+                         "(journal_entry_id) where p.user_id = %s and j.kind <> 'DEPOSIT'", user_id) == [(0,)]
+    # Once the market has an index, the band applies around it and the same request is accepted.
+    publish_index(exchange, symbol, "100")
+    far = place(exchange, token, body)
+    assert far.status == 400 and far.body["message"].startswith("PRICE_OUTSIDE_BAND"), far.body
+    accepted = placed(exchange, token, {**body, "price": "99.00"})
+    assert accepted["client_order_id"] == body["client_order_id"]

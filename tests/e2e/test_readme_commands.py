@@ -24,7 +24,7 @@ def session_block() -> str:
 
 
 def test_readme_session_commands(exchange, admins):
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, reference="50")["symbol"]  # the README trades at 50
     env = {**os.environ, "TX": exchange.grpc_target, "SYMBOL": symbol}
     done = subprocess.run(["bash", "-c", session_block()], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)

@@ -20,7 +20,7 @@ def blocks() -> list[str]:
 
 
 def test_readme_examples_run(exchange, admins, monkeypatch):
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, reference="50")["symbol"]  # the README trades at 50
     monkeypatch.setenv("TRADEX_TARGET", exchange.grpc_target)
     monkeypatch.setenv("TRADEX_SYMBOL", symbol)
     assert len(blocks()) == 3

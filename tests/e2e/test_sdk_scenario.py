@@ -20,6 +20,8 @@ from tradex_sdk import (
     UnauthenticatedError,
 )
 
+from tests.e2e.order_support import publish_index
+
 pytestmark = pytest.mark.e2e
 PASSWORD = "a-Good-passw0rd!"
 
@@ -48,7 +50,9 @@ def new_symbol() -> dict:
             "max_order_quantity": "1000"}
 
 
-def run_scenario(target: str, maker: dict, checker: dict) -> None:
+def run_scenario(target: str, maker: dict, checker: dict, priced=lambda symbol: None) -> None:
+    """`priced(symbol)` gives the new market its index price (100) before anyone trades: a LIMIT
+    order on a market with no price at all is refused (NO_REFERENCE_PRICE)."""
     spec = new_symbol()
     symbol = spec["symbol"]
     with Client(target) as admin_maker, Client(target) as admin_checker:
@@ -58,6 +62,7 @@ def run_scenario(target: str, maker: dict, checker: dict) -> None:
         assert proposed.symbol == symbol and proposed.tick_size == Decimal("0.01")
         approved = admin_checker.admin.approve_instrument(symbol)
         assert approved.status.name == "INSTRUMENT_STATUS_ACTIVE"
+    priced(symbol)
 
     alice, bob, eve = Client(target), Client(target), Client(target)
     try:
@@ -163,4 +168,5 @@ async def _async_book(target: str, symbol: str) -> None:
 
 
 def test_sdk_scenario(exchange, admins):
-    run_scenario(exchange.grpc_target, admins["maker"], admins["checker"])
+    run_scenario(exchange.grpc_target, admins["maker"], admins["checker"],
+                 priced=lambda symbol: publish_index(exchange, symbol, "100"))

@@ -9,9 +9,11 @@ or an approval with the amount to lock (formulas in services/risk/domain/margin.
  4. LEVERAGE_ABOVE_INSTRUMENT_MAX leverage > instrument.max_leverage.
  5. LEVERAGE_ABOVE_TIER_MAX      leverage > the KYC tier's max_leverage (a tier without limits
                                  for the margin asset is KYC_TIER_LIMIT: fail closed).
- 6. NO_REFERENCE_PRICE           a MARKET order with no trusted mark/index: no protection price.
+ 6. NO_REFERENCE_PRICE           a MARKET order with no trusted mark/index: no protection price;
+                                 a LIMIT order with no mark and no index ever seen: no band.
     PRICE_OUTSIDE_BAND           a LIMIT price outside reference * (1 -/+ price_band_rate)
-                                 (bounds inclusive; skipped when no trusted reference is known).
+                                 (bounds inclusive; the reference is the trusted mark/index, else
+                                 the latest one however old: domain/prices.py band_reference).
  7. REDUCE_ONLY_WOULD_INCREASE   a reduce-only order larger than what the position leaves after
                                  the user's other reduce-only orders on the same side (or against
                                  a flat position / on the position's own side).
@@ -98,6 +100,9 @@ class PreTradeView:
     working_orders: tuple[WorkingOrder, ...] = ()
     # Trusted mark, else index, of the order's symbol (None: unknown).
     reference_price: Decimal | None = None
+    # A LIMIT order's band centre: reference_price, else the latest mark or index however old
+    # (None: no price was ever seen for the symbol).
+    band_reference: Decimal | None = None
     # Locks of other approved orders that the wallet's `available` does not reflect yet.
     unconfirmed_locks: Decimal = ZERO
     # What this order id already holds in the wallet (an amend or a retry after LockFunds).
@@ -145,7 +150,7 @@ def _evaluate(intent: OrderIntent, view: PreTradeView, policy: RiskPolicy) -> De
     if not intent.reduce_only:
         _check_status(account)
         _check_leverage(intent, instrument, view.tier, asset, account)
-    price, protection = _order_price(intent, instrument, view.reference_price)
+    price, protection = _order_price(intent, instrument, view.reference_price, view.band_reference)
     if intent.reduce_only:
         _check_reduce_only(intent, view)
         return Decision(approved=True, asset=asset, price=price, protection_price=protection,
@@ -210,8 +215,8 @@ def _check_leverage(intent: OrderIntent, instrument: InstrumentLimits, tier: Tie
                         f"leverage {_d(intent.leverage)} above tier {tier.tier} maximum {_d(tier.max_leverage)}")
 
 
-def _order_price(intent: OrderIntent, instrument: InstrumentLimits,
-                 reference: Decimal | None) -> tuple[Decimal, Decimal | None]:
+def _order_price(intent: OrderIntent, instrument: InstrumentLimits, reference: Decimal | None,
+                 band_reference: Decimal | None) -> tuple[Decimal, Decimal | None]:
     """(price to compute margin at, protection price for MARKET orders)."""
     band = instrument.price_band_rate
     if intent.order_type is OrderType.MARKET:
@@ -222,11 +227,15 @@ def _order_price(intent: OrderIntent, instrument: InstrumentLimits,
         protection = margin.protection_price(intent.side, reference, band, instrument.tick_size)
         return protection, protection
     price = intent.price
-    if reference is not None and not margin.inside_band(price, reference, band):
-        low, high = margin.band_limits(reference, band)
+    if band_reference is None:
+        raise _Rejected(RejectReason.NO_REFERENCE_PRICE,
+                        f"no mark or index price is known for {intent.symbol}: a LIMIT order cannot be checked "
+                        f"against the price band; retry once the market has a price")
+    if not margin.inside_band(price, band_reference, band):
+        low, high = margin.band_limits(band_reference, band)
         raise _Rejected(RejectReason.PRICE_OUTSIDE_BAND,
                         f"price {_d(price)} outside the {_d(band * 100)}% band around the reference price "
-                        f"{_d(reference)} ({_d(low)} to {_d(high)})")
+                        f"{_d(band_reference)} ({_d(low)} to {_d(high)})")
     return price, None
 
 

@@ -1,10 +1,17 @@
 """Mark and index prices from md.mark.v1 / md.index.v1, and which one Risk may trust. Pure.
 
-Staleness has two uses with two answers:
-- Gating new risk (the price band of a LIMIT order, the protection price of a MARKET order)
-  needs a price Risk can trust now: a mark, else an index, that the feed did not flag stale
-  and that is at most `max_age_ms` old. Anything else counts as unknown: the band is skipped
-  for LIMIT orders (the engine's own band still applies), MARKET orders are refused.
+Staleness has three uses with three answers:
+- The protection price of a MARKET order (the worst price it may fill at) needs a price Risk can
+  trust now: a mark, else an index, that the feed did not flag stale and that is at most
+  `max_age_ms` old (`reference_price`). Without one a MARKET order is refused.
+- The price band of a LIMIT order (`band_reference`) is centred on that trusted price when there
+  is one, else on the latest mark, else the latest index, however old or flagged: an old centre
+  is still the best estimate of the market, while skipping the band would approve a buy at 1 USDT
+  exactly when the feed is failing, and refusing every LIMIT order would halt the market over a
+  feed hiccup. With no mark and no index ever seen there is no band at all: the order is refused
+  (NO_REFERENCE_PRICE; a real market always has an index, so this is a market that is not ready).
+  Risk sees no trades' prices, and a last trade is no reference anyway: it is whatever the book
+  last printed, possibly a fat finger.
 - Valuing existing positions (unrealized PnL, exposure) uses the latest mark whatever its age:
   an old price is a better estimate than none, and it never approves anything on its own.
 """
@@ -50,3 +57,15 @@ def valuation_price(prices: SymbolPrices | None) -> Decimal | None:
     if prices is None or prices.mark is None or prices.mark.price <= 0:
         return None
     return prices.mark.price
+
+
+def band_reference(prices: SymbolPrices | None, now_unix_ms: int, max_age_ms: int) -> Decimal | None:
+    """A LIMIT order's band centre: the trusted reference, else the latest mark, else the latest
+    index whatever its age or flag; None only when neither was ever seen."""
+    trusted = reference_price(prices, now_unix_ms, max_age_ms)
+    if trusted is not None or prices is None:
+        return trusted
+    for quote in (prices.mark, prices.index):
+        if quote is not None and quote.price > 0:
+            return quote.price
+    return None

@@ -9,7 +9,7 @@ from services.risk.domain.account_risk import AccountFigures, account_figures
 from services.risk.domain.orders import OrderIntent, WorkingOrder
 from services.risk.domain.positions import Position, ValuedPosition
 from services.risk.domain.pretrade import PreTradeView
-from services.risk.domain.prices import reference_price, valuation_price
+from services.risk.domain.prices import band_reference, reference_price, valuation_price
 from services.risk.domain.state import RiskState
 
 ZERO = Decimal(0)
@@ -104,6 +104,7 @@ def pretrade_view(state: RiskState, intent: OrderIntent, now_unix_ms: int, price
         positions=tuple(valued_position(state, p) for p in user_positions(state, intent.user_id, asset)),
         working_orders=tuple(working_orders(state, intent.user_id, asset, intent.order_id)),
         reference_price=reference_price(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
+        band_reference=band_reference(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
         unconfirmed_locks=unconfirmed_locks(state, intent.user_id, asset, intent.order_id),
         own_lock=own_lock(state, intent.order_id),
     )

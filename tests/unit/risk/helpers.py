@@ -34,8 +34,12 @@ def intent(**changes) -> OrderIntent:
 
 
 def view(**changes) -> PreTradeView:
+    """The band centre follows reference_price unless band_reference is given (as when the
+    reference is trusted: domain/prices.py band_reference)."""
     base = PreTradeView(instrument=INSTRUMENT, account=ACCOUNT, tier=TIER, balance=BALANCE,
-                        reference_price=D("50000"))
+                        reference_price=D("50000"), band_reference=D("50000"))
+    if "reference_price" in changes and "band_reference" not in changes:
+        changes["band_reference"] = changes["reference_price"]
     return replace(base, **changes)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from services.risk.domain import margin
 from services.risk.domain.orders import Side
-from services.risk.domain.prices import Quote, SymbolPrices, reference_price, valuation_price
+from services.risk.domain.prices import Quote, SymbolPrices, band_reference, reference_price, valuation_price
 
 NOW = 1_700_000_000_000
 MAX_AGE = 30_000
@@ -62,6 +62,19 @@ def test_reference_is_a_fresh_mark_else_a_fresh_index_else_unknown():
     nothing_fresh = SymbolPrices("S", mark=quote("101", stale=True), index=quote("100", age_ms=MAX_AGE + 1))
     assert reference_price(nothing_fresh, NOW, MAX_AGE) is None
     assert reference_price(None, NOW, MAX_AGE) is None
+
+
+def test_band_centre_is_the_trusted_reference_else_the_last_mark_else_the_last_index_else_none():
+    both = SymbolPrices("S", mark=quote("101"), index=quote("100"))
+    assert band_reference(both, NOW, MAX_AGE) == D("101")
+    stale_mark = SymbolPrices("S", mark=quote("101", stale=True), index=quote("100"))
+    assert band_reference(stale_mark, NOW, MAX_AGE) == D("100")  # a trusted index beats an untrusted mark
+    nothing_fresh = SymbolPrices("S", mark=quote("101", stale=True), index=quote("100", age_ms=MAX_AGE + 1))
+    assert band_reference(nothing_fresh, NOW, MAX_AGE) == D("101")
+    old_index_only = SymbolPrices("S", index=quote("99", stale=True, age_ms=10 * MAX_AGE))
+    assert band_reference(old_index_only, NOW, MAX_AGE) == D("99")
+    assert band_reference(SymbolPrices("S"), NOW, MAX_AGE) is None
+    assert band_reference(None, NOW, MAX_AGE) is None
 
 
 def test_valuation_uses_the_latest_mark_whatever_its_age():

@@ -47,7 +47,7 @@ def test_approval_locks_margin_plus_taker_fee_at_the_limit_price():
 
 def test_margin_is_rounded_up_never_down():
     decision = evaluate(intent(price=D("1"), quantity=D("1"), leverage=D("3")),
-                        view(instrument=replace(INSTRUMENT, tick_size=D("0.0001")), reference_price=None))
+                        view(instrument=replace(INSTRUMENT, tick_size=D("0.0001")), reference_price=D("1")))
     assert approved(decision)
     assert decision.initial_margin == D("0.33333334")  # 1/3 rounded up at 1e-8
     assert decision.fee_reserve == D("0.0005")
@@ -119,8 +119,22 @@ def test_limit_price_band_around_the_reference_is_inclusive(price, inside):
         assert "47500" in decision.message and "52500" in decision.message
 
 
-def test_band_is_skipped_when_no_trusted_reference_is_known():
-    assert approved(evaluate(intent(price=D("90000"), quantity=D("0.01")), view(reference_price=None)))
+def test_a_limit_order_with_no_reference_at_all_is_refused_and_locks_nothing():
+    for order in (intent(price=D("1"), quantity=D("0.01")), intent(price=D("90000"), quantity=D("0.01")),
+                  intent(side=Side.SELL, reduce_only=True, price=D("50000"))):
+        decision = evaluate(order, view(reference_price=None, positions=(position("1"),)))
+        assert rejected(decision, RejectReason.NO_REFERENCE_PRICE)
+        assert decision.lock_amount == 0 and "no mark or index price" in decision.message
+
+
+def test_without_a_trusted_reference_the_band_is_centred_on_the_last_known_price():
+    old = view(reference_price=None, band_reference=D("50000"))
+    assert rejected(evaluate(intent(price=D("1"), quantity=D("0.01")), old), RejectReason.PRICE_OUTSIDE_BAND)
+    assert rejected(evaluate(intent(price=D("90000"), quantity=D("0.01")), old), RejectReason.PRICE_OUTSIDE_BAND)
+    assert approved(evaluate(intent(price=D("52500"), quantity=D("0.01")), old))
+    # A MARKET order still needs a trusted price: its protection price must be current.
+    market = intent(order_type=OrderType.MARKET, price=None, quantity=D("0.01"))
+    assert rejected(evaluate(market, old), RejectReason.NO_REFERENCE_PRICE)
 
 
 def test_band_applies_to_reduce_only_orders_too():
@@ -315,3 +329,4 @@ def test_the_part_of_an_order_that_closes_the_position_needs_no_margin():
     opened = evaluate(intent(quantity=D("0.1")), view(positions=(position("-0.1"),),
                                                       working_orders=(working(Side.BUY, "0.1"),)))
     assert opened.initial_margin == D("500")
+
