@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform.events import event_headers
 from services.platform.ids import new_id, now_ms
+from services.platform.wakeup import Wakeup, run_passes
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +105,7 @@ class OutboxRelay:
         self._safety_interval_s = safety_interval_s
         self._listen = listen
         self._lock_key = f"outbox:{outbox.schema}"
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
         self._listening = False
 
     def _lost(self) -> None:
@@ -144,23 +145,12 @@ class OutboxRelay:
                 listener.cancel()
 
     async def _relay_forever(self) -> None:
-        backoff = self._safety_interval_s
-        while True:
-            try:
-                self._wake.clear()
-                sent = await self.relay_once()
-                backoff = self._safety_interval_s
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("outbox relay failed; retrying", extra={"schema": self._outbox.schema})
-                sent = 0
-                backoff = min(backoff * 2 if backoff else 0.1, 5.0)
-            if sent < self._batch_size:  # a full batch means more may be waiting: go on at once
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=backoff)
-                except TimeoutError:
-                    pass
+        async def one_pass() -> float:
+            sent = await self.relay_once()
+            # A full batch means more may be waiting: go on at once.
+            return 0 if sent >= self._batch_size else self._safety_interval_s
+
+        await run_passes(f"outbox relay {self._outbox.schema}", one_pass, self._wake, log)
 
     async def relay_once(self) -> int:
         """Publishes one batch; returns how many events it published."""

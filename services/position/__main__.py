@@ -2,8 +2,8 @@
 relay, the trade / funding / mark consumers and the debounced risk.exposure.v2 publisher)."""
 from __future__ import annotations
 
-import asyncio
 import logging
+import time
 from pathlib import Path
 
 from tradex.engine.v1 import events_pb2 as engine_pb
@@ -16,6 +16,7 @@ from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
 from services.platform.user_stream import UserStreamHub, UserTopicTail
+from services.platform.wakeup import Wakeup, run_passes
 from services.position.adapters.instruments import InstrumentDirectory
 from services.position.adapters.tables import SCHEMA, inbox, outbox
 from services.position.api.consumers import FUNDING_TOPICS, MARK_TOPICS, TRADE_TOPICS, PositionConsumers
@@ -38,30 +39,20 @@ class ExposureLoop:
         self._use_cases = use_cases
         self._interval_s = interval_s
         self._safety_interval_s = safety_interval_s
-        self._changed = asyncio.Event()
+        self._changed = Wakeup()
         self._last_change = float("-inf")
 
     def wake(self) -> None:
+        self._last_change = time.monotonic()
         self._changed.set()
 
     async def run(self) -> None:
-        loop = asyncio.get_running_loop()
-        while True:
-            if self._changed.is_set():
-                self._changed.clear()
-                self._last_change = loop.time()
-            try:
-                await self._use_cases.publish_due_exposures(int(self._interval_s * 1000))
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("exposure publication failed; retrying")
-            busy = loop.time() - self._last_change < 2 * self._interval_s
-            try:
-                await asyncio.wait_for(self._changed.wait(),
-                                       max(self._interval_s / 4, 0.05) if busy else self._safety_interval_s)
-            except TimeoutError:
-                pass
+        await run_passes("exposure publication", self._one_pass, self._changed, log)
+
+    async def _one_pass(self) -> float:
+        await self._use_cases.publish_due_exposures(int(self._interval_s * 1000))
+        busy = time.monotonic() - self._last_change < 2 * self._interval_s
+        return max(self._interval_s / 4, 0.05) if busy else self._safety_interval_s
 
 
 async def build():

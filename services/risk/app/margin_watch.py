@@ -18,7 +18,6 @@ for up to one debounce interval. A real breach outlasts that; the double count d
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -26,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.platform.config import env_float_seconds
 from services.platform.ids import new_id, now_ms
+from services.platform.wakeup import Wakeup, run_passes
 from services.risk.adapters import margin_watch_store as store
 from services.risk.domain.margin_watch import Transition, liquidations, transition
 from services.risk.domain.state import RiskState
@@ -47,28 +47,20 @@ class MarginWatch:
         self._wake = on_events_committed
         self._breached: set[tuple[str, str]] | None = None
         self._safety_interval_s = safety_interval_s
-        self._changed = asyncio.Event()
+        self._changed = Wakeup()
 
     def wake(self) -> None:
         """Something an account's margin depends on changed."""
         self._changed.set()
 
     async def run(self) -> None:
-        while True:
-            self._changed.clear()
-            try:
-                await self.scan_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("margin watch scan failed; retrying")
+        async def one_pass() -> float:
+            await self.scan_once()
             # A breach waiting for confirmation is looked at again on time; else wait for a change.
-            timeout = self._interval_s if self._first_seen else self._safety_interval_s
-            try:
-                await asyncio.wait_for(self._changed.wait(), timeout)
-            except TimeoutError:
-                pass
-            await asyncio.sleep(self._interval_s)  # a burst of changes makes one scan
+            return self._interval_s if self._first_seen else self._safety_interval_s
+
+        # A burst of changes makes one scan.
+        await run_passes("margin watch scan", one_pass, self._changed, log, settle_s=self._interval_s)
 
     def rearm(self, user_id: str, asset: str) -> None:
         """Settlement completed the account's last liquidation (its row is already false)."""

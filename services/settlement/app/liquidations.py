@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.platform.decimals import format_decimal
 from services.platform.errors import FailedPrecondition, Unavailable
 from services.platform.ids import new_id, now_ms
+from services.platform.wakeup import Wakeup, run_passes
 from services.settlement.adapters import publisher, store
 from services.settlement.adapters.clients import Upstreams
 from services.settlement.domain.adl import AdlCandidate, plan_adl
@@ -61,7 +62,7 @@ class Liquidations:
         self._up = upstreams
         self._lock_wait_s = lock_wait_s
         self._idle_s = idle_s
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
         self._on_committed = on_committed
         self._open = True  # until the first pass has looked
         self._safety_s = 30.0
@@ -76,24 +77,14 @@ class Liquidations:
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
-            progressed = False
-            try:
-                progressed = await self.pass_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("settlement pass failed; retrying")
-            if not progressed:
-                # Waiting on another service (fills, the Wallet): look again on the short timer.
-                # Nothing open: only a consumer's commit (a new liquidation) wakes it, with a slow
-                # safety timer.
-                timeout = self._idle_s if self._open else self._safety_s
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
+        await run_passes("settlement pass", self._one_pass, self._wake, log)
+
+    async def _one_pass(self) -> float:
+        if await self.pass_once():
+            return 0
+        # Waiting on another service (fills, the Wallet): look again on the short timer. Nothing
+        # open: only a consumer's commit (a new liquidation) wakes it, with a slow safety timer.
+        return self._idle_s if self._open else self._safety_s
 
     async def pass_once(self) -> bool:
         # One worker at a time across replicas: the steps call other services between their
