@@ -34,8 +34,6 @@ class FundingSettings:
     max_open_delay_ms: int = 300_000
     # Scheduler tick (leader election, opening, snapshot, seal checks).
     tick_ms: int = 1_000
-    # Workers poll this often besides being woken in-process.
-    worker_poll_ms: int = 1_000
     workers: int = 2
     # Pause after each non-empty batch: smooths a big cycle's burst into Kafka and Position.
     worker_pause_ms: int = 0
@@ -69,7 +67,6 @@ class FundingSettings:
             max_price_age_ms=_ms("FUNDING_MAX_PRICE_AGE_S", 30.0),
             max_open_delay_ms=_ms("FUNDING_MAX_OPEN_DELAY_S", 300.0),
             tick_ms=max(100, _ms("FUNDING_TICK_S", 1.0)),
-            worker_poll_ms=max(100, _ms("FUNDING_WORKER_POLL_S", 1.0)),
             workers=workers,
             worker_pause_ms=_ms("FUNDING_WORKER_PAUSE_S", 0.0),
             worker_batch=env_int("FUNDING_WORKER_BATCH", 100),

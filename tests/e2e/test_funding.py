@@ -45,7 +45,7 @@ GRACE_S = 4
 
 def fast_env(symbol: str, **extra) -> dict[str, str]:
     return {"FUNDING_INTERVAL_S": str(INTERVAL_S), "FUNDING_SNAPSHOT_GRACE_S": str(GRACE_S),
-            "FUNDING_TICK_S": "0.5", "FUNDING_WORKER_POLL_S": "0.5", "FUNDING_SYMBOLS": symbol,
+            "FUNDING_TICK_S": "0.5", "FUNDING_SYMBOLS": symbol,
             "FUNDING_MAX_OPEN_DELAY_S": "15", "FUNDING_SEAL_TIMEOUT_S": "60", **extra}
 
 

@@ -32,8 +32,11 @@ from services.funding.config import FundingSettings
 from services.funding.domain import model
 from services.funding.domain.model import CycleStatus, Side
 from services.platform.ids import now_ms
+from services.platform.wakeup import Wakeup, run_passes
 
 log = logging.getLogger(__name__)
+# The longest the scheduler and an idle worker sleep: an idle exchange costs a query per 30 s.
+IDLE_TICK_MS = 30_000
 
 
 class FundingSettlement:
@@ -46,7 +49,7 @@ class FundingSettlement:
         self.on_committed = on_committed
         self.symbols = symbols  # empty: every ACTIVE instrument
         self.clock = clock
-        self.work = asyncio.Event()
+        self.work = Wakeup()
         self.is_leader = False
         self._instruments: tuple[float, list[Instrument]] = (0.0, [])
         self._opened: set[str] = set()
@@ -69,8 +72,7 @@ class FundingSettlement:
                         while True:
                             await lease.exec_driver_sql("SELECT 1")  # the lease's session is still ours
                             await lease.commit()
-                            await self.tick()
-                            await asyncio.sleep(tick_s)
+                            await asyncio.sleep(await self.tick() / 1000)
                     finally:
                         # The lock is the session's: close the session rather than hand a connection
                         # still holding it back to the pool (where it would block every leader).
@@ -83,26 +85,42 @@ class FundingSettlement:
                 self.is_leader = False
             await asyncio.sleep(tick_s)
 
-    async def tick(self) -> None:
-        """One leader step: open due cycles, snapshot those past their grace, seal finished ones."""
+    async def tick(self) -> int:
+        """One leader step: open due cycles, snapshot those past their grace, seal finished ones.
+        Returns how long (ms) nothing is due: until the next boundary or grace end while all is
+        done, FUNDING_TICK_S while a cycle settles or a step must be retried, at most
+        IDLE_TICK_MS (new instruments are seen within that)."""
         now = self.clock()
+        wait_ms = min(IDLE_TICK_MS, model.boundary_at_or_before(now, self.settings.interval_ms)
+                      + self.settings.interval_ms - now)
         for instrument in await self._active_instruments():
             try:
                 await self.open_due(instrument, now)
             except Exception:
                 log.exception("funding: opening a cycle failed", extra={"symbol": instrument.symbol})
+            boundary = model.boundary_at_or_before(now, self.settings.interval_ms)
+            if model.cycle_id(instrument.symbol, boundary) not in self._opened:
+                wait_ms = min(wait_ms, self.settings.tick_ms)  # not opened yet (prices, an error): retry
         async with self.engine.connect() as conn:
             cycles = await store.cycles_in(conn, [CycleStatus.SCHEDULED, CycleStatus.SNAPSHOTTED,
                                                   CycleStatus.SETTLING])
         for cycle in cycles:
             try:
                 if cycle.status == CycleStatus.SCHEDULED.value:
-                    if self.clock() >= cycle.cycle_ts_unix_ms + self.settings.grace_ms:
+                    due = cycle.cycle_ts_unix_ms + self.settings.grace_ms
+                    if self.clock() >= due:
                         await self.snapshot(cycle.cycle_id)
+                        wait_ms = min(wait_ms, self.settings.tick_ms)
+                    else:
+                        wait_ms = min(wait_ms, due - self.clock())
                 else:
                     await self.seal(cycle.cycle_id)
+                    self.work.set()  # payments waiting for a retry's back-off, or another replica's
+                    wait_ms = min(wait_ms, self.settings.tick_ms)
             except Exception:
                 log.exception("funding: cycle step failed; retried next tick", extra={"cycle_id": cycle.cycle_id})
+                wait_ms = min(wait_ms, self.settings.tick_ms)
+        return max(wait_ms, 10)
 
     async def _active_instruments(self) -> list[Instrument]:
         fetched_at, cached = self._instruments
@@ -178,24 +196,13 @@ class FundingSettlement:
     # -- workers
 
     async def run_worker(self) -> None:
-        poll_s = self.settings.worker_poll_ms / 1000
-        while True:
-            try:
-                done = await self.work_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("funding worker failed; retrying")
-                done = 0
-            if done:
-                if self.settings.worker_pause_ms:
-                    await asyncio.sleep(self.settings.worker_pause_ms / 1000)
-                continue
-            self.work.clear()
-            try:
-                await asyncio.wait_for(self.work.wait(), poll_s)
-            except TimeoutError:
-                pass
+        async def one_pass() -> float:
+            if await self.work_once():
+                return self.settings.worker_pause_ms / 1000  # 0: go on at once
+            # Woken by a snapshot, and by the scheduler on every tick while a cycle settles.
+            return IDLE_TICK_MS / 1000
+
+        await run_passes("funding worker", one_pass, self.work, log)
 
     async def work_once(self) -> int:
         """Claims due PENDING rows (SKIP LOCKED, so workers of every replica share the queue) and
