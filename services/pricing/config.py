@@ -44,6 +44,10 @@ class PricingSettings:
     engine_addr: str
     # Stored ticks are kept this long.
     retention_ms: int = 7 * 86_400_000
+    # An unchanged index or mark is re-published only this often: a quiet market costs nothing
+    # downstream, and consumers' freshness limits (Risk's RISK_PRICE_MAX_AGE_S, Funding's
+    # FUNDING_MAX_PRICE_AGE_S, both 30 s by default) still see a price at least this fresh.
+    heartbeat_ms: int = 10_000
 
     @classmethod
     def from_env(cls) -> PricingSettings:
@@ -79,4 +83,5 @@ class PricingSettings:
             venue_timeout_ms=int(env_float_seconds("PRICING_VENUE_TIMEOUT_S", 3.0) * 1000),
             engine_addr=os.environ.get("ENGINE_ADDR", ""),
             retention_ms=int(env_float_seconds("PRICING_RETENTION_S", 7 * 86_400.0) * 1000),
+            heartbeat_ms=int(env_float_seconds("PRICING_HEARTBEAT_S", 10.0) * 1000),
         )

@@ -7,6 +7,10 @@ components and md.index.v1 (outbox); then the Valkey cache.
 mark loop (every PRICING_SAMPLE_INTERVAL_S): per instrument with an index, read the engine's
 book, take a premium sample, compute the predicted funding rate and the mark; one transaction:
 the tick, md.mark.v1 and md.funding.v1; then the cache.
+
+Both record and publish a result only when what consumers read from it changed, or when the
+last publication is PRICING_HEARTBEAT_S old: an unchanged price every second would cost a
+transaction in Pricing and in each of its five consumers, for nothing.
 """
 from __future__ import annotations
 
@@ -56,6 +60,14 @@ class PricingWorker:
         self.last_trade: dict[str, tuple[int, Decimal]] = {}
         self.ready = asyncio.Event()
         self._unpriceable_logged: set[str] = set()
+        self._published: dict[tuple[str, str], tuple[tuple, int]] = {}  # (kind, symbol) -> (what, when)
+
+    def _is_news(self, kind: str, symbol: str, what: tuple, now: int) -> bool:
+        last = self._published.get((kind, symbol))
+        return last is None or last[0] != what or now - last[1] >= self.settings.heartbeat_ms
+
+    def _published_now(self, kind: str, symbol: str, what: tuple, now: int) -> None:
+        self._published[(kind, symbol)] = (what, now)
 
     # -- configuration (from Metadata's md.instrument.created.v1, stored in our schema)
 
@@ -100,9 +112,14 @@ class PricingWorker:
             result = self.calculator.compute(instrument.definition, quotes, now)
             if result.price is None:
                 continue  # never priced yet: nothing to hold, nothing to publish
+            what = (result.price, result.degraded, tuple(sorted((c.exchange, c.symbol, c.exclusion.value)
+                                                                for c in result.components)))
+            if not self._is_news("index", instrument.symbol, what, now):
+                continue
             async with self.engine.begin() as conn:
                 payload = await store.record_index(conn, result)
             self.on_committed()
+            self._published_now("index", instrument.symbol, what, now)
             self.latest_index[instrument.symbol] = result
             await self._cache_set(CACHE_INDEX.format(instrument.symbol), payload)
             results.append(result)
@@ -137,11 +154,15 @@ class PricingWorker:
             now = now_ms if now_ms is not None else _now_ms()
             result = state.sample(now_unix_ms=now, index=index.price, index_stale=index.degraded, book=book,
                                   impact_notional=notional, last_trade=trade[1] if trade else None)
+            what = (result.mark, result.index, result.index_stale, result.funding_rate, result.next_funding_unix_ms)
+            if not self._is_news("mark", symbol, what, now):
+                continue
             async with self.engine.begin() as conn:
                 mark, funding = await store.record_mark(
                     conn, result, interest_rate=self.settings.funding_policy.interest_rate,
                     impact_notional=notional, interval_ms=self.settings.funding_policy.interval_ms)
             self.on_committed()
+            self._published_now("mark", symbol, what, now)
             await self._cache_set(CACHE_MARK.format(symbol), mark)
             await self._cache_set(CACHE_FUNDING.format(symbol), funding)
             results.append(result)
