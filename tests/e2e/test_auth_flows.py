@@ -3,19 +3,15 @@ wallets), login, refresh rotation with reuse detection, logout, rate limits, aud
 forged tokens refused both at Envoy and at the service itself."""
 from __future__ import annotations
 
-import base64
-import json
-import time
 import uuid
 
 import grpc
-import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from tradex.user.v1 import user_pb2, user_pb2_grpc
 
 from mesh.rest import call
 from services.auth.adapters.keys import key_id, load_or_create_private_key
+from tests.e2e.auth_support import forged_tokens
 from tests.e2e.test_configuration_flow import sql, wait_for
 
 pytestmark = pytest.mark.e2e
@@ -131,35 +127,12 @@ def test_jwks_is_served_and_matches_the_signing_key(exchange):
     assert key["kid"] == key_id(load_or_create_private_key(exchange.private_key_path)) and key["alg"] == "RS256"
 
 
-def _forged_tokens(exchange, subject: str) -> dict[str, str]:
-    now = int(time.time())
-    real_key = load_or_create_private_key(exchange.private_key_path)
-    kid = key_id(real_key)
-    claims = {"iss": "tradex-auth", "aud": "tradex", "sub": subject, "iat": now, "nbf": now, "exp": now + 300,
-              "roles": ["trader"], "typ": "access"}
-    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    header = base64.urlsafe_b64encode(json.dumps({"alg": "none", "kid": kid}).encode()).rstrip(b"=").decode()
-    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    return {
-        "alg none": f"{header}.{body}.",
-        "foreign key": jwt.encode(claims, other, algorithm="RS256", headers={"kid": kid}),
-        "unknown kid": jwt.encode(claims, real_key, algorithm="RS256", headers={"kid": "nope"}),
-        "expired": jwt.encode({**claims, "exp": now - 600, "iat": now - 900, "nbf": now - 900}, real_key,
-                              algorithm="RS256", headers={"kid": kid}),
-        "not yet valid": jwt.encode({**claims, "nbf": now + 600}, real_key, algorithm="RS256", headers={"kid": kid}),
-        "wrong issuer": jwt.encode({**claims, "iss": "evil"}, real_key, algorithm="RS256", headers={"kid": kid}),
-        "wrong audience": jwt.encode({**claims, "aud": "other"}, real_key, algorithm="RS256", headers={"kid": kid}),
-        "HS256 with the public key": jwt.encode(claims, "x" * 64, algorithm="HS256", headers={"kid": kid}),
-        "refresh typ": jwt.encode({**claims, "typ": "refresh"}, real_key, algorithm="RS256", headers={"kid": kid}),
-    }
-
-
 def test_forged_tokens_are_refused_at_envoy_and_at_the_service(exchange):
     user_id = signup(exchange, email()).body["tokens"]["account_id"]
     # As a mesh peer (a client certificate from the mesh CA), so only the token is on trial.
     with exchange.stack.channel("user") as channel:
         stub = user_pb2_grpc.UserServiceStub(channel)
-        for case, token in _forged_tokens(exchange, user_id).items():
+        for case, token in forged_tokens(exchange, user_id).items():
             at_edge = call(exchange.http_url, "GET", "/v1/users/me", token=token)
             # "refresh typ" is well signed, so Envoy passes it; the service refuses it.
             assert at_edge.status == 401, (case, at_edge.status, at_edge.body)

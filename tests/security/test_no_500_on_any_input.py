@@ -9,20 +9,17 @@ is fuzzed the day it is added.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import string
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from urllib.parse import quote
 
 import grpc
 import psycopg
 import pytest
-import tradex
 from google.api import annotations_pb2
-from google.protobuf import descriptor_pool, message_factory
+from google.protobuf import message_factory
 from google.protobuf.descriptor import FieldDescriptor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,10 +27,7 @@ from hypothesis import strategies as st
 from mesh.exchange import SERVICES
 from mesh.rest import call
 from services.platform.auth import access_rule_for
-
-for _root in tradex.__path__:  # every contract into the default pool (namespace packages)
-    for _path in Path(_root).rglob("*_pb2.py"):
-        importlib.import_module("tradex." + ".".join(_path.relative_to(_root).with_suffix("").parts))
+from tests.security.contracts import routed_rpcs
 
 SERVER_FAULTS = {grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DATA_LOSS,
                  grpc.StatusCode.UNIMPLEMENTED}
@@ -41,19 +35,11 @@ EXAMPLES = 12
 
 
 def _methods():
-    pool = descriptor_pool.Default()
-    out, seen = [], set()
-    for definition in SERVICES:
-        for entry in definition.grpc_services:  # "pkg.Service" or one method "pkg.Service/Method"
-            service_name, _, only = entry.partition("/")
-            for method in pool.FindServiceByName(service_name).methods:
-                full = f"/{service_name}/{method.name}"
-                if (only and method.name != only) or full in seen:
-                    continue
-                if method.server_streaming or method.client_streaming:
-                    continue  # streams: opened and read by the market-data and order-stream tests
-                seen.add(full)
-                out.append(pytest.param(definition.name, full, method, id=f"{service_name.split('.')[-1]}.{method.name}"))
+    out = []
+    for name, rpc in routed_rpcs(SERVICES):  # each unary RPC once, with the service that serves it
+        if rpc.method.server_streaming or rpc.method.client_streaming:
+            continue  # streams: opened and read by the market-data and order-stream tests
+        out.append(pytest.param(name, rpc.full, rpc.method, id=f"{rpc.service.split('.')[-1]}.{rpc.name}"))
     return out
 
 
