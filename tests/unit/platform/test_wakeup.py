@@ -81,7 +81,7 @@ def test_zero_pause_goes_on_at_once_and_failures_back_off(monkeypatch, caplog):
     with caplog.at_level(logging.ERROR):
         times = _run(scenario())
     assert len(times) == 8  # 4 failures retried, then 0-pauses until the one that says "sleep"
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     assert gaps[0] >= 0.009 and gaps[1] >= 0.019 and gaps[2] >= 0.039 and gaps[3] >= 0.039  # doubling, capped
     assert all(g < 0.03 for g in gaps[4:])
     assert sum("t failed; retrying" in r.message for r in caplog.records) == 4
