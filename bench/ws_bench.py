@@ -105,6 +105,7 @@ class RawSubscriber(asyncio.Protocol):
 
     def __init__(self, host: str, port: int, state: dict) -> None:
         self.host, self.port, self.state = host, port, state
+        self.clock = time.time if state["clock"] == "realtime" else time.monotonic
         self.buffer = bytearray()
         self.upgraded = False
         self.last = -1
@@ -129,7 +130,7 @@ class RawSubscriber(asyncio.Protocol):
         self.transport.write(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
     def data_received(self, data: bytes) -> None:
-        now = time.monotonic()  # CLOCK_MONOTONIC: one clock for every process of the machine
+        now = self.clock()  # one clock for every process of the machine
         buf = self.buffer
         buf += data
         if not self.upgraded:
@@ -140,7 +141,8 @@ class RawSubscriber(asyncio.Protocol):
                 raise SystemExit(f"upgrade refused: {bytes(buf[:80])!r}")
             del buf[:end + 4]
             self.upgraded = True
-            self._send(0x1, json.dumps({"op": "subscribe", "channels": ["book"], "symbols": [SYMBOL]}).encode())
+            self._send(0x1, json.dumps({"op": "subscribe", "channels": ["book"],
+                                        "symbols": [self.state["symbol"]]}).encode())
         while len(buf) >= 2:
             opcode, n, at = buf[0] & 0x0F, buf[1] & 0x7F, 2
             if n == 126:
@@ -176,11 +178,13 @@ class RawSubscriber(asyncio.Protocol):
                 state["ready"].set()
 
 
-async def raw_client_group(url: str, count: int) -> None:
-    """As client_group, with RawSubscriber connections."""
+async def raw_client_group(url: str, count: int, symbol: str = SYMBOL, clock: str = "monotonic") -> None:
+    """As client_group, with RawSubscriber connections (receive times on `clock`: "monotonic", or
+    "realtime" to compare with Kafka record timestamps)."""
     host, port = url.removeprefix("ws://").rsplit(":", 1)
     loop = asyncio.get_running_loop()
-    state = {"received": [], "gaps": 0, "connected": 0, "total": count, "ready": asyncio.Event()}
+    state = {"received": [], "gaps": 0, "connected": 0, "total": count, "ready": asyncio.Event(), "symbol": symbol,
+             "clock": clock}
     protocols = []
     for i in range(count):
         _, protocol = await loop.create_connection(lambda: RawSubscriber(host, int(port), state), host, int(port))
@@ -291,6 +295,186 @@ async def run(args) -> None:
         await server.stop(0)
 
 
+# ------------------------------------------------------------------------------------- --mesh
+
+
+MESH_ENV = {"TRADEX_MARKET_MAKER": "0", "AUTH_BCRYPT_COST": "4"}
+
+
+def _engine_stamps(bootstrap: str, symbol: str, stamps: dict, stop) -> None:
+    """engine_seq -> the Kafka timestamp (ms, the engine's produce time) of `symbol`'s events on
+    engine.event.v1, from the end of the topic on (a thread)."""
+    from confluent_kafka import OFFSET_END, Consumer, TopicPartition
+    from tradex.engine.v1 import events_pb2 as engine_pb
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"ws-bench-{os.getpid()}",
+                         "enable.auto.commit": False})
+    topic = "engine.event.v1"
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    consumer.assign([TopicPartition(topic, p, OFFSET_END) for p in partitions])
+    key = symbol.encode()
+    while not stop.is_set():
+        record = consumer.poll(0.2)
+        if record is None or record.error() or record.key() != key:
+            continue
+        stamps[engine_pb.EngineEvent.FromString(record.value()).engine_seq] = record.timestamp()[1]
+    consumer.close()
+
+
+def _grpc_probe(target: str, symbol: str, received: list, stop) -> None:
+    """One StreamOrderBook through Envoy (what the gateway consumes), for the latency up to the
+    gateway's input: (last_engine_seq, CLOCK_REALTIME at receive) per delta (a thread)."""
+    channel = grpc.insecure_channel(target)
+    call = marketdata_pb2_grpc.MarketDataServiceStub(channel).StreamOrderBook(pb.StreamOrderBookRequest(symbol=symbol))
+    stop.cancel = call.cancel
+    try:
+        for message in call:
+            if message.HasField("delta"):
+                received.append((message.delta.last_engine_seq, time.time()))
+    except grpc.RpcError:
+        pass
+    finally:
+        channel.close()
+
+
+def _command(symbol: str, n: int, resting: list):
+    """The n-th command of the steady flow: a resting limit order on one of 20 levels a side
+    (never crossing), or, with more than 40 resting, a cancel of the oldest."""
+    import uuid
+
+    from tradex.common.v1 import trading_pb2 as t
+    from tradex.engine.v1 import events_pb2 as engine_pb
+    now = int(time.time() * 1000)
+    command_id = uuid.uuid4().hex
+    if len(resting) > 40 and n % 2:
+        order_id, user_id = resting.pop(0)
+        return engine_pb.OrderCommand(command_id=command_id, symbol=symbol, issued_at_unix_ms=now,
+                                      cancel_order=engine_pb.CancelOrder(order_id=order_id, user_id=user_id))
+    order_id, user_id = uuid.uuid4().hex, f"ws-bench-{n % 10}"
+    resting.append((order_id, user_id))
+    buy = n % 4 < 2
+    price = f"{(99 - n % 20) if buy else (101 + n % 20)}.00"
+    return engine_pb.OrderCommand(command_id=command_id, symbol=symbol, issued_at_unix_ms=now, new_order=engine_pb.NewOrder(
+        order_id=order_id, user_id=user_id, side=t.SIDE_BUY if buy else t.SIDE_SELL, order_type=t.ORDER_TYPE_LIMIT,
+        time_in_force=t.TIME_IN_FORCE_GTC, price=price, quantity="0.01", tick_size="0.01", lot_size="0.001",
+        leverage="5"))
+
+
+def run_mesh(args) -> None:
+    """The whole path: commands on order.command.v1 -> Matching Engine -> engine.event.v1 -> Market
+    Data -> StreamOrderBook through Envoy -> the mesh's WebSocket gateway -> N clients. Latency is
+    client receive (CLOCK_REALTIME) minus the Kafka timestamp of the delta's last engine event (the
+    engine's produce time, millisecond resolution)."""
+    import tempfile
+    import threading
+    from pathlib import Path
+
+    from confluent_kafka import Producer
+
+    from mesh.exchange import Exchange
+    from services.platform.events import event_headers
+
+    os.environ.update(MESH_ENV)
+    root = Path(tempfile.mkdtemp(prefix="tradex-ws-bench-"))
+    symbol = f"WSB{os.getpid()}-PERP"
+    with Exchange(root, http_port=0, extra_env=MESH_ENV) as exchange:
+        started = time.monotonic()
+        exchange.start()
+        print(f"mesh up in {time.monotonic() - started:.0f} s (data {root})", flush=True)
+        bootstrap = exchange.stack.kafka_bootstrap
+        producer = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "linger.ms": 0})
+        resting: list = []
+
+        def send(n: int) -> None:
+            command = _command(symbol, n, resting)
+            producer.produce("order.command.v1", key=symbol.encode(), value=command.SerializeToString(),
+                             headers=event_headers(command.command_id, command.DESCRIPTOR.full_name,
+                                                   command.issued_at_unix_ms))
+            producer.poll(0)
+
+        send(0)  # the book exists before anyone subscribes
+        producer.flush(10)
+        time.sleep(2.0)
+        stamps: dict[int, int] = {}
+        stop = threading.Event()
+        tail = threading.Thread(target=_engine_stamps, args=(bootstrap, symbol, stamps, stop), daemon=True)
+        tail.start()
+        probe: list = []
+        probe_thread = threading.Thread(target=_grpc_probe, args=(exchange.grpc_target, symbol, probe, stop),
+                                        daemon=True)
+        probe_thread.start()
+        from bench import cpu
+        pids = {p.name: p.pid for p in exchange.stack.supervisor.processes}
+        before, cpu_started = cpu.snapshot(pids), time.monotonic()
+        asyncio.run(_mesh_measure(args, exchange.ws_url, symbol, send, producer, stamps, pids["ws_gateway"],
+                                  pids["marketdata"]))
+        used = cpu.delta(before, cpu.snapshot(pids))
+        top = sorted(used.items(), key=lambda kv: -kv[1])[:8]
+        print("  CPU of the mesh processes over the run and the drain after it (% of a core): " + ", ".join(
+            f"{name} {seconds / (time.monotonic() - cpu_started):.0%}" for name, seconds in top))
+        stop.set()
+        stop.cancel()
+        tail.join(5)
+        probe_thread.join(5)
+        lat = sorted(t * 1000 - stamps[seq] for seq, t in probe if seq in stamps)
+        if lat:
+            print(f"  the same deltas on one gRPC StreamOrderBook through Envoy (the gateway's input): "
+                  f"p50 {statistics.median(lat):.1f} ms  p99 {lat[max(0, int(len(lat) * 0.99) - 1)]:.1f} ms  "
+                  f"max {lat[-1]:.1f} ms  ({len(lat)} deltas)")
+
+
+async def _mesh_measure(args, url: str, symbol: str, send, producer, stamps: dict, gateway_pid: int,
+                        md_pid: int) -> None:
+    groups = []
+    try:
+        per = [args.subscribers // args.processes + (1 if i < args.subscribers % args.processes else 0)
+               for i in range(args.processes)]
+        for count in per:
+            groups.append(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bench.ws_bench", "--client-group", url, "--subscribers", str(count),
+                "--symbol", symbol, "--clock", "realtime", stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE, limit=1 << 26))
+        for group in groups:
+            line = await asyncio.wait_for(group.stdout.readline(), timeout=240)
+            if line.strip() != b"READY":
+                raise SystemExit(f"a client group failed to connect: {line!r}")
+        await asyncio.sleep(1.0)  # the engine-event tail is assigned
+        load = os.getloadavg()[0]
+        gateway_cpu, md_cpu = _cpu_s(gateway_pid), _cpu_s(md_pid)
+        started = time.monotonic()
+        n = 0
+        while time.monotonic() - started < args.seconds:
+            n += 1
+            send(n)
+            await asyncio.sleep(max(0.0, started + n / args.rate - time.monotonic()))
+        elapsed = time.monotonic() - started
+        gateway_cpu, md_cpu = _cpu_s(gateway_pid) - gateway_cpu, _cpu_s(md_pid) - md_cpu
+        await asyncio.to_thread(producer.flush, 10)
+        await asyncio.sleep(3.0)  # frames still in flight are delivered, not cut off
+        results = []
+        for group in groups:
+            group.stdin.close()
+            results.append(json.loads(await asyncio.wait_for(group.stdout.readline(), timeout=60)))
+        lat = sorted(t * 1000 - stamps[seq] for r in results for seq, t in r["received"] if seq in stamps)
+        delivered = sum(len(r["received"]) for r in results)
+        unmatched = delivered - len(lat)
+        if not lat:
+            raise SystemExit("no frame delivered")
+        print(f"subscribers {args.subscribers} in {args.processes} client process(es)  commands {n} at "
+              f"{args.rate}/s for {elapsed:.1f} s through engine -> Kafka -> Market Data -> Envoy -> gateway  "
+              f"(load average {load:.1f} before, {os.getloadavg()[0]:.1f} after)")
+        print(f"book deltas delivered {delivered} ({delivered / elapsed:,.0f} frames/s; {unmatched} without an "
+              f"engine timestamp), chain breaks {sum(r['gaps'] for r in results)}")
+        print(f"latency engine event (Kafka timestamp) -> client receive: p50 {statistics.median(lat):.1f} ms  "
+              f"p99 {lat[max(0, int(len(lat) * 0.99) - 1)]:.1f} ms  max {lat[-1]:.1f} ms")
+        print(f"CPU over the run: gateway {gateway_cpu / elapsed:.0%} of a core, marketdata {md_cpu / elapsed:.0%}, "
+              f"clients {sum(r['cpu_s'] for r in results) / elapsed:.0%}")
+    finally:
+        for group in groups:
+            if group.returncode is None:
+                group.kill()
+                await group.wait()
+
+
 def _cpu_s(pid: int) -> float:
     """utime + stime of a process, from /proc (Linux)."""
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
@@ -311,11 +495,21 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="client processes the subscribers are spread over")
     parser.add_argument("--client", choices=("raw", "websockets"), default="raw",
                         help="measuring clients: a minimal RFC 6455 client (default) or the websockets library's")
+    parser.add_argument("--mesh", action="store_true",
+                        help="the whole path from the engine: start an exchange, send --rate commands/s to the engine")
     parser.add_argument("--client-group", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--symbol", default=SYMBOL, help=argparse.SUPPRESS)
+    parser.add_argument("--clock", default="monotonic", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client_group:
-        group = raw_client_group if args.client == "raw" else client_group
-        asyncio.run(group(args.client_group, args.subscribers))
+        if args.client == "raw":
+            asyncio.run(raw_client_group(args.client_group, args.subscribers, args.symbol, args.clock))
+        else:
+            asyncio.run(client_group(args.client_group, args.subscribers))
+    elif args.mesh:
+        if args.client != "raw":
+            raise SystemExit("--mesh measures with the raw clients")
+        run_mesh(args)
     else:
         asyncio.run(run(args))
 
