@@ -26,6 +26,7 @@ import os
 import tempfile
 import threading
 import time
+import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -299,6 +300,7 @@ def main() -> None:
     parser.add_argument("--rates", default="100,200,300,400,600")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--idle-seconds", type=float, default=30.0)
+    parser.add_argument("--idle-only", action="store_true", help="measure the idle mesh only")
     parser.add_argument("--accounts", type=int, default=4, help="maker/taker account pairs under load")
     args = parser.parse_args()
     os.environ.update(BENCH_ENV)
@@ -316,11 +318,18 @@ def main() -> None:
         report.append(f"mesh up and seeded in {time.monotonic() - started:.1f} s; processes: {', '.join(pids)}")
         emit(report)
 
-        # 1. idle
+        # 1. idle: first with the simulated venues' prices walking every second (what `make up`
+        # shows: the index moves, and every move flows to Risk, Position, Market Data,
+        # Settlement), then with the outside world quiet (no orders, no price moves).
         time.sleep(10)
-        idle = cpu.measure_idle(pids, args.idle_seconds)
+        live = cpu.measure_idle(pids, args.idle_seconds)
+        still = stop_price_walks(exchange.spot_sim_url)
+        time.sleep(12)  # a heartbeat's worth: the last moves have flowed through
+        quiet = cpu.measure_idle(pids, args.idle_seconds)
         jvm_alone = kafka_jvm_floor(args.idle_seconds)
-        emit(render_idle(idle, jvm_alone))
+        emit(render_idle(quiet, live, jvm_alone, still))
+        if args.idle_only:
+            return
 
         traders = [signup(api) for _ in range(2 * args.accounts)]
         for trader in traders:
@@ -368,14 +377,28 @@ def kafka_jvm_floor(seconds: float) -> float:
             supervisor.stop_all()
 
 
-def render_idle(idle: dict[str, float], jvm_alone: float) -> list[str]:
-    out = ["", "## Idle (no traffic), % of one core", "", "| process | idle CPU |", "| --- | --- |"]
-    for name, value in sorted(idle.items(), key=lambda kv: -kv[1]):
-        out.append(f"| {name} | {value:.2f} % |")
-    total = sum(idle.values())
-    out.append(f"| **total** | **{total:.2f} %** |")
-    out.append(f"| Kafka JVM alone, no clients (its floor) | {jvm_alone:.2f} % |")
-    out.append(f"| total without that floor | {total - jvm_alone:.2f} % |")
+def stop_price_walks(spot_sim_url: str) -> list[str]:
+    """Stops the simulator's random walk of every spot pair; returns the pairs."""
+    with urllib.request.urlopen(f"{spot_sim_url}/control", timeout=5) as response:
+        pairs = list(json.loads(response.read()))
+    for pair in pairs:
+        request = urllib.request.Request(f"{spot_sim_url}/control", data=json.dumps({"symbol": pair, "walk": False}).encode(),
+                                         headers={"content-type": "application/json"}, method="POST")
+        urllib.request.urlopen(request, timeout=5).close()
+    return pairs
+
+
+def render_idle(quiet: dict[str, float], live: dict[str, float], jvm_alone: float, pairs: list[str]) -> list[str]:
+    out = ["", "## Idle (no orders), % of one core", "",
+           f"quiet: the simulated venues' prices held still ({len(pairs)} spot pairs); "
+           "live: their random walk on (the index moves every second, as `make up` shows)", "",
+           "| process | idle CPU, quiet | idle CPU, live prices |", "| --- | --- | --- |"]
+    for name, value in sorted(quiet.items(), key=lambda kv: -live.get(kv[0], 0)):
+        out.append(f"| {name} | {value:.2f} % | {live.get(name, 0):.2f} % |")
+    total, total_live = sum(quiet.values()), sum(live.values())
+    out.append(f"| **total** | **{total:.2f} %** | **{total_live:.2f} %** |")
+    out.append(f"| Kafka JVM alone, no clients (its floor) | {jvm_alone:.2f} % | |")
+    out.append(f"| total without that floor | {total - jvm_alone:.2f} % | {total_live - jvm_alone:.2f} % |")
     out.append(f"\nload average after the idle phase: {os.getloadavg()[0]:.2f} (other work on the machine inflates this)")
     return out
 
