@@ -2056,6 +2056,147 @@ func (x *ReleaseFundsResponse) GetBalance() *Balance {
 	return nil
 }
 
+type SetOrderMarginRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Idempotency key of this change (its journal entry's key is "order-margin:<operation_id>").
+	OperationId string `protobuf:"bytes,1,opt,name=operation_id,json=operationId,proto3" json:"operation_id,omitempty"`
+	// The bucket: "om:<user_id>:<symbol>".
+	OrderId string `protobuf:"bytes,2,opt,name=order_id,json=orderId,proto3" json:"order_id,omitempty"`
+	UserId  string `protobuf:"bytes,3,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	// The instrument's quote (margin) asset.
+	Asset string `protobuf:"bytes,4,opt,name=asset,proto3" json:"asset,omitempty"`
+	// Non-negative decimal: what the bucket must hold (the symbol's order-margin requirement).
+	Amount        string `protobuf:"bytes,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetOrderMarginRequest) Reset() {
+	*x = SetOrderMarginRequest{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetOrderMarginRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetOrderMarginRequest) ProtoMessage() {}
+
+func (x *SetOrderMarginRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetOrderMarginRequest.ProtoReflect.Descriptor instead.
+func (*SetOrderMarginRequest) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *SetOrderMarginRequest) GetOperationId() string {
+	if x != nil {
+		return x.OperationId
+	}
+	return ""
+}
+
+func (x *SetOrderMarginRequest) GetOrderId() string {
+	if x != nil {
+		return x.OrderId
+	}
+	return ""
+}
+
+func (x *SetOrderMarginRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *SetOrderMarginRequest) GetAsset() string {
+	if x != nil {
+		return x.Asset
+	}
+	return ""
+}
+
+func (x *SetOrderMarginRequest) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+type SetOrderMarginResponse struct {
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	OrderFunds *OrderFunds            `protobuf:"bytes,1,opt,name=order_funds,json=orderFunds,proto3" json:"order_funds,omitempty"`
+	Balance    *Balance               `protobuf:"bytes,2,opt,name=balance,proto3" json:"balance,omitempty"`
+	// What the bucket holds less than `amount` because available could not cover it ("0" else).
+	Short         string `protobuf:"bytes,3,opt,name=short,proto3" json:"short,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetOrderMarginResponse) Reset() {
+	*x = SetOrderMarginResponse{}
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetOrderMarginResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetOrderMarginResponse) ProtoMessage() {}
+
+func (x *SetOrderMarginResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetOrderMarginResponse.ProtoReflect.Descriptor instead.
+func (*SetOrderMarginResponse) Descriptor() ([]byte, []int) {
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *SetOrderMarginResponse) GetOrderFunds() *OrderFunds {
+	if x != nil {
+		return x.OrderFunds
+	}
+	return nil
+}
+
+func (x *SetOrderMarginResponse) GetBalance() *Balance {
+	if x != nil {
+		return x.Balance
+	}
+	return nil
+}
+
+func (x *SetOrderMarginResponse) GetShort() string {
+	if x != nil {
+		return x.Short
+	}
+	return ""
+}
+
 type SettleTradeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// From the engine's TradeExecuted. With order_id, the idempotency key.
@@ -2083,7 +2224,7 @@ type SettleTradeRequest struct {
 
 func (x *SettleTradeRequest) Reset() {
 	*x = SettleTradeRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[23]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2095,7 +2236,7 @@ func (x *SettleTradeRequest) String() string {
 func (*SettleTradeRequest) ProtoMessage() {}
 
 func (x *SettleTradeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[23]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2108,7 +2249,7 @@ func (x *SettleTradeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleTradeRequest.ProtoReflect.Descriptor instead.
 func (*SettleTradeRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{23}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *SettleTradeRequest) GetTradeId() string {
@@ -2192,7 +2333,7 @@ type SettleTradeResponse struct {
 
 func (x *SettleTradeResponse) Reset() {
 	*x = SettleTradeResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[24]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2204,7 +2345,7 @@ func (x *SettleTradeResponse) String() string {
 func (*SettleTradeResponse) ProtoMessage() {}
 
 func (x *SettleTradeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[24]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2217,7 +2358,7 @@ func (x *SettleTradeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleTradeResponse.ProtoReflect.Descriptor instead.
 func (*SettleTradeResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{24}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *SettleTradeResponse) GetJournalEntry() *JournalEntry {
@@ -2252,7 +2393,7 @@ type GetAccountBalancesRequest struct {
 
 func (x *GetAccountBalancesRequest) Reset() {
 	*x = GetAccountBalancesRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[25]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2264,7 +2405,7 @@ func (x *GetAccountBalancesRequest) String() string {
 func (*GetAccountBalancesRequest) ProtoMessage() {}
 
 func (x *GetAccountBalancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[25]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2277,7 +2418,7 @@ func (x *GetAccountBalancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAccountBalancesRequest.ProtoReflect.Descriptor instead.
 func (*GetAccountBalancesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{25}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetAccountBalancesRequest) GetUserId() string {
@@ -2303,7 +2444,7 @@ type GetAccountBalancesResponse struct {
 
 func (x *GetAccountBalancesResponse) Reset() {
 	*x = GetAccountBalancesResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[26]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2315,7 +2456,7 @@ func (x *GetAccountBalancesResponse) String() string {
 func (*GetAccountBalancesResponse) ProtoMessage() {}
 
 func (x *GetAccountBalancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[26]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2328,7 +2469,7 @@ func (x *GetAccountBalancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAccountBalancesResponse.ProtoReflect.Descriptor instead.
 func (*GetAccountBalancesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{26}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetAccountBalancesResponse) GetBalances() []*Balance {
@@ -2355,7 +2496,7 @@ type DrawInsuranceFundRequest struct {
 
 func (x *DrawInsuranceFundRequest) Reset() {
 	*x = DrawInsuranceFundRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[27]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2367,7 +2508,7 @@ func (x *DrawInsuranceFundRequest) String() string {
 func (*DrawInsuranceFundRequest) ProtoMessage() {}
 
 func (x *DrawInsuranceFundRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[27]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2380,7 +2521,7 @@ func (x *DrawInsuranceFundRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DrawInsuranceFundRequest.ProtoReflect.Descriptor instead.
 func (*DrawInsuranceFundRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{27}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *DrawInsuranceFundRequest) GetTransferId() string {
@@ -2430,7 +2571,7 @@ type DrawInsuranceFundResponse struct {
 
 func (x *DrawInsuranceFundResponse) Reset() {
 	*x = DrawInsuranceFundResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[28]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2442,7 +2583,7 @@ func (x *DrawInsuranceFundResponse) String() string {
 func (*DrawInsuranceFundResponse) ProtoMessage() {}
 
 func (x *DrawInsuranceFundResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[28]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2455,7 +2596,7 @@ func (x *DrawInsuranceFundResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DrawInsuranceFundResponse.ProtoReflect.Descriptor instead.
 func (*DrawInsuranceFundResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{28}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *DrawInsuranceFundResponse) GetJournalEntry() *JournalEntry {
@@ -2494,7 +2635,7 @@ type ContributeInsuranceFundRequest struct {
 
 func (x *ContributeInsuranceFundRequest) Reset() {
 	*x = ContributeInsuranceFundRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[29]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2506,7 +2647,7 @@ func (x *ContributeInsuranceFundRequest) String() string {
 func (*ContributeInsuranceFundRequest) ProtoMessage() {}
 
 func (x *ContributeInsuranceFundRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[29]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2519,7 +2660,7 @@ func (x *ContributeInsuranceFundRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContributeInsuranceFundRequest.ProtoReflect.Descriptor instead.
 func (*ContributeInsuranceFundRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{29}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *ContributeInsuranceFundRequest) GetTransferId() string {
@@ -2568,7 +2709,7 @@ type ContributeInsuranceFundResponse struct {
 
 func (x *ContributeInsuranceFundResponse) Reset() {
 	*x = ContributeInsuranceFundResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[30]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2580,7 +2721,7 @@ func (x *ContributeInsuranceFundResponse) String() string {
 func (*ContributeInsuranceFundResponse) ProtoMessage() {}
 
 func (x *ContributeInsuranceFundResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[30]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2593,7 +2734,7 @@ func (x *ContributeInsuranceFundResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ContributeInsuranceFundResponse.ProtoReflect.Descriptor instead.
 func (*ContributeInsuranceFundResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{30}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ContributeInsuranceFundResponse) GetJournalEntry() *JournalEntry {
@@ -2629,7 +2770,7 @@ type GetSystemBalancesRequest struct {
 
 func (x *GetSystemBalancesRequest) Reset() {
 	*x = GetSystemBalancesRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[31]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2641,7 +2782,7 @@ func (x *GetSystemBalancesRequest) String() string {
 func (*GetSystemBalancesRequest) ProtoMessage() {}
 
 func (x *GetSystemBalancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[31]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2654,7 +2795,7 @@ func (x *GetSystemBalancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemBalancesRequest.ProtoReflect.Descriptor instead.
 func (*GetSystemBalancesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{31}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *GetSystemBalancesRequest) GetAccountKind() LedgerAccountKind {
@@ -2680,7 +2821,7 @@ type GetSystemBalancesResponse struct {
 
 func (x *GetSystemBalancesResponse) Reset() {
 	*x = GetSystemBalancesResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[32]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2692,7 +2833,7 @@ func (x *GetSystemBalancesResponse) String() string {
 func (*GetSystemBalancesResponse) ProtoMessage() {}
 
 func (x *GetSystemBalancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[32]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2705,7 +2846,7 @@ func (x *GetSystemBalancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSystemBalancesResponse.ProtoReflect.Descriptor instead.
 func (*GetSystemBalancesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{32}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *GetSystemBalancesResponse) GetBalances() []*SystemBalance {
@@ -2725,7 +2866,7 @@ type GetSettlementOutcomesRequest struct {
 
 func (x *GetSettlementOutcomesRequest) Reset() {
 	*x = GetSettlementOutcomesRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2737,7 +2878,7 @@ func (x *GetSettlementOutcomesRequest) String() string {
 func (*GetSettlementOutcomesRequest) ProtoMessage() {}
 
 func (x *GetSettlementOutcomesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[33]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2750,7 +2891,7 @@ func (x *GetSettlementOutcomesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementOutcomesRequest.ProtoReflect.Descriptor instead.
 func (*GetSettlementOutcomesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{33}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *GetSettlementOutcomesRequest) GetSettlementIds() []string {
@@ -2777,7 +2918,7 @@ type SettlementOutcome struct {
 
 func (x *SettlementOutcome) Reset() {
 	*x = SettlementOutcome{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2789,7 +2930,7 @@ func (x *SettlementOutcome) String() string {
 func (*SettlementOutcome) ProtoMessage() {}
 
 func (x *SettlementOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[34]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2802,7 +2943,7 @@ func (x *SettlementOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettlementOutcome.ProtoReflect.Descriptor instead.
 func (*SettlementOutcome) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{34}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SettlementOutcome) GetSettlementId() string {
@@ -2856,7 +2997,7 @@ type GetSettlementOutcomesResponse struct {
 
 func (x *GetSettlementOutcomesResponse) Reset() {
 	*x = GetSettlementOutcomesResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2868,7 +3009,7 @@ func (x *GetSettlementOutcomesResponse) String() string {
 func (*GetSettlementOutcomesResponse) ProtoMessage() {}
 
 func (x *GetSettlementOutcomesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[35]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2881,7 +3022,7 @@ func (x *GetSettlementOutcomesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetSettlementOutcomesResponse.ProtoReflect.Descriptor instead.
 func (*GetSettlementOutcomesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{35}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetSettlementOutcomesResponse) GetOutcomes() []*SettlementOutcome {
@@ -2906,7 +3047,7 @@ type SweepClearingResidualRequest struct {
 
 func (x *SweepClearingResidualRequest) Reset() {
 	*x = SweepClearingResidualRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2918,7 +3059,7 @@ func (x *SweepClearingResidualRequest) String() string {
 func (*SweepClearingResidualRequest) ProtoMessage() {}
 
 func (x *SweepClearingResidualRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[36]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2931,7 +3072,7 @@ func (x *SweepClearingResidualRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepClearingResidualRequest.ProtoReflect.Descriptor instead.
 func (*SweepClearingResidualRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{36}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SweepClearingResidualRequest) GetTransferId() string {
@@ -2973,7 +3114,7 @@ type SweepClearingResidualResponse struct {
 
 func (x *SweepClearingResidualResponse) Reset() {
 	*x = SweepClearingResidualResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2985,7 +3126,7 @@ func (x *SweepClearingResidualResponse) String() string {
 func (*SweepClearingResidualResponse) ProtoMessage() {}
 
 func (x *SweepClearingResidualResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[37]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2998,7 +3139,7 @@ func (x *SweepClearingResidualResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SweepClearingResidualResponse.ProtoReflect.Descriptor instead.
 func (*SweepClearingResidualResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{37}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *SweepClearingResidualResponse) GetJournalEntry() *JournalEntry {
@@ -3032,7 +3173,7 @@ type StreamBalanceUpdatesRequest struct {
 
 func (x *StreamBalanceUpdatesRequest) Reset() {
 	*x = StreamBalanceUpdatesRequest{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3044,7 +3185,7 @@ func (x *StreamBalanceUpdatesRequest) String() string {
 func (*StreamBalanceUpdatesRequest) ProtoMessage() {}
 
 func (x *StreamBalanceUpdatesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[38]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3057,7 +3198,7 @@ func (x *StreamBalanceUpdatesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamBalanceUpdatesRequest.ProtoReflect.Descriptor instead.
 func (*StreamBalanceUpdatesRequest) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{38}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *StreamBalanceUpdatesRequest) GetAsset() string {
@@ -3084,7 +3225,7 @@ type StreamBalanceUpdatesResponse struct {
 
 func (x *StreamBalanceUpdatesResponse) Reset() {
 	*x = StreamBalanceUpdatesResponse{}
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3096,7 +3237,7 @@ func (x *StreamBalanceUpdatesResponse) String() string {
 func (*StreamBalanceUpdatesResponse) ProtoMessage() {}
 
 func (x *StreamBalanceUpdatesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[39]
+	mi := &file_tradex_wallet_v1_wallet_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3109,7 +3250,7 @@ func (x *StreamBalanceUpdatesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StreamBalanceUpdatesResponse.ProtoReflect.Descriptor instead.
 func (*StreamBalanceUpdatesResponse) Descriptor() ([]byte, []int) {
-	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{39}
+	return file_tradex_wallet_v1_wallet_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *StreamBalanceUpdatesResponse) GetBalance() *Balance {
@@ -3283,7 +3424,18 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\breleased\x18\x01 \x01(\tR\breleased\x12=\n" +
 	"\vorder_funds\x18\x02 \x01(\v2\x1c.tradex.wallet.v1.OrderFundsR\n" +
 	"orderFunds\x123\n" +
-	"\abalance\x18\x03 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\"\xf1\x02\n" +
+	"\abalance\x18\x03 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\"\xba\x01\n" +
+	"\x15SetOrderMarginRequest\x12'\n" +
+	"\foperation_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\voperationId\x12\x1f\n" +
+	"\border_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\aorderId\x12\x1d\n" +
+	"\auser_id\x18\x03 \x01(\tB\x04\xe2A\x01\x02R\x06userId\x12\x1a\n" +
+	"\x05asset\x18\x04 \x01(\tB\x04\xe2A\x01\x02R\x05asset\x12\x1c\n" +
+	"\x06amount\x18\x05 \x01(\tB\x04\xe2A\x01\x02R\x06amount\"\xa2\x01\n" +
+	"\x16SetOrderMarginResponse\x12=\n" +
+	"\vorder_funds\x18\x01 \x01(\v2\x1c.tradex.wallet.v1.OrderFundsR\n" +
+	"orderFunds\x123\n" +
+	"\abalance\x18\x02 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\x12\x14\n" +
+	"\x05short\x18\x03 \x01(\tR\x05short\"\xf1\x02\n" +
 	"\x12SettleTradeRequest\x12\x1f\n" +
 	"\btrade_id\x18\x01 \x01(\tB\x04\xe2A\x01\x02R\atradeId\x12\x1f\n" +
 	"\border_id\x18\x02 \x01(\tB\x04\xe2A\x01\x02R\aorderId\x12\x1d\n" +
@@ -3403,11 +3555,13 @@ const file_tradex_wallet_v1_wallet_proto_rawDesc = "" +
 	"\fListBalances\x12%.tradex.wallet.v1.ListBalancesRequest\x1a&.tradex.wallet.v1.ListBalancesResponse\"'\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x15\x12\x13/v1/wallet/balances\x12\x93\x01\n" +
 	"\x11ListLedgerEntries\x12*.tradex.wallet.v1.ListLedgerEntriesRequest\x1a+.tradex.wallet.v1.ListLedgerEntriesResponse\"%\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x13\x12\x11/v1/wallet/ledger\x12\x8d\x01\n" +
 	"\x0eConfirmDeposit\x12'.tradex.wallet.v1.ConfirmDepositRequest\x1a(.tradex.wallet.v1.ConfirmDepositResponse\"(\xa2\xbb\x18\x02\b\x01\x82\xd3\xe4\x93\x02\x1c:\x01*\"\x17/v1/wallet/rail/webhook\x12\xa7\x01\n" +
-	"\x14StreamBalanceUpdates\x12-.tradex.wallet.v1.StreamBalanceUpdatesRequest\x1a..tradex.wallet.v1.StreamBalanceUpdatesResponse\".\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/wallet/balances:stream0\x012\xdf\t\n" +
+	"\x14StreamBalanceUpdates\x12-.tradex.wallet.v1.StreamBalanceUpdatesRequest\x1a..tradex.wallet.v1.StreamBalanceUpdatesResponse\".\xa2\xbb\x18\b\x12\x06trader\x82\xd3\xe4\x93\x02\x1c\x12\x1a/v1/wallet/balances:stream0\x012\xd3\n" +
+	"\n" +
 	"\x15WalletInternalService\x12c\n" +
 	"\tLockFunds\x12\".tradex.wallet.v1.LockFundsRequest\x1a#.tradex.wallet.v1.LockFundsResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12x\n" +
 	"\fReleaseFunds\x12%.tradex.wallet.v1.ReleaseFundsRequest\x1a&.tradex.wallet.v1.ReleaseFundsResponse\"\x19\xa2\xbb\x18\x15\x18\x01\"\x05order\"\n" +
-	"settlement\x12i\n" +
+	"settlement\x12r\n" +
+	"\x0eSetOrderMargin\x12'.tradex.wallet.v1.SetOrderMarginRequest\x1a(.tradex.wallet.v1.SetOrderMarginResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12i\n" +
 	"\vSettleTrade\x12$.tradex.wallet.v1.SettleTradeRequest\x1a%.tradex.wallet.v1.SettleTradeResponse\"\r\xa2\xbb\x18\t\x18\x01\"\x05order\x12\x97\x01\n" +
 	"\x12GetAccountBalances\x12+.tradex.wallet.v1.GetAccountBalancesRequest\x1a,.tradex.wallet.v1.GetAccountBalancesResponse\"&\xa2\xbb\x18\"\x18\x01\"\x04risk\"\n" +
 	"settlement\"\afunding\"\x03ops\x12\x89\x01\n" +
@@ -3435,7 +3589,7 @@ func file_tradex_wallet_v1_wallet_proto_rawDescGZIP() []byte {
 }
 
 var file_tradex_wallet_v1_wallet_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 40)
+var file_tradex_wallet_v1_wallet_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
 var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(LedgerAccountKind)(0),                  // 0: tradex.wallet.v1.LedgerAccountKind
 	(PostingDirection)(0),                   // 1: tradex.wallet.v1.PostingDirection
@@ -3465,24 +3619,26 @@ var file_tradex_wallet_v1_wallet_proto_goTypes = []any{
 	(*LockFundsResponse)(nil),               // 25: tradex.wallet.v1.LockFundsResponse
 	(*ReleaseFundsRequest)(nil),             // 26: tradex.wallet.v1.ReleaseFundsRequest
 	(*ReleaseFundsResponse)(nil),            // 27: tradex.wallet.v1.ReleaseFundsResponse
-	(*SettleTradeRequest)(nil),              // 28: tradex.wallet.v1.SettleTradeRequest
-	(*SettleTradeResponse)(nil),             // 29: tradex.wallet.v1.SettleTradeResponse
-	(*GetAccountBalancesRequest)(nil),       // 30: tradex.wallet.v1.GetAccountBalancesRequest
-	(*GetAccountBalancesResponse)(nil),      // 31: tradex.wallet.v1.GetAccountBalancesResponse
-	(*DrawInsuranceFundRequest)(nil),        // 32: tradex.wallet.v1.DrawInsuranceFundRequest
-	(*DrawInsuranceFundResponse)(nil),       // 33: tradex.wallet.v1.DrawInsuranceFundResponse
-	(*ContributeInsuranceFundRequest)(nil),  // 34: tradex.wallet.v1.ContributeInsuranceFundRequest
-	(*ContributeInsuranceFundResponse)(nil), // 35: tradex.wallet.v1.ContributeInsuranceFundResponse
-	(*GetSystemBalancesRequest)(nil),        // 36: tradex.wallet.v1.GetSystemBalancesRequest
-	(*GetSystemBalancesResponse)(nil),       // 37: tradex.wallet.v1.GetSystemBalancesResponse
-	(*GetSettlementOutcomesRequest)(nil),    // 38: tradex.wallet.v1.GetSettlementOutcomesRequest
-	(*SettlementOutcome)(nil),               // 39: tradex.wallet.v1.SettlementOutcome
-	(*GetSettlementOutcomesResponse)(nil),   // 40: tradex.wallet.v1.GetSettlementOutcomesResponse
-	(*SweepClearingResidualRequest)(nil),    // 41: tradex.wallet.v1.SweepClearingResidualRequest
-	(*SweepClearingResidualResponse)(nil),   // 42: tradex.wallet.v1.SweepClearingResidualResponse
-	(*StreamBalanceUpdatesRequest)(nil),     // 43: tradex.wallet.v1.StreamBalanceUpdatesRequest
-	(*StreamBalanceUpdatesResponse)(nil),    // 44: tradex.wallet.v1.StreamBalanceUpdatesResponse
-	(v1.LiquidityRole)(0),                   // 45: tradex.common.v1.LiquidityRole
+	(*SetOrderMarginRequest)(nil),           // 28: tradex.wallet.v1.SetOrderMarginRequest
+	(*SetOrderMarginResponse)(nil),          // 29: tradex.wallet.v1.SetOrderMarginResponse
+	(*SettleTradeRequest)(nil),              // 30: tradex.wallet.v1.SettleTradeRequest
+	(*SettleTradeResponse)(nil),             // 31: tradex.wallet.v1.SettleTradeResponse
+	(*GetAccountBalancesRequest)(nil),       // 32: tradex.wallet.v1.GetAccountBalancesRequest
+	(*GetAccountBalancesResponse)(nil),      // 33: tradex.wallet.v1.GetAccountBalancesResponse
+	(*DrawInsuranceFundRequest)(nil),        // 34: tradex.wallet.v1.DrawInsuranceFundRequest
+	(*DrawInsuranceFundResponse)(nil),       // 35: tradex.wallet.v1.DrawInsuranceFundResponse
+	(*ContributeInsuranceFundRequest)(nil),  // 36: tradex.wallet.v1.ContributeInsuranceFundRequest
+	(*ContributeInsuranceFundResponse)(nil), // 37: tradex.wallet.v1.ContributeInsuranceFundResponse
+	(*GetSystemBalancesRequest)(nil),        // 38: tradex.wallet.v1.GetSystemBalancesRequest
+	(*GetSystemBalancesResponse)(nil),       // 39: tradex.wallet.v1.GetSystemBalancesResponse
+	(*GetSettlementOutcomesRequest)(nil),    // 40: tradex.wallet.v1.GetSettlementOutcomesRequest
+	(*SettlementOutcome)(nil),               // 41: tradex.wallet.v1.SettlementOutcome
+	(*GetSettlementOutcomesResponse)(nil),   // 42: tradex.wallet.v1.GetSettlementOutcomesResponse
+	(*SweepClearingResidualRequest)(nil),    // 43: tradex.wallet.v1.SweepClearingResidualRequest
+	(*SweepClearingResidualResponse)(nil),   // 44: tradex.wallet.v1.SweepClearingResidualResponse
+	(*StreamBalanceUpdatesRequest)(nil),     // 45: tradex.wallet.v1.StreamBalanceUpdatesRequest
+	(*StreamBalanceUpdatesResponse)(nil),    // 46: tradex.wallet.v1.StreamBalanceUpdatesResponse
+	(v1.LiquidityRole)(0),                   // 47: tradex.common.v1.LiquidityRole
 }
 var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	0,  // 0: tradex.wallet.v1.Posting.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
@@ -3506,62 +3662,66 @@ var file_tradex_wallet_v1_wallet_proto_depIdxs = []int32{
 	7,  // 18: tradex.wallet.v1.LockFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
 	23, // 19: tradex.wallet.v1.ReleaseFundsResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
 	7,  // 20: tradex.wallet.v1.ReleaseFundsResponse.balance:type_name -> tradex.wallet.v1.Balance
-	45, // 21: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
-	6,  // 22: tradex.wallet.v1.SettleTradeResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
-	23, // 23: tradex.wallet.v1.SettleTradeResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
-	7,  // 24: tradex.wallet.v1.SettleTradeResponse.balance:type_name -> tradex.wallet.v1.Balance
-	7,  // 25: tradex.wallet.v1.GetAccountBalancesResponse.balances:type_name -> tradex.wallet.v1.Balance
-	6,  // 26: tradex.wallet.v1.DrawInsuranceFundResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
-	8,  // 27: tradex.wallet.v1.DrawInsuranceFundResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
-	8,  // 28: tradex.wallet.v1.DrawInsuranceFundResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
-	6,  // 29: tradex.wallet.v1.ContributeInsuranceFundResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
-	7,  // 30: tradex.wallet.v1.ContributeInsuranceFundResponse.balance:type_name -> tradex.wallet.v1.Balance
-	8,  // 31: tradex.wallet.v1.ContributeInsuranceFundResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
-	0,  // 32: tradex.wallet.v1.GetSystemBalancesRequest.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
-	8,  // 33: tradex.wallet.v1.GetSystemBalancesResponse.balances:type_name -> tradex.wallet.v1.SystemBalance
-	39, // 34: tradex.wallet.v1.GetSettlementOutcomesResponse.outcomes:type_name -> tradex.wallet.v1.SettlementOutcome
-	6,  // 35: tradex.wallet.v1.SweepClearingResidualResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
-	8,  // 36: tradex.wallet.v1.SweepClearingResidualResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
-	8,  // 37: tradex.wallet.v1.SweepClearingResidualResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
-	7,  // 38: tradex.wallet.v1.StreamBalanceUpdatesResponse.balance:type_name -> tradex.wallet.v1.Balance
-	2,  // 39: tradex.wallet.v1.StreamBalanceUpdatesResponse.kind:type_name -> tradex.wallet.v1.JournalEntryKind
-	11, // 40: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
-	13, // 41: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
-	15, // 42: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
-	17, // 43: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
-	19, // 44: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
-	21, // 45: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
-	43, // 46: tradex.wallet.v1.WalletService.StreamBalanceUpdates:input_type -> tradex.wallet.v1.StreamBalanceUpdatesRequest
-	24, // 47: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
-	26, // 48: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
-	28, // 49: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
-	30, // 50: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
-	32, // 51: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
-	34, // 52: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
-	36, // 53: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
-	38, // 54: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
-	41, // 55: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:input_type -> tradex.wallet.v1.SweepClearingResidualRequest
-	12, // 56: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
-	14, // 57: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
-	16, // 58: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
-	18, // 59: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
-	20, // 60: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
-	22, // 61: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
-	44, // 62: tradex.wallet.v1.WalletService.StreamBalanceUpdates:output_type -> tradex.wallet.v1.StreamBalanceUpdatesResponse
-	25, // 63: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
-	27, // 64: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
-	29, // 65: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
-	31, // 66: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
-	33, // 67: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
-	35, // 68: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
-	37, // 69: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
-	40, // 70: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
-	42, // 71: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:output_type -> tradex.wallet.v1.SweepClearingResidualResponse
-	56, // [56:72] is the sub-list for method output_type
-	40, // [40:56] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	23, // 21: tradex.wallet.v1.SetOrderMarginResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
+	7,  // 22: tradex.wallet.v1.SetOrderMarginResponse.balance:type_name -> tradex.wallet.v1.Balance
+	47, // 23: tradex.wallet.v1.SettleTradeRequest.liquidity_role:type_name -> tradex.common.v1.LiquidityRole
+	6,  // 24: tradex.wallet.v1.SettleTradeResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
+	23, // 25: tradex.wallet.v1.SettleTradeResponse.order_funds:type_name -> tradex.wallet.v1.OrderFunds
+	7,  // 26: tradex.wallet.v1.SettleTradeResponse.balance:type_name -> tradex.wallet.v1.Balance
+	7,  // 27: tradex.wallet.v1.GetAccountBalancesResponse.balances:type_name -> tradex.wallet.v1.Balance
+	6,  // 28: tradex.wallet.v1.DrawInsuranceFundResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
+	8,  // 29: tradex.wallet.v1.DrawInsuranceFundResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
+	8,  // 30: tradex.wallet.v1.DrawInsuranceFundResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
+	6,  // 31: tradex.wallet.v1.ContributeInsuranceFundResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
+	7,  // 32: tradex.wallet.v1.ContributeInsuranceFundResponse.balance:type_name -> tradex.wallet.v1.Balance
+	8,  // 33: tradex.wallet.v1.ContributeInsuranceFundResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
+	0,  // 34: tradex.wallet.v1.GetSystemBalancesRequest.account_kind:type_name -> tradex.wallet.v1.LedgerAccountKind
+	8,  // 35: tradex.wallet.v1.GetSystemBalancesResponse.balances:type_name -> tradex.wallet.v1.SystemBalance
+	41, // 36: tradex.wallet.v1.GetSettlementOutcomesResponse.outcomes:type_name -> tradex.wallet.v1.SettlementOutcome
+	6,  // 37: tradex.wallet.v1.SweepClearingResidualResponse.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
+	8,  // 38: tradex.wallet.v1.SweepClearingResidualResponse.insurance_fund:type_name -> tradex.wallet.v1.SystemBalance
+	8,  // 39: tradex.wallet.v1.SweepClearingResidualResponse.clearing:type_name -> tradex.wallet.v1.SystemBalance
+	7,  // 40: tradex.wallet.v1.StreamBalanceUpdatesResponse.balance:type_name -> tradex.wallet.v1.Balance
+	2,  // 41: tradex.wallet.v1.StreamBalanceUpdatesResponse.kind:type_name -> tradex.wallet.v1.JournalEntryKind
+	11, // 42: tradex.wallet.v1.WalletService.CreateDeposit:input_type -> tradex.wallet.v1.CreateDepositRequest
+	13, // 43: tradex.wallet.v1.WalletService.GetDeposit:input_type -> tradex.wallet.v1.GetDepositRequest
+	15, // 44: tradex.wallet.v1.WalletService.ListDeposits:input_type -> tradex.wallet.v1.ListDepositsRequest
+	17, // 45: tradex.wallet.v1.WalletService.ListBalances:input_type -> tradex.wallet.v1.ListBalancesRequest
+	19, // 46: tradex.wallet.v1.WalletService.ListLedgerEntries:input_type -> tradex.wallet.v1.ListLedgerEntriesRequest
+	21, // 47: tradex.wallet.v1.WalletService.ConfirmDeposit:input_type -> tradex.wallet.v1.ConfirmDepositRequest
+	45, // 48: tradex.wallet.v1.WalletService.StreamBalanceUpdates:input_type -> tradex.wallet.v1.StreamBalanceUpdatesRequest
+	24, // 49: tradex.wallet.v1.WalletInternalService.LockFunds:input_type -> tradex.wallet.v1.LockFundsRequest
+	26, // 50: tradex.wallet.v1.WalletInternalService.ReleaseFunds:input_type -> tradex.wallet.v1.ReleaseFundsRequest
+	28, // 51: tradex.wallet.v1.WalletInternalService.SetOrderMargin:input_type -> tradex.wallet.v1.SetOrderMarginRequest
+	30, // 52: tradex.wallet.v1.WalletInternalService.SettleTrade:input_type -> tradex.wallet.v1.SettleTradeRequest
+	32, // 53: tradex.wallet.v1.WalletInternalService.GetAccountBalances:input_type -> tradex.wallet.v1.GetAccountBalancesRequest
+	34, // 54: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:input_type -> tradex.wallet.v1.DrawInsuranceFundRequest
+	36, // 55: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:input_type -> tradex.wallet.v1.ContributeInsuranceFundRequest
+	38, // 56: tradex.wallet.v1.WalletInternalService.GetSystemBalances:input_type -> tradex.wallet.v1.GetSystemBalancesRequest
+	40, // 57: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:input_type -> tradex.wallet.v1.GetSettlementOutcomesRequest
+	43, // 58: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:input_type -> tradex.wallet.v1.SweepClearingResidualRequest
+	12, // 59: tradex.wallet.v1.WalletService.CreateDeposit:output_type -> tradex.wallet.v1.CreateDepositResponse
+	14, // 60: tradex.wallet.v1.WalletService.GetDeposit:output_type -> tradex.wallet.v1.GetDepositResponse
+	16, // 61: tradex.wallet.v1.WalletService.ListDeposits:output_type -> tradex.wallet.v1.ListDepositsResponse
+	18, // 62: tradex.wallet.v1.WalletService.ListBalances:output_type -> tradex.wallet.v1.ListBalancesResponse
+	20, // 63: tradex.wallet.v1.WalletService.ListLedgerEntries:output_type -> tradex.wallet.v1.ListLedgerEntriesResponse
+	22, // 64: tradex.wallet.v1.WalletService.ConfirmDeposit:output_type -> tradex.wallet.v1.ConfirmDepositResponse
+	46, // 65: tradex.wallet.v1.WalletService.StreamBalanceUpdates:output_type -> tradex.wallet.v1.StreamBalanceUpdatesResponse
+	25, // 66: tradex.wallet.v1.WalletInternalService.LockFunds:output_type -> tradex.wallet.v1.LockFundsResponse
+	27, // 67: tradex.wallet.v1.WalletInternalService.ReleaseFunds:output_type -> tradex.wallet.v1.ReleaseFundsResponse
+	29, // 68: tradex.wallet.v1.WalletInternalService.SetOrderMargin:output_type -> tradex.wallet.v1.SetOrderMarginResponse
+	31, // 69: tradex.wallet.v1.WalletInternalService.SettleTrade:output_type -> tradex.wallet.v1.SettleTradeResponse
+	33, // 70: tradex.wallet.v1.WalletInternalService.GetAccountBalances:output_type -> tradex.wallet.v1.GetAccountBalancesResponse
+	35, // 71: tradex.wallet.v1.WalletInternalService.DrawInsuranceFund:output_type -> tradex.wallet.v1.DrawInsuranceFundResponse
+	37, // 72: tradex.wallet.v1.WalletInternalService.ContributeInsuranceFund:output_type -> tradex.wallet.v1.ContributeInsuranceFundResponse
+	39, // 73: tradex.wallet.v1.WalletInternalService.GetSystemBalances:output_type -> tradex.wallet.v1.GetSystemBalancesResponse
+	42, // 74: tradex.wallet.v1.WalletInternalService.GetSettlementOutcomes:output_type -> tradex.wallet.v1.GetSettlementOutcomesResponse
+	44, // 75: tradex.wallet.v1.WalletInternalService.SweepClearingResidual:output_type -> tradex.wallet.v1.SweepClearingResidualResponse
+	59, // [59:76] is the sub-list for method output_type
+	42, // [42:59] is the sub-list for method input_type
+	42, // [42:42] is the sub-list for extension type_name
+	42, // [42:42] is the sub-list for extension extendee
+	0,  // [0:42] is the sub-list for field type_name
 }
 
 func init() { file_tradex_wallet_v1_wallet_proto_init() }
@@ -3579,7 +3739,7 @@ func file_tradex_wallet_v1_wallet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_tradex_wallet_v1_wallet_proto_rawDesc), len(file_tradex_wallet_v1_wallet_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   40,
+			NumMessages:   42,
 			NumExtensions: 0,
 			NumServices:   2,
 		},

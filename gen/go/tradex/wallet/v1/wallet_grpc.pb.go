@@ -417,6 +417,7 @@ var WalletService_ServiceDesc = grpc.ServiceDesc{
 const (
 	WalletInternalService_LockFunds_FullMethodName               = "/tradex.wallet.v1.WalletInternalService/LockFunds"
 	WalletInternalService_ReleaseFunds_FullMethodName            = "/tradex.wallet.v1.WalletInternalService/ReleaseFunds"
+	WalletInternalService_SetOrderMargin_FullMethodName          = "/tradex.wallet.v1.WalletInternalService/SetOrderMargin"
 	WalletInternalService_SettleTrade_FullMethodName             = "/tradex.wallet.v1.WalletInternalService/SettleTrade"
 	WalletInternalService_GetAccountBalances_FullMethodName      = "/tradex.wallet.v1.WalletInternalService/GetAccountBalances"
 	WalletInternalService_DrawInsuranceFund_FullMethodName       = "/tradex.wallet.v1.WalletInternalService/DrawInsuranceFund"
@@ -442,6 +443,12 @@ type WalletInternalServiceClient interface {
 	// cancel, expiry, a quantity-reducing amend, or the unused rest when the order is done.
 	// Idempotent by release_id; can never release more than the order still has locked.
 	ReleaseFunds(ctx context.Context, in *ReleaseFundsRequest, opts ...grpc.CallOption) (*ReleaseFundsResponse, error)
+	// Sets an order-margin bucket -- the one funds row holding the margin of a user's open orders
+	// on one symbol, order_id "om:<user_id>:<symbol>" (docs/ARCHITECTURE.md, "Order margin") -- to
+	// `amount` in one journal entry: the excess goes back to available (FUNDS_RELEASED), a shortfall
+	// is locked from available (FUNDS_LOCKED) as far as available goes, never refused for lack of
+	// funds (what could not be locked is answered in `short`). Idempotent by operation_id.
+	SetOrderMargin(ctx context.Context, in *SetOrderMarginRequest, opts ...grpc.CallOption) (*SetOrderMarginResponse, error)
 	// The order-side posting of one fill: the fill's margin moves USER_LOCKED ->
 	// USER_POSITION_MARGIN and the fee is charged (or a maker rebate paid). Idempotent by
 	// (trade_id, order_id): the maker and the taker of one trade are two settlements.
@@ -496,6 +503,16 @@ func (c *walletInternalServiceClient) ReleaseFunds(ctx context.Context, in *Rele
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ReleaseFundsResponse)
 	err := c.cc.Invoke(ctx, WalletInternalService_ReleaseFunds_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *walletInternalServiceClient) SetOrderMargin(ctx context.Context, in *SetOrderMarginRequest, opts ...grpc.CallOption) (*SetOrderMarginResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetOrderMarginResponse)
+	err := c.cc.Invoke(ctx, WalletInternalService_SetOrderMargin_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -588,6 +605,12 @@ type WalletInternalServiceServer interface {
 	// cancel, expiry, a quantity-reducing amend, or the unused rest when the order is done.
 	// Idempotent by release_id; can never release more than the order still has locked.
 	ReleaseFunds(context.Context, *ReleaseFundsRequest) (*ReleaseFundsResponse, error)
+	// Sets an order-margin bucket -- the one funds row holding the margin of a user's open orders
+	// on one symbol, order_id "om:<user_id>:<symbol>" (docs/ARCHITECTURE.md, "Order margin") -- to
+	// `amount` in one journal entry: the excess goes back to available (FUNDS_RELEASED), a shortfall
+	// is locked from available (FUNDS_LOCKED) as far as available goes, never refused for lack of
+	// funds (what could not be locked is answered in `short`). Idempotent by operation_id.
+	SetOrderMargin(context.Context, *SetOrderMarginRequest) (*SetOrderMarginResponse, error)
 	// The order-side posting of one fill: the fill's margin moves USER_LOCKED ->
 	// USER_POSITION_MARGIN and the fee is charged (or a maker rebate paid). Idempotent by
 	// (trade_id, order_id): the maker and the taker of one trade are two settlements.
@@ -633,6 +656,9 @@ func (UnimplementedWalletInternalServiceServer) LockFunds(context.Context, *Lock
 }
 func (UnimplementedWalletInternalServiceServer) ReleaseFunds(context.Context, *ReleaseFundsRequest) (*ReleaseFundsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ReleaseFunds not implemented")
+}
+func (UnimplementedWalletInternalServiceServer) SetOrderMargin(context.Context, *SetOrderMarginRequest) (*SetOrderMarginResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetOrderMargin not implemented")
 }
 func (UnimplementedWalletInternalServiceServer) SettleTrade(context.Context, *SettleTradeRequest) (*SettleTradeResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method SettleTrade not implemented")
@@ -708,6 +734,24 @@ func _WalletInternalService_ReleaseFunds_Handler(srv interface{}, ctx context.Co
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(WalletInternalServiceServer).ReleaseFunds(ctx, req.(*ReleaseFundsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _WalletInternalService_SetOrderMargin_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetOrderMarginRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(WalletInternalServiceServer).SetOrderMargin(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: WalletInternalService_SetOrderMargin_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(WalletInternalServiceServer).SetOrderMargin(ctx, req.(*SetOrderMarginRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -852,6 +896,10 @@ var WalletInternalService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReleaseFunds",
 			Handler:    _WalletInternalService_ReleaseFunds_Handler,
+		},
+		{
+			MethodName: "SetOrderMargin",
+			Handler:    _WalletInternalService_SetOrderMargin_Handler,
 		},
 		{
 			MethodName: "SettleTrade",

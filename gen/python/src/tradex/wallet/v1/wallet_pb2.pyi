@@ -370,6 +370,30 @@ class ReleaseFundsResponse(_message.Message):
     balance: Balance
     def __init__(self, released: _Optional[str] = ..., order_funds: _Optional[_Union[OrderFunds, _Mapping]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ...) -> None: ...
 
+class SetOrderMarginRequest(_message.Message):
+    __slots__ = ("operation_id", "order_id", "user_id", "asset", "amount")
+    OPERATION_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    USER_ID_FIELD_NUMBER: _ClassVar[int]
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    operation_id: str
+    order_id: str
+    user_id: str
+    asset: str
+    amount: str
+    def __init__(self, operation_id: _Optional[str] = ..., order_id: _Optional[str] = ..., user_id: _Optional[str] = ..., asset: _Optional[str] = ..., amount: _Optional[str] = ...) -> None: ...
+
+class SetOrderMarginResponse(_message.Message):
+    __slots__ = ("order_funds", "balance", "short")
+    ORDER_FUNDS_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    SHORT_FIELD_NUMBER: _ClassVar[int]
+    order_funds: OrderFunds
+    balance: Balance
+    short: str
+    def __init__(self, order_funds: _Optional[_Union[OrderFunds, _Mapping]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ..., short: _Optional[str] = ...) -> None: ...
+
 class SettleTradeRequest(_message.Message):
     __slots__ = ("trade_id", "order_id", "user_id", "symbol", "asset", "liquidity_role", "price", "quantity", "margin", "fee")
     TRADE_ID_FIELD_NUMBER: _ClassVar[int]

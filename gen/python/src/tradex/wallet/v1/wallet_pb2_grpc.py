@@ -415,6 +415,11 @@ class WalletInternalServiceStub:
                 request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsRequest.SerializeToString,
                 response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsResponse.FromString,
                 _registered_method=True)
+        self.SetOrderMargin = channel.unary_unary(
+                '/tradex.wallet.v1.WalletInternalService/SetOrderMargin',
+                request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginRequest.SerializeToString,
+                response_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginResponse.FromString,
+                _registered_method=True)
         self.SettleTrade = channel.unary_unary(
                 '/tradex.wallet.v1.WalletInternalService/SettleTrade',
                 request_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SettleTradeRequest.SerializeToString,
@@ -471,6 +476,17 @@ class WalletInternalServiceServicer:
         """Returns an order's locked funds to available (USER_LOCKED -> USER_AVAILABLE): on reject,
         cancel, expiry, a quantity-reducing amend, or the unused rest when the order is done.
         Idempotent by release_id; can never release more than the order still has locked.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SetOrderMargin(self, request, context):
+        """Sets an order-margin bucket -- the one funds row holding the margin of a user's open orders
+        on one symbol, order_id "om:<user_id>:<symbol>" (docs/ARCHITECTURE.md, "Order margin") -- to
+        `amount` in one journal entry: the excess goes back to available (FUNDS_RELEASED), a shortfall
+        is locked from available (FUNDS_LOCKED) as far as available goes, never refused for lack of
+        funds (what could not be locked is answered in `short`). Idempotent by operation_id.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -553,6 +569,11 @@ def add_WalletInternalServiceServicer_to_server(servicer, server):
                     servicer.ReleaseFunds,
                     request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsRequest.FromString,
                     response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsResponse.SerializeToString,
+            ),
+            'SetOrderMargin': grpc.unary_unary_rpc_method_handler(
+                    servicer.SetOrderMargin,
+                    request_deserializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginRequest.FromString,
+                    response_serializer=tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginResponse.SerializeToString,
             ),
             'SettleTrade': grpc.unary_unary_rpc_method_handler(
                     servicer.SettleTrade,
@@ -647,6 +668,33 @@ class WalletInternalService:
             '/tradex.wallet.v1.WalletInternalService/ReleaseFunds',
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsRequest.SerializeToString,
             tradex_dot_wallet_dot_v1_dot_wallet__pb2.ReleaseFundsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SetOrderMargin(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tradex.wallet.v1.WalletInternalService/SetOrderMargin',
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginRequest.SerializeToString,
+            tradex_dot_wallet_dot_v1_dot_wallet__pb2.SetOrderMarginResponse.FromString,
             options,
             channel_credentials,
             insecure,
