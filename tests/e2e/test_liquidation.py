@@ -34,6 +34,10 @@ from tests.e2e.order_support import (
 from tests.e2e.test_positions import publish_mark
 from tests.e2e.wallet_support import produce
 
+# The index is 100 (approved_instrument) and these books trade from 88.5 to 150: a 50% band keeps
+# Risk's price band (tested in test_prices.py / test_risk_pretrade.py) out of the liquidation story.
+BAND = "0.5"
+
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
 __all__ = ["requires_risk"]
 Q = D("1e-18")
@@ -103,7 +107,7 @@ def recompute(r: dict) -> None:
 def losing_long(exchange, admins, bid: str):
     """weak: LONG 1 @ 100 at leverage 10 with nothing else (wallet 10.01 after the 0.04 fee); a
     bidder rests BUY 1 @ `bid` for the liquidation order to hit."""
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, price_band_rate=BAND)["symbol"]
     seller_id, seller_token = funded_user(exchange, "1000")
     weak_id, weak_token = funded_user(exchange, "10.05")
     bidder_id, bidder_token = funded_user(exchange, "1000")
@@ -242,7 +246,7 @@ def open_positions(exchange, symbol: str) -> dict[str, D]:
 
 
 def test_thin_book_gap_move_deleverages_the_top_ranked_opposite_position_only(exchange, admins):
-    symbol = approved_instrument(exchange, admins)["symbol"]
+    symbol = approved_instrument(exchange, admins, price_band_rate=BAND)["symbol"]
     top_id, top_token = funded_user(exchange, "1000")      # SHORT 1 @ 100 at leverage 10 (margin 10)
     weak_id, weak_token = funded_user(exchange, "10.05")    # LONG 1 @ 100 at leverage 10 against top
     low_id, low_token = funded_user(exchange, "1000")       # SHORT 1 @ 100 at leverage 2 (margin 50)
@@ -291,8 +295,8 @@ def test_thin_book_gap_move_deleverages_the_top_ranked_opposite_position_only(ex
 
 
 def test_cross_margin_two_symbols_liquidated_one_after_the_other_largest_loss_first(exchange, admins):
-    first_symbol = approved_instrument(exchange, admins)["symbol"]
-    second_symbol = approved_instrument(exchange, admins)["symbol"]
+    first_symbol = approved_instrument(exchange, admins, price_band_rate=BAND)["symbol"]
+    second_symbol = approved_instrument(exchange, admins, price_band_rate=BAND)["symbol"]
     seller_id, seller_token = funded_user(exchange, "1000")
     weak_id, weak_token = funded_user(exchange, "20.10")
     bidder_id, bidder_token = funded_user(exchange, "1000")

@@ -91,7 +91,7 @@ def test_killed_while_the_engine_fills_its_orders_each_fill_is_applied_and_settl
 
 def test_a_suspended_accounts_open_orders_are_withdrawn(exchange, instrument):
     user_id, token = funded_user(exchange, "1000")
-    order = resting(exchange, token, limit_order(instrument["symbol"], "BUY", "80.00", "1"))
+    order = resting(exchange, token, limit_order(instrument["symbol"], "BUY", "91.00", "1"))
     produce(exchange, "user.status_changed.v1", user_id, user_events.UserStatusChanged(
         user_id=user_id, from_status=user_pb2.ACCOUNT_STATUS_ACTIVE, to_status=user_pb2.ACCOUNT_STATUS_SUSPENDED,
         reason="test", changed_by="admin", changed_at_unix_ms=now_ms()))
