@@ -96,7 +96,7 @@ def settlement_from_event(event: position_events.Settlement) -> SettlementPostin
         raise MalformedEvent(f"Settlement {event.settlement_id!r}: {getattr(exc, 'message', exc)}") from None
     return SettlementPosting(settlement_id=event.settlement_id, user_id=event.user_id, asset=asset, kind=kind,
                              amount=amount, reference_id=event.trade_id or event.funding_id or event.adl_id,
-                             order_id=event.order_id, trade=trade)
+                             order_id=event.order_id, trade=trade, symbol=event.symbol)
 
 
 def _trade_instruction(event: position_events.Settlement, amount) -> TradeInstruction:

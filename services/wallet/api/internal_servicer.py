@@ -55,6 +55,15 @@ class WalletInternalServicer(wallet_pb2_grpc.WalletInternalServiceServicer):
         return pb.ReleaseFundsResponse(released=_format(result.amount), order_funds=order_funds_to_pb(result.order_funds),
                                        balance=balance_to_pb(result.balance))
 
+    async def SetOrderMargin(self, request: pb.SetOrderMarginRequest, context) -> pb.SetOrderMarginResponse:
+        result = await self._funds.set_order_margin(
+            operation_id=_required("operation_id", request.operation_id),
+            order_id=_required("order_id", request.order_id), user_id=_required("user_id", request.user_id),
+            asset=parse_asset("asset", request.asset),
+            amount=parse_decimal("amount", request.amount, non_negative=True))
+        return pb.SetOrderMarginResponse(order_funds=order_funds_to_pb(result.order_funds),
+                                         balance=balance_to_pb(result.balance), short=_format(result.amount))
+
     async def SettleTrade(self, request: pb.SettleTradeRequest, context) -> pb.SettleTradeResponse:
         if request.liquidity_role == trading_pb2.LIQUIDITY_ROLE_UNSPECIFIED:
             raise InvalidArgument("liquidity_role is required (MAKER or TAKER)")

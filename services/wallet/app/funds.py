@@ -16,7 +16,14 @@ from services.wallet.adapters import ledger_store, order_funds_store, publisher
 from services.wallet.app.tx import run_tx
 from services.wallet.domain import order_funds as funds_domain
 from services.wallet.domain.balances import Balance
-from services.wallet.domain.idempotency import check_replay, fingerprint, lock_key, release_key, trade_key
+from services.wallet.domain.idempotency import (
+    check_replay,
+    fingerprint,
+    lock_key,
+    order_margin_key,
+    release_key,
+    trade_key,
+)
 from services.wallet.domain.ledger import EntryKind, JournalEntry, Posting
 from services.wallet.domain.order_funds import OrderFunds
 
@@ -125,6 +132,35 @@ class FundsUseCases:
             await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
                                                 released, now)
             return FundsResult(updated, balance, entry, released)
+
+        return await self._run(work)
+
+    async def set_order_margin(self, *, operation_id: str, order_id: str, user_id: str, asset: str,
+                               amount: Decimal) -> FundsResult:
+        """An order-margin bucket set to `amount` (docs/ARCHITECTURE.md, "Order margin"): one entry,
+        FUNDS_RELEASED for an excess, FUNDS_LOCKED for a shortfall (as far as available goes).
+        `FundsResult.amount` is what stays short."""
+        key = order_margin_key(operation_id)
+        request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
+
+        async def work(conn: AsyncConnection) -> FundsResult:
+            op = await ledger_store.get_operation(conn, key)
+            if op is not None:
+                check_replay(key, op.fingerprint, request)
+                return await self._replay(conn, op, order_id, user_id, asset)
+            now = now_ms()
+            balance = await require_balance(conn, user_id, asset)
+            funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
+            funds_domain.check_owner(funds, user_id, asset)
+            postings, updated, short = funds_domain.set_level(balance, funds, amount)
+            entry = None
+            if postings:
+                kind = EntryKind.FUNDS_RELEASED if updated.locked < funds.locked else EntryKind.FUNDS_LOCKED
+                entry, balance = await post_entry(conn, kind, key, order_id, postings, balance, now)
+                updated = await order_funds_store.save(conn, funds, updated, now)
+            await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
+                                                short, now)
+            return FundsResult(updated, balance, entry, short)
 
         return await self._run(work)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform.ids import new_id, now_ms
+from services.platform.money import order_margin_bucket
 from services.wallet.adapters import ledger_store, order_funds_store
 from services.wallet.app.funds import post_entry, require_balance
 from services.wallet.app.tx import in_savepoints, run_tx
@@ -36,6 +37,8 @@ class SettlementPosting:
     # TRADE only: the order whose lock the margin comes from, and the instruction's parts.
     order_id: str = ""
     trade: domain.TradeInstruction | None = None
+    # The instrument (TRADE: whose order-margin bucket holds the order's margin).
+    symbol: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,9 +84,16 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
 
 async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, request: str, balance: Balance,
                        now: int) -> SettlementResult:
-    """settlement.v1 kind TRADE: one journal entry for everything the fill moves, the order's funds
-    row updated with it, and any shortfall covered from the insurance fund."""
-    funds = await order_funds_store.get(conn, s.order_id) or OrderFunds(s.order_id, s.user_id, s.asset)
+    """settlement.v1 kind TRADE: one journal entry for everything the fill moves, the funds row its
+    margin comes from (the order's, else its symbol's order-margin bucket) updated with it, and any
+    shortfall covered from the insurance fund."""
+    # The order's own lock (orders placed before order-margin buckets), else its symbol's bucket,
+    # where the Order service keeps the margin of all the user's open orders on the symbol.
+    funds = await order_funds_store.get(conn, s.order_id)
+    if funds is None and s.symbol:
+        funds = await order_funds_store.get(conn, order_margin_bucket(s.user_id, s.symbol))
+    if funds is None:
+        funds = OrderFunds(s.order_id, s.user_id, s.asset)
     if funds.user_id != s.user_id or funds.asset != s.asset:
         # Another user's or asset's order: a producer bug. Take nothing from that lock.
         log.error("trade settlement names an order of another user or asset; its lock is not used",

@@ -31,6 +31,10 @@ def lock_key(lock_id: str) -> str:
     return f"lock:{lock_id}"
 
 
+def order_margin_key(operation_id: str) -> str:
+    return f"order-margin:{operation_id}"
+
+
 def release_key(release_id: str) -> str:
     return f"release:{release_id}"
 

@@ -104,3 +104,22 @@ def settle_trade(balance: Balance, funds: OrderFunds, margin: Decimal,
     updated = replace(funds, locked=locked_left, settled_margin=funds.settled_margin + margin,
                       fees=funds.fees + fee)
     return tuple(postings), updated
+
+
+def set_level(balance: Balance, funds: OrderFunds,
+              amount: Decimal) -> tuple[tuple[Posting, ...], OrderFunds, Decimal]:
+    """An order-margin bucket set to `amount` (SetOrderMargin): the excess USER_LOCKED ->
+    USER_AVAILABLE, or the shortfall USER_AVAILABLE -> USER_LOCKED as far as available goes.
+    Returns the postings (none when already there), the funds row and what stays short."""
+    if amount < 0:
+        raise InvalidArgument("amount must not be negative")
+    if amount < funds.locked:
+        excess = funds.locked - amount
+        postings = move(_user(AccountKind.USER_LOCKED, balance), _user(AccountKind.USER_AVAILABLE, balance), excess)
+        return postings, replace(funds, locked=amount, released=funds.released + excess), ZERO
+    wanted = amount - funds.locked
+    more = min(wanted, max(balance.available, ZERO))
+    if more <= 0:
+        return (), funds, wanted
+    postings = move(_user(AccountKind.USER_AVAILABLE, balance), _user(AccountKind.USER_LOCKED, balance), more)
+    return postings, replace(funds, locked=funds.locked + more, total_locked=funds.total_locked + more), wanted - more

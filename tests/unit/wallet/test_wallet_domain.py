@@ -254,3 +254,17 @@ def test_trade_instruction_frees_margin_before_a_loss_and_never_refuses():
     assert applied.postings == (move(MARGIN, AVAILABLE, D(10)) + move(AVAILABLE, CLEARING, D(11)))
     cover, uncovered = st.shortfall_cover(D(5), "USDT", applied.pnl_short, applied.fee_short)
     assert cover == move(FUND, CLEARING, D(5)) and uncovered == D(10)
+
+
+def test_an_order_margin_bucket_is_set_to_a_level_in_one_move():
+    bucket = of.OrderFunds("om:u:S", U, "USDT", locked=D(10), total_locked=D(10))
+    postings, funds, short = of.set_level(balance(available="5", locked="10"), bucket, D(4))
+    assert postings == move(LOCKED, AVAILABLE, D(6)) and (funds.locked, funds.released, short) == (D(4), D(6), 0)
+    postings, funds, short = of.set_level(balance(available="5", locked="10"), bucket, D(13))
+    assert postings == move(AVAILABLE, LOCKED, D(3)) and (funds.locked, funds.total_locked, short) == (D(13), D(13), 0)
+    # never refused: what available cannot cover stays short
+    postings, funds, short = of.set_level(balance(available="5", locked="10"), bucket, D(20))
+    assert postings == move(AVAILABLE, LOCKED, D(5)) and (funds.locked, short) == (D(15), D(5))
+    assert of.set_level(balance(available="5", locked="10"), bucket, D(10)) == ((), bucket, 0)
+    with pytest.raises(InvalidArgument):
+        of.set_level(balance(), bucket, D(-1))
