@@ -16,6 +16,7 @@ from services.order.api.internal_servicer import OrderInternalServicer
 from services.order.api.servicer import OrderServicer
 from services.order.app.commands import OrderCommands
 from services.order.app.liquidation import LiquidationUseCases
+from services.order.app.order_margin import OrderMarginSync
 from services.order.app.placement import PlacementUseCases
 from services.order.app.queries import OrderQueries
 from services.order.app.reconciler import PlacementReconciler
@@ -43,7 +44,7 @@ async def build():
                                       timeout_s=order.rpc_timeout_s)
     risk = RiskClient(order.risk_addr, timeout_s=order.rpc_timeout_s)
     wallet = WalletClient(order.wallet_addr, timeout_s=order.rpc_timeout_s)
-    drainer = WalletCallDrainer(engine, wallet.send)
+    drainer = WalletCallDrainer(engine, wallet.send, sync=OrderMarginSync(engine, wallet))
 
     def after_engine_event() -> None:
         relay.wake()
@@ -63,6 +64,9 @@ async def build():
     user_status = EventConsumer(name=consumers.USER_CONSUMER, bootstrap=settings.kafka_bootstrap,
                                 topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,
                                 handlers=consumers.USER_HANDLERS)
+    positions = EventConsumer(name=consumers.POSITION_CONSUMER, bootstrap=settings.kafka_bootstrap,
+                              topics=consumers.POSITION_TOPICS, engine=engine, inbox=inbox,
+                              handlers=consumers.POSITION_HANDLERS, on_committed=drainer.wake)
     reconciler = PlacementReconciler(engine, wallet, abandon_after_s=order.placement_abandon_after_s,
                                      interval_s=order.reconcile_interval_s)
     spec = ServiceSpec(
@@ -71,7 +75,7 @@ async def build():
         register=[lambda server: order_pb2_grpc.add_OrderServiceServicer_to_server(public, server),
                   lambda server: order_pb2_grpc.add_OrderInternalServiceServicer_to_server(internal, server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, engine_events.run, user_status.run, drainer.run, reconciler.run,
+        background=[relay.run, engine_events.run, user_status.run, positions.run, drainer.run, reconciler.run,
                     UpdateTail(settings.kafka_bootstrap, updates).run],
         on_stop=[engine.dispose],
     )

@@ -89,6 +89,13 @@ async def get_by_liquidation_id(conn: AsyncConnection, liquidation_id: str) -> O
     return _from_row(row) if row else None
 
 
+async def open_orders(conn: AsyncConnection, user_id: str, symbol: str) -> list[Order]:
+    rows = (await conn.execute(sa.select(orders).where(
+        orders.c.user_id == user_id, orders.c.symbol == symbol,
+        orders.c.status.in_([s.value for s in OPEN_STATUSES])).order_by(orders.c.order_id))).all()
+    return [_from_row(row) for row in rows]
+
+
 async def open_orders_for_update(conn: AsyncConnection, user_id: str, symbol: str = "") -> list[Order]:
     query = sa.select(orders).where(orders.c.user_id == user_id,
                                     orders.c.status.in_([s.value for s in OPEN_STATUSES]))

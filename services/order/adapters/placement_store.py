@@ -18,20 +18,21 @@ class Placement:
     request_fingerprint: str
     attempts: int
     updated_at_unix_ms: int
+    symbol: str = ""
 
 
 def _from_row(row) -> Placement:
     return Placement(row.user_id, row.client_order_id, row.order_id, row.request_fingerprint, row.attempts,
-                     row.updated_at_unix_ms)
+                     row.updated_at_unix_ms, row.symbol)
 
 
 async def claim(conn: AsyncConnection, *, user_id: str, client_order_id: str, order_id: str,
-                fingerprint: str, now_ms: int) -> Placement:
+                fingerprint: str, now_ms: int, symbol: str = "") -> Placement:
     """Creates the attempt, or counts one more attempt of the same body. Returns the stored row,
     whose fingerprint the caller compares (a different body is not counted)."""
     statement = pg_insert(placements).values(
         user_id=user_id, client_order_id=client_order_id, order_id=order_id, request_fingerprint=fingerprint,
-        attempts=1, created_at_unix_ms=now_ms, updated_at_unix_ms=now_ms)
+        attempts=1, created_at_unix_ms=now_ms, updated_at_unix_ms=now_ms, symbol=symbol)
     statement = statement.on_conflict_do_update(
         index_elements=[placements.c.user_id, placements.c.client_order_id],
         set_={"attempts": placements.c.attempts + 1, "updated_at_unix_ms": now_ms},

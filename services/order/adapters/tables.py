@@ -88,6 +88,18 @@ placements = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False),
     sa.Column("created_at_unix_ms", sa.BigInteger, nullable=False),
     sa.Column("updated_at_unix_ms", sa.BigInteger, nullable=False),
+    # The order's symbol: whose order-margin bucket an abandoned attempt may have locked into.
+    sa.Column("symbol", sa.Text, nullable=False, server_default=""),
+)
+
+# Position sizes from position.updated.v1 / position.closed.v1 (highest version kept): the order
+# margin of a (user, symbol) is net of the position (services/platform/money.py order_margin).
+positions = sa.Table(
+    "positions", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("symbol", sa.Text, primary_key=True),
+    sa.Column("size", sa.Numeric(38, 18), nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=False),
 )
 
 wallet_calls = sa.Table(

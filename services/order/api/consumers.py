@@ -3,22 +3,33 @@
 - engine.event.v1 -> order status, fills and the wallet calls they owe (app/engine_events.py).
 - user.status_changed.v1 -> a suspended account's open orders are withdrawn (reason
   ACCOUNT_SUSPENDED), as Risk refuses its new non-reduce-only orders.
+- position.updated.v1 / position.closed.v1 -> the position size per (user, symbol), which the
+  order margin of the symbol's open orders is net of; a change owes the bucket's SYNC
+  (app/order_margin.py).
 """
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
+from tradex.common.v1 import positions_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
+from tradex.position.v1 import events_pb2 as position_events
 from tradex.user.v1 import events_pb2 as user_events
 from tradex.user.v1 import user_pb2
 
+from services.order.adapters import position_store
+from services.order.app import order_margin
 from services.order.app.commands import cancel_open_orders
 from services.order.app.engine_events import RELEVANT, EngineEventApplier
-from services.platform.events import ReceivedEvent, oneof_filter
+from services.platform.decimals import parse_decimal
+from services.platform.errors import InvalidArgument
+from services.platform.events import MalformedEvent, ReceivedEvent, oneof_filter
 
 ENGINE_TOPICS = ["engine.event.v1"]
 ENGINE_CONSUMER = "order.engine-events"
 USER_TOPICS = ["user.status_changed.v1"]
 USER_CONSUMER = "order.user-status"
+POSITION_TOPICS = ["position.updated.v1", "position.closed.v1"]
+POSITION_CONSUMER = "order.positions"
 
 
 is_order_event = oneof_filter(engine_pb.EngineEvent, "event", RELEVANT)
@@ -30,5 +41,33 @@ async def on_user_status_changed(conn: AsyncConnection, event: user_events.UserS
         await cancel_open_orders(conn, user_id=event.user_id, symbol="", reason="ACCOUNT_SUSPENDED")
 
 
+async def _position_changed(conn: AsyncConnection, position, received: ReceivedEvent) -> None:
+    if not position.user_id or not position.symbol:
+        raise MalformedEvent(f"position event {received.event_id} has no user_id or symbol")
+    try:
+        size = parse_decimal("position.size", position.size or "0", non_negative=True)
+    except InvalidArgument as exc:
+        raise MalformedEvent(f"position event {received.event_id}: {exc.message}") from None
+    if position.side == positions_pb2.POSITION_SIDE_SHORT:
+        size = -size
+    if not await position_store.put(conn, position.user_id, position.symbol, size, position.version):
+        return  # an older state than the one stored
+    _, orders = await order_margin.symbol_view(conn, position.user_id, position.symbol)
+    if orders:
+        await order_margin.owe_sync(conn, position.user_id, position.symbol, received.event_id)
+
+
+async def on_position_updated(conn: AsyncConnection, event: position_events.PositionUpdated,
+                              received: ReceivedEvent) -> None:
+    await _position_changed(conn, event.position, received)
+
+
+async def on_position_closed(conn: AsyncConnection, event: position_events.PositionClosed,
+                             received: ReceivedEvent) -> None:
+    await _position_changed(conn, event.position, received)
+
+
 ENGINE_HANDLERS = {engine_pb.EngineEvent: EngineEventApplier()}
+POSITION_HANDLERS = {position_events.PositionUpdated: on_position_updated,
+                     position_events.PositionClosed: on_position_closed}
 USER_HANDLERS = {user_events.UserStatusChanged: on_user_status_changed}

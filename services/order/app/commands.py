@@ -16,12 +16,14 @@ from services.order.adapters import order_store, publisher
 from services.order.adapters.instruments import InstrumentDirectory
 from services.order.adapters.risk_client import RiskClient
 from services.order.adapters.wallet_client import WalletClient
+from services.order.app import order_margin
 from services.order.domain import lifecycle, money
 from services.order.domain.model import Order, OrderType
 from services.order.domain.validation import parse_amend
 from services.platform.decimals import format_decimal
 from services.platform.errors import Aborted, FailedPrecondition, NotFound
 from services.platform.ids import new_id, now_ms
+from services.platform.money import order_margin_bucket
 
 _LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
 USER_REQUESTED = "USER_REQUESTED"
@@ -116,7 +118,7 @@ class OrderCommands:
                                      instrument=rules)
                 if target.price == current.price and target.quantity == current.quantity:
                     return current  # the values it already has: harmless, nothing to send
-                top_up = await self._lock_more_if_needed(current, target.price, target.quantity)
+                top_up = await self._lock_more_if_needed(conn, current, target.price, target.quantity)
                 requested = lifecycle.request_amend(current, now_ms(), top_up)
                 await order_store.update(conn, requested)
                 await publisher.amend_order(conn, requested,
@@ -130,25 +132,28 @@ class OrderCommands:
         self.on_events_committed()
         return requested
 
-    async def _lock_more_if_needed(self, order: Order, price: Decimal, quantity: Decimal) -> Decimal:
-        """A change that needs more margin is checked by Risk and the difference locked first;
-        margin a change frees is released only once the engine confirmed it."""
+    async def _lock_more_if_needed(self, conn, order: Order, price: Decimal, quantity: Decimal) -> Decimal:
+        """A change that adds to its symbol's order margin is checked by Risk and the difference
+        locked into the bucket first (app/order_margin.py), with the bucket held; margin a change
+        frees goes back with the SYNC after the engine confirmed it."""
+        if not order_margin.counts(order):
+            return money.ZERO  # reduce-only: locks nothing
+        await order_margin.hold_bucket(conn, order.user_id, order.symbol)
         remaining = quantity - order.filled_quantity
-        needed = money.required_lock(price, remaining, order.leverage, reduce_only=order.reduce_only,
-                                     taker_fee_rate=order.taker_fee_rate)
-        if needed <= order.margin_locked:
+        now_part = await order_margin.increment(conn, order, price=order.price, remaining=order.remaining_quantity)
+        new_part = await order_margin.increment(conn, order, price=price, remaining=remaining)
+        top_up = new_part - now_part
+        if top_up <= 0:
             return money.ZERO
-        approval = await self.risk.pre_trade_check(
+        await self.risk.pre_trade_check(
             order_id=order.order_id, user_id=order.user_id, symbol=order.symbol, side=order.side,
             order_type=order.order_type, price=price, quantity=remaining, leverage=order.leverage,
             reduce_only=order.reduce_only)
-        top_up = approval.lock_amount - order.margin_locked
-        if top_up <= 0:
-            return money.ZERO
         # Keyed by the amend's target, so a retried amend re-locks nothing, and stable across a
-        # crash before the commit (that lock then waits for the order's final release).
+        # crash before the commit (the bucket's next SYNC then re-levels it).
         await self.wallet.lock_funds(
             lock_id=f"{order.order_id}:amend:{order.amend_count + 1}:{format_decimal(price)}:"
                     f"{format_decimal(quantity)}",
-            order_id=order.order_id, user_id=order.user_id, asset=order.margin_asset, amount=top_up)
+            order_id=order_margin_bucket(order.user_id, order.symbol), user_id=order.user_id,
+            asset=order.margin_asset, amount=top_up)
         return top_up

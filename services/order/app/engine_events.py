@@ -21,11 +21,13 @@ from tradex.common.v1 import orders_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
 
 from services.order.adapters import fill_store, order_store, publisher
+from services.order.app import order_margin
 from services.order.app.wallet_calls import final_release_id, owe_release
 from services.order.domain import lifecycle
 from services.order.domain.model import Fill, LiquidityRole, Order, TradeLeg
 from services.order.domain.order_state import IllegalTransition
 from services.platform.events import ReceivedEvent
+from services.platform.ids import new_id
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +41,18 @@ def _reason(enum, value: int) -> str:
 
 
 async def _save(conn: AsyncConnection, before: Order, after: Order, fill: Fill | None = None) -> None:
-    """Persists the change and whatever wallet calls it owes. A newly closed order (that locked
-    anything) owes the release of all it still has locked, queued after its fills' settlements."""
+    """Persists the change and whatever wallet calls it owes. A change of what an open order may
+    still add to the position (a fill, a close, an amend) owes the SYNC of its symbol's
+    order-margin bucket (app/order_margin.py). A newly closed order also owes the release of
+    anything locked under its own id (orders placed before the bucket existed; NOT_FOUND else)."""
     if after.open is False and before.open and not after.is_liquidation:
         await owe_release(conn, after, final_release_id(after.order_id), None)
         after = lifecycle.release(after, None)
+    if order_margin.counts(after) and (
+            before.open != after.open or before.remaining_quantity != after.remaining_quantity
+            or before.price != after.price
+            or before.amend_requested_at_unix_ms != after.amend_requested_at_unix_ms):  # an amend's top-up
+        await order_margin.owe_sync(conn, after.user_id, after.symbol, new_id())
     await order_store.update(conn, after)
     await publisher.order_updated(conn, after, fill)
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -43,6 +43,7 @@ from services.order.adapters import order_store, placement_store, publisher
 from services.order.adapters.instruments import InstrumentDirectory
 from services.order.adapters.risk_client import RiskClient
 from services.order.adapters.wallet_client import WalletClient
+from services.order.app import order_margin
 from services.order.domain import money
 from services.order.domain.model import InstrumentRules, Order, OrderType
 from services.order.domain.validation import (
@@ -52,6 +53,7 @@ from services.order.domain.validation import (
 )
 from services.platform.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument
 from services.platform.ids import new_id, now_ms
+from services.platform.money import order_margin_bucket
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class PlacementUseCases:
             async with self.engine.begin() as conn:
                 claimed = await placement_store.claim(
                     conn, user_id=user_id, client_order_id=request.client_order_id, order_id=new_id(),
-                    fingerprint=fingerprint, now_ms=now_ms())
+                    fingerprint=fingerprint, now_ms=now_ms(), symbol=request.symbol)
             if claimed.request_fingerprint != fingerprint:
                 raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
                                     "order being placed")
@@ -119,12 +121,18 @@ class PlacementUseCases:
                 elif placement.attempts > 1:
                     # An earlier attempt may have died after LockFunds: give that back before
                     # anything else (outside the refusal handling below, so a failure here keeps
-                    # the row and with it the duty to release).
+                    # the row and with it the duty to release). Its lock under the order's own id
+                    # (before order-margin buckets) is released now; its increment in the bucket by
+                    # the SYNC queued here, which re-levels the bucket once this attempt committed.
                     await self.wallet.release_all(release_id=f"{placement.order_id}:retry{placement.attempts}:release",
                                                   order_id=placement.order_id, user_id=user_id)
+                    await order_margin.owe_sync(conn, user_id, request.symbol,
+                                                f"{placement.order_id}:retry{placement.attempts}")
                 if original is None:
+                    # Placement, amend and the bucket's SYNC of this (user, symbol) take turns.
+                    await order_margin.hold_bucket(conn, user_id, request.symbol)
                     try:
-                        order = await self._reserve(placement, request, instrument)
+                        order = await self._reserve(conn, placement, request, instrument)
                     except _REFUSALS as exc:
                         # Nothing of a refused order is kept; the same key may be used again.
                         await placement_store.delete(conn, user_id, request.client_order_id)
@@ -147,9 +155,12 @@ class PlacementUseCases:
         self.on_events_committed()
         return order
 
-    async def _reserve(self, placement: placement_store.Placement, request: NewOrderRequest,
+    async def _reserve(self, conn, placement: placement_store.Placement, request: NewOrderRequest,
                        instrument: InstrumentRules) -> Order:
-        """Risk, then the lock; returns the order to store. Runs while the placement is held."""
+        """Risk, then the lock; returns the order to store. Runs while the placement and the
+        symbol's order-margin bucket are held. The lock is what the order adds to the bucket
+        (app/order_margin.py): its increment of the symbol's order margin, computed from this
+        schema's open orders and position (Risk approved it on its own view of the same)."""
         order_id, attempt = placement.order_id, placement.attempts
         approval = await self.risk.pre_trade_check(
             order_id=order_id, user_id=placement.user_id, symbol=request.symbol,
@@ -161,17 +172,20 @@ class PlacementUseCases:
             reference = approval.reference_price or approval.protection_price
             if reference is not None:
                 check_min_notional(reference, request.quantity, instrument)
-        if approval.lock_amount > 0:
-            await self.wallet.lock_funds(lock_id=_lock_id(order_id, attempt), order_id=order_id,
-                                         user_id=placement.user_id, asset=instrument.quote_asset,
-                                         amount=approval.lock_amount)
         now = now_ms()
-        return Order(
+        order = Order(
             order_id=order_id, client_order_id=request.client_order_id, user_id=placement.user_id,
             symbol=request.symbol, side=request.side, order_type=request.order_type,
             time_in_force=request.time_in_force, price=price, quantity=request.quantity, leverage=approval.leverage,
             reduce_only=request.reduce_only, self_trade_prevention=request.self_trade_prevention,
             margin_asset=instrument.quote_asset, tick_size=instrument.tick_size, lot_size=instrument.lot_size,
             maker_fee_rate=instrument.maker_fee_rate, taker_fee_rate=instrument.taker_fee_rate,
-            request_fingerprint=placement.request_fingerprint, created_at_unix_ms=now, updated_at_unix_ms=now,
-            margin_locked=max(approval.lock_amount, money.ZERO))
+            request_fingerprint=placement.request_fingerprint, created_at_unix_ms=now, updated_at_unix_ms=now)
+        lock = money.ZERO
+        if order_margin.counts(order):
+            lock = await order_margin.increment(conn, order, price=price, remaining=request.quantity)
+        if lock > 0:
+            await self.wallet.lock_funds(lock_id=_lock_id(order_id, attempt),
+                                         order_id=order_margin_bucket(placement.user_id, request.symbol),
+                                         user_id=placement.user_id, asset=instrument.quote_asset, amount=lock)
+        return replace(order, margin_locked=lock)

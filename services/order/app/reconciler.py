@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.order.adapters import placement_store
 from services.order.adapters.wallet_client import WalletClient
+from services.order.app import order_margin
 from services.platform.ids import now_ms
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,11 @@ class PlacementReconciler:
                     release_id=f"{placement.order_id}:abandoned:{placement.attempts}",
                     order_id=placement.order_id, user_id=placement.user_id)
                 await placement_store.delete(conn, placement.user_id, placement.client_order_id)
+                if placement.symbol:
+                    # What the attempt may have added to its symbol's order-margin bucket goes back
+                    # with the bucket's next SYNC, which no longer counts the order.
+                    await order_margin.owe_sync(conn, placement.user_id, placement.symbol,
+                                                f"{placement.order_id}:abandoned:{placement.attempts}")
                 log.warning("abandoned placement released", extra={
                     "order_id": placement.order_id, "user_id": placement.user_id,
                     "client_order_id": placement.client_order_id, "had_funds": had_funds})

@@ -1,7 +1,8 @@
 """Reliable wallet postings after an engine event: the "wallet outbox".
 
 A close (or an amend that frees margin) is committed together with the ReleaseFunds it owes (a
-row in `wallet_calls`, keyed by the wallet's own idempotency key). Fills owe nothing here: the
+row in `wallet_calls`, keyed by the wallet's own idempotency key), and every change of an open
+order or a position with the SYNC of its (user, symbol) order-margin bucket (app/order_margin.py). Fills owe nothing here: the
 Position service's settlement.v1 moves a fill's margin, fee and PnL. `WalletCallDrainer` sends them after
 the commit and marks them done only when the wallet answered, so a crash anywhere re-sends a
 call, which the wallet turns into a replay. Each order's calls go in the order they were
@@ -23,7 +24,7 @@ from tradex.wallet.v1 import wallet_pb2
 
 from services.order.adapters import wallet_call_store
 from services.order.adapters.downstream import RETRYABLE
-from services.order.adapters.wallet_client import RELEASE_FUNDS
+from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, RELEASE_FUNDS
 from services.order.domain.model import Order
 from services.platform.decimals import format_decimal
 from services.platform.ids import now_ms
@@ -55,13 +56,16 @@ def final_release_id(order_id: str) -> str:
 _DONE, _REFUSED, _OUTAGE = "done", "refused", "outage"
 
 Send = Callable[[str, bytes], Awaitable[None]]
+# (call_key, attempt, payload) -> a note for the call's record (app/order_margin.py OrderMarginSync).
+Sync = Callable[[str, int, bytes], Awaitable[str]]
 
 
 class WalletCallDrainer:
     def __init__(self, engine: AsyncEngine, send: Send, *, batch_size: int = 200,
-                 safety_interval_s: float = 2.0) -> None:
+                 safety_interval_s: float = 2.0, sync: Sync | None = None) -> None:
         self._engine = engine
         self._send = send
+        self._sync = sync
         self._batch_size = batch_size
         self._safety_interval_s = safety_interval_s
         self._wake = asyncio.Event()
@@ -96,8 +100,14 @@ class WalletCallDrainer:
             blocked: set[str] = set()
             done = 0
             now = now_ms()
+            # A SYNC recomputes its bucket from the current state: only a bucket's last one matters.
+            last_sync = {c.order_id: c.id for c in calls if c.kind == ORDER_MARGIN_SYNC}
             for call in calls:
                 if call.order_id in blocked:
+                    continue
+                if call.kind == ORDER_MARGIN_SYNC and last_sync[call.order_id] != call.id:
+                    await wallet_call_store.mark_done(conn, call.id, now, note="superseded by a later sync")
+                    done += 1
                     continue
                 if call.next_attempt_at_unix_ms > now:
                     blocked.add(call.order_id)
@@ -112,8 +122,14 @@ class WalletCallDrainer:
             return done
 
     async def _attempt(self, conn: AsyncConnection, call: wallet_call_store.WalletCall) -> str:
+        note = ""
         try:
-            await self._send(call.kind, call.payload)
+            if call.kind == ORDER_MARGIN_SYNC:
+                if self._sync is None:
+                    raise RuntimeError("an order-margin sync is queued but no handler is configured")
+                note = await self._sync(call.call_key, call.attempts + 1, call.payload)
+            else:
+                await self._send(call.kind, call.payload)
         except grpc.aio.AioRpcError as error:
             code = error.code()
             if call.kind == RELEASE_FUNDS and code == grpc.StatusCode.NOT_FOUND:
@@ -128,6 +144,6 @@ class WalletCallDrainer:
             await wallet_call_store.mark_failed(conn, call.id, next_attempt_at_unix_ms=now_ms() + backoff,
                                                 error=f"{code.name}: {error.details()}")
             return _REFUSED if refused else _OUTAGE
-        await wallet_call_store.mark_done(conn, call.id, now_ms())
+        await wallet_call_store.mark_done(conn, call.id, now_ms(), note=note)
         return _DONE
 

@@ -86,6 +86,14 @@ def exposure_from_event(event: position_events.ExposureUpdated, reader: EventRea
                     as_of_unix_ms=reader.at(event.as_of_unix_ms), positions=tuple(positions))
 
 
+def locked_order_id(reference_id: str, idempotency_key: str) -> str:
+    """The order a FUNDS_LOCKED entry locked for: its reference, or, for an order-margin bucket
+    ("om:<user>:<symbol>"), the order its lock id names (the key is "lock:<lock_id>")."""
+    if reference_id.startswith("om:") and idempotency_key.startswith("lock:"):
+        return idempotency_key.removeprefix("lock:").split(":", 1)[0]
+    return reference_id
+
+
 class AccountEvents:
     def __init__(self, state: RiskState) -> None:
         self.state = state
@@ -133,9 +141,11 @@ class AccountEvents:
         self.state.put_balance(balance)
         entry = event.journal_entry
         if entry.kind == wallet_pb2.JOURNAL_ENTRY_KIND_FUNDS_LOCKED and entry.reference_id:
-            # LockFunds' entry references the order: from now on the wallet's available
-            # balance shows that approval's lock, so Risk stops subtracting it itself.
-            self.state.wallet_locked(entry.reference_id)
+            # From now on the wallet's available balance shows that approval's lock, so Risk stops
+            # subtracting it itself. LockFunds' entry references the order, or its symbol's
+            # order-margin bucket: then its key "lock:<lock_id>" names the order ("<order_id>",
+            # "<order_id>:retry<n>", "<order_id>:amend:..."; a bucket's re-levelling matches none).
+            self.state.wallet_locked(locked_order_id(entry.reference_id, entry.idempotency_key))
 
     async def on_exposure_updated(self, conn: AsyncConnection, event: position_events.ExposureUpdated,
                                   received: ReceivedEvent) -> None:

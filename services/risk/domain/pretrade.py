@@ -27,8 +27,9 @@ or an approval with the amount to lock (formulas in services/risk/domain/margin.
                                  Gross exposure sums, per symbol, the larger of its long and short
                                  legs: position at mark + working orders at their prices (+ this
                                  order at its price on its side). Reduce-only orders add nothing.
-11. INSUFFICIENT_MARGIN          lock_amount > available margin (initial margin only on the part
-                                 that does not close the position: domain/netting.py), where available margin =
+11. INSUFFICIENT_MARGIN          lock_amount > available margin (lock_amount: what the order adds
+                                 to its symbol's order margin, the larger side net of the position:
+                                 domain/netting.py), where available margin =
                                  wallet available - locks approved but not yet visible in the
                                  wallet - unrealized loss in the asset + what this very order id
                                  already holds (a retry or an amend replaces its old lock).
@@ -51,7 +52,7 @@ from services.platform.decimals import format_decimal
 from services.risk.domain import margin
 from services.risk.domain.accounts import Account, AccountStatus, Balance, TierLimits
 from services.risk.domain.instruments import InstrumentLimits
-from services.risk.domain.netting import reducing_quantity
+from services.risk.domain.netting import increment
 from services.risk.domain.orders import OrderIntent, OrderType, Side, WorkingOrder
 from services.risk.domain.positions import ValuedPosition
 
@@ -166,13 +167,13 @@ def _evaluate(intent: OrderIntent, view: PreTradeView, policy: RiskPolicy) -> De
     _check_exposure_limit(intent, view, price, policy.account_exposure_multiple * limits.max_position_notional,
                           asset)
 
-    # Netting: the part that closes the position needs no new margin (domain/netting.py).
-    # Its fee is paid from the margin the fill frees (the Wallet frees margin before charging).
-    reducing = reducing_quantity(intent, view.positions, view.working_orders)
-    opening_notional = margin.notional(price, intent.quantity - reducing)
-    im = margin.initial_margin(opening_notional, intent.leverage)
-    fee = margin.fee_reserve(opening_notional, instrument.taker_fee_rate)
-    lock = im + fee
+    # Netting (domain/netting.py): the order's lock is what it adds to its symbol's order margin,
+    # the larger side's net of the position. A part that closes the position, or a quote on the
+    # other side within the larger side, adds nothing.
+    this = WorkingOrder(order_id=intent.order_id, user_id=intent.user_id, symbol=intent.symbol, side=intent.side,
+                        price=price, remaining=intent.quantity, leverage=intent.leverage, reduce_only=False)
+    added = increment(this, view.positions, view.working_orders, instrument.taker_fee_rate)
+    im, fee, lock = added.initial_margin, added.fee_reserve, added.lock
     available = available_margin(view)
     if lock > available:
         raise _Rejected(RejectReason.INSUFFICIENT_MARGIN,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from services.risk.domain import margin
 from services.risk.domain.account_risk import AccountFigures, account_figures
+from services.risk.domain.netting import increment
 from services.risk.domain.orders import OrderIntent, WorkingOrder
 from services.risk.domain.positions import Position, ValuedPosition
 from services.risk.domain.pretrade import PreTradeView
@@ -76,8 +77,8 @@ def unconfirmed_locks(state: RiskState, user_id: str, asset: str, exclude_order_
 
 def own_lock(state: RiskState, order_id: str) -> Decimal:
     """What the wallet already holds for this order id (an amend or a retry re-checks it): an
-    estimate for the open order (its margin formula on what is still open), plus the lock of
-    an earlier approval once the wallet showed it."""
+    estimate for the open order (what it adds to its symbol's order margin now: domain/netting.py),
+    plus the lock of an earlier approval once the wallet showed it."""
     held = ZERO
     reservation = state.reservations.get(order_id)
     if reservation is not None and reservation.wallet_locked:
@@ -85,9 +86,11 @@ def own_lock(state: RiskState, order_id: str) -> Decimal:
     order = state.open_orders.get(order_id)
     if order is not None and not order.reduce_only and order.price is not None and order.leverage > 0:
         instrument = state.instruments.get(order.symbol)
-        order_notional = margin.notional(order.price, order.remaining)
-        fee_rate = instrument.taker_fee_rate if instrument else ZERO
-        held += margin.initial_margin(order_notional, order.leverage) + margin.fee_reserve(order_notional, fee_rate)
+        if instrument is not None:
+            asset = instrument.quote_asset
+            positions = [valued_position(state, p) for p in user_positions(state, order.user_id, asset)]
+            held += increment(order, positions, working_orders(state, order.user_id, asset, order_id),
+                              instrument.taker_fee_rate).lock
     return held
 
 

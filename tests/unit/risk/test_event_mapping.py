@@ -57,3 +57,11 @@ def test_kyc_event_carries_the_new_tiers_limits():
     assert (limits.tier, limits.max_leverage, limits.as_of_unix_ms) == (1, D("20"), 99)
     assert limits.for_asset("USDT").max_position_notional == D("250000")
     assert tier_from_event(user_events.KycTierUpdated(user_id="u-1", to_tier=2), reader(), 1) is None
+
+
+def test_a_bucket_lock_is_matched_to_the_order_its_lock_id_names():
+    from services.risk.api.account_events import locked_order_id
+    assert locked_order_id("01ORDER", "lock:01ORDER") == "01ORDER"  # a lock under the order's own id
+    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER") == "01ORDER"
+    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER:retry2") == "01ORDER"
+    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER:amend:1:100:2") == "01ORDER"

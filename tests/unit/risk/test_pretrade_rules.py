@@ -330,3 +330,26 @@ def test_the_part_of_an_order_that_closes_the_position_needs_no_margin():
                                                       working_orders=(working(Side.BUY, "0.1"),)))
     assert opened.initial_margin == D("500")
 
+
+def test_quoting_both_sides_locks_only_what_the_larger_side_adds():
+    # working buy 0.1 @ 50000 (leverage 10): margin 500 + fee reserve 2.5 already locked for the symbol
+    bid = (working(Side.BUY, "0.1"),)
+    ask = evaluate(intent(side=Side.SELL, quantity=D("0.1")), view(working_orders=bid))
+    assert ask.approved and ask.lock_amount == 0
+    # a larger ask adds only the part beyond the bid's size
+    larger = evaluate(intent(side=Side.SELL, quantity=D("0.3")), view(working_orders=bid))
+    assert (larger.initial_margin, larger.fee_reserve, larger.lock_amount) == (D("1000"), D("5"), D("1005"))
+    # with nothing available, the smaller side is still approved: it needs nothing more
+    broke = view(working_orders=bid, balance=replace(BALANCE, available=D("0")))
+    assert evaluate(intent(side=Side.SELL, quantity=D("0.1")), broke).approved
+    assert rejected(evaluate(intent(side=Side.SELL, quantity=D("0.2")), broke), RejectReason.INSUFFICIENT_MARGIN)
+
+
+def test_with_a_position_the_closing_side_is_offset_before_the_sides_are_compared():
+    # long 0.1; a working sell 0.3 closes 0.1 and opens 0.2 (1005 locked); a buy 0.2 then adds nothing
+    long = (position("0.1"),)
+    asks = (working(Side.SELL, "0.3"),)
+    assert evaluate(intent(side=Side.BUY, quantity=D("0.2")), view(positions=long, working_orders=asks)).lock_amount \
+        == 0
+    assert evaluate(intent(side=Side.BUY, quantity=D("0.3")), view(positions=long, working_orders=asks)).lock_amount \
+        == D("502.5")
