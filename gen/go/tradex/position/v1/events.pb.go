@@ -87,12 +87,18 @@ type SettlementKind int32
 
 const (
 	SettlementKind_SETTLEMENT_KIND_UNSPECIFIED SettlementKind = 0
-	// PnL realized by reducing or closing a position (CLEARING <-> USER_AVAILABLE).
+	// Retired: PnL realized by a fill now travels in its TRADE instruction. Nothing emits it; the
+	// Wallet records such an event as seen and skips it with an ALARM, posting nothing (applying
+	// it beside TRADE would move the same money twice). Kept only because buf breaking (FILE)
+	// refuses to delete an enum value, even a reserved one.
+	//
+	// Deprecated: Marked as deprecated in tradex/position/v1/events.proto.
 	SettlementKind_SETTLEMENT_KIND_REALIZED_PNL SettlementKind = 1
 	// A funding payment (CLEARING <-> USER_AVAILABLE).
 	SettlementKind_SETTLEMENT_KIND_FUNDING SettlementKind = 2
-	// Position margin freed by reducing or closing a position (USER_POSITION_MARGIN ->
-	// USER_AVAILABLE); amount >= 0.
+	// Retired, as REALIZED_PNL: the margin a fill frees is TRADE's margin_released.
+	//
+	// Deprecated: Marked as deprecated in tradex/position/v1/events.proto.
 	SettlementKind_SETTLEMENT_KIND_MARGIN_RELEASE SettlementKind = 3
 	// Everything one fill of one order moves, in one instruction (trade_fields): the margin it
 	// takes from the order's lock into position margin, the margin a reduction frees, the PnL it
@@ -319,7 +325,7 @@ type Settlement struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Deterministic idempotency key, so a replayed ledger entry re-emits the same id:
 	// "trade:<trade_id>:<order_id>" (TRADE),
-	// "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>" (older kinds),
+	// "pnl:<trade_id>:<user_id>", "margin:<trade_id>:<user_id>" (retired kinds),
 	// "funding:<cycle_ts_unix_ms>:<user_id>:<symbol>" (the funding id),
 	// "pnl:adl:<adl_id>:<user_id>", "margin:adl:<adl_id>:<user_id>".
 	SettlementId string         `protobuf:"bytes,1,opt,name=settlement_id,json=settlementId,proto3" json:"settlement_id,omitempty"`
@@ -827,12 +833,12 @@ const file_tradex_position_v1_events_proto_rawDesc = "" +
 	"\x1bPOSITION_CHANGE_CAUSE_TRADE\x10\x01\x12!\n" +
 	"\x1dPOSITION_CHANGE_CAUSE_FUNDING\x10\x02\x12%\n" +
 	"!POSITION_CHANGE_CAUSE_LIQUIDATION\x10\x03\x12\x1d\n" +
-	"\x19POSITION_CHANGE_CAUSE_ADL\x10\x04*\xaf\x01\n" +
+	"\x19POSITION_CHANGE_CAUSE_ADL\x10\x04*\xb7\x01\n" +
 	"\x0eSettlementKind\x12\x1f\n" +
-	"\x1bSETTLEMENT_KIND_UNSPECIFIED\x10\x00\x12 \n" +
-	"\x1cSETTLEMENT_KIND_REALIZED_PNL\x10\x01\x12\x1b\n" +
-	"\x17SETTLEMENT_KIND_FUNDING\x10\x02\x12\"\n" +
-	"\x1eSETTLEMENT_KIND_MARGIN_RELEASE\x10\x03\x12\x19\n" +
+	"\x1bSETTLEMENT_KIND_UNSPECIFIED\x10\x00\x12$\n" +
+	"\x1cSETTLEMENT_KIND_REALIZED_PNL\x10\x01\x1a\x02\b\x01\x12\x1b\n" +
+	"\x17SETTLEMENT_KIND_FUNDING\x10\x02\x12&\n" +
+	"\x1eSETTLEMENT_KIND_MARGIN_RELEASE\x10\x03\x1a\x02\b\x01\x12\x19\n" +
 	"\x15SETTLEMENT_KIND_TRADE\x10\x04B\xd7\x01\n" +
 	"\x16com.tradex.position.v1B\vEventsProtoP\x01ZFgithub.com/tradex-exchange/tradex/gen/go/tradex/position/v1;positionv1\xa2\x02\x03TPX\xaa\x02\x12Tradex.Position.V1\xca\x02\x12Tradex\\Position\\V1\xe2\x02\x1eTradex\\Position\\V1\\GPBMetadata\xea\x02\x14Tradex::Position::V1b\x06proto3"
 
