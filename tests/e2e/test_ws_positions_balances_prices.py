@@ -6,6 +6,8 @@ connection's token), the public index / mark / funding channels deliver what pri
 refuse a caller without a token."""
 from __future__ import annotations
 
+import queue
+import threading
 import time
 import uuid
 from decimal import Decimal
@@ -34,15 +36,25 @@ def _auth_and_subscribe(client: WsClient, token: str, user_id: str, channels: li
     assert client.next(lambda f: f["type"] in ("subscribed", "error"))["type"] == "subscribed"
 
 
+def _first_of(stream) -> queue.Queue:
+    """Takes the first item of a blocking SDK stream on a thread."""
+    out: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: out.put(next(stream)), daemon=True).start()
+    return out
+
+
 def test_positions_and_balances_channels_show_each_user_only_their_own(exchange, admins):
     symbol = approved_instrument(exchange, admins)["symbol"]
     a_id, a_token = funded_user(exchange, "1000")
     b_id, b_token = funded_user(exchange, "1000")
     _, counterparty = funded_user(exchange, "1000")
     a, b = WsClient(exchange), WsClient(exchange)
+    sdk_a = Client(exchange.grpc_target, access_token=a_token)  # the SDK's view of the same streams
     try:
         _auth_and_subscribe(a, a_token, a_id, ["positions", "balances"])
         _auth_and_subscribe(b, b_token, b_id, ["positions", "balances"])
+        sdk_position = _first_of(sdk_a.positions.stream_updates(symbol))
+        sdk_balance = _first_of(sdk_a.wallet.stream_balances("USDT"))
         time.sleep(1.5)  # the private upstream streams are open
 
         # A buys 0.5 from the counterparty: A's position opens, A's balances move (lock, settlement).
@@ -56,6 +68,10 @@ def test_positions_and_balances_channels_show_each_user_only_their_own(exchange,
                          timeout=30)
         assert balance["channel"] == "balances" and balance["asset"] == "USDT"
         assert balance["balance"]["user_id"] == a_id and balance["journal_entry_id"] and balance["kind"]
+        streamed = sdk_position.get(timeout=30)
+        assert streamed.position.user_id == a_id and streamed.position.size == Decimal("0.5") and not streamed.closed
+        streamed_balance = sdk_balance.get(timeout=30)
+        assert streamed_balance.balance.user_id == a_id and streamed_balance.balance.asset == "USDT"
 
         # A closes: a closed position update.
         resting(exchange, counterparty, limit_order(symbol, "BUY", "100.00", "0.5", leverage="10"))
@@ -81,6 +97,7 @@ def test_positions_and_balances_channels_show_each_user_only_their_own(exchange,
     finally:
         a.close()
         b.close()
+        sdk_a.close()
 
 
 def _index(symbol: str, price: str, at: int) -> md_events.IndexPriceUpdated:
