@@ -1,18 +1,27 @@
 """WebSocket fan-out benchmark of the market-data gateway (gateway/ws.py).
 
-    python -m bench.ws_bench --subscribers 100 --rate 50 --seconds 10
-    python -m bench.ws_bench --subscribers 1000 --rate 20 --seconds 20
+    python -m bench.ws_bench --subscribers 100 --rate 20 --seconds 5
+    python -m bench.ws_bench --subscribers 1000 --rate 20 --seconds 5 --processes 2
+    python -m bench.ws_bench --mesh --subscribers 1000 --rate 20 --seconds 10 --processes 2
 
-What it measures: the gateway process (started here as `python -m gateway.ws`, exactly as the
-mesh starts it) subscribed to ONE book through its gRPC upstream, fanning every delta out to N
-WebSocket subscribers. The upstream is a local stand-in for MarketDataService.StreamOrderBook
+What it measures (default): the gateway process (started here as `python -m gateway.ws`, exactly
+as the mesh starts it) subscribed to ONE book through its gRPC upstream, fanning every delta out to
+N WebSocket subscribers. The upstream is a local stand-in for MarketDataService.StreamOrderBook
 (snapshot, then one delta per "engine command" at --rate per second, with real sequence numbers and
 CRC32_TOP25_V1 checksums, which the gateway verifies) running in this process, so the emit time of
 each delta and the receive time at each client share one clock. Reported: delivery latency p50 /
-p99 / max from upstream emit to client receive, frames delivered per second, and lost or
-out-of-order frames. (The engine -> Kafka -> Market Data leg in front of it is measured by the
-mesh benchmarks; this isolates the fan-out the issue's goal of 1,000 subscribers at p99 <= 50 ms
-is about.) The machine is shared: keep runs short.
+p99 / max from upstream emit to client receive, frames delivered per second, lost or out-of-order
+frames, and the CPU of the gateway, the upstream and the clients.
+
+--mesh: the whole path of the issue's goal, from the engine event to the client: a fresh exchange
+(`mesh.exchange.Exchange`), engine commands at --rate on order.command.v1, the mesh's own gateway
+behind Envoy; latency from each delta's last engine event (its Kafka timestamp) to the client, and
+the same on one gRPC StreamOrderBook probe (the gateway's input).
+
+The subscribers are minimal RFC 6455 clients (RawSubscriber) spread over --processes client
+processes; `--client websockets` uses the websockets library's client instead (it costs more CPU
+than the gateway at 1,000 subscribers). The machine is shared: keep runs short, and read the load
+average printed with the figures.
 """
 from __future__ import annotations
 
