@@ -34,3 +34,15 @@ def test_every_local_service_has_a_deployment_with_mtls_health_probes_and_its_id
         assert env["TRADEX_TLS_CERT_FILE"].startswith("/etc/tradex/mesh/")
         secret = next(v["secret"]["secretName"] for v in pod["volumes"] if v["name"] == "mesh-tls")
         assert certificates[secret]["spec"]["commonName"] == service.name
+
+
+def test_the_websocket_gateway_is_deployed_as_a_client_of_the_envoy_service():
+    docs = list(documents())
+    deployment = next(d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"] == "ws-gateway")
+    container = deployment["spec"]["template"]["spec"]["containers"][0]
+    assert container["command"] == ["python", "-m", "gateway.ws"]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    envoy = next(d for d in docs if d["kind"] == "Service" and d["metadata"]["name"] == "envoy")
+    assert env["TRADEX_WS_UPSTREAM"] == f"envoy.tradex.svc:{envoy['spec']['ports'][0]['port']}"
+    assert env["WS_HOST"] == "0.0.0.0" and env["TRADEX_JWKS_FILE"].startswith("/etc/tradex/jwks/")
+    assert any(d["kind"] == "Service" and d["metadata"]["name"] == "ws-gateway" for d in docs)
