@@ -44,7 +44,7 @@ DECIMAL_FIELDS = frozenset({
     "volume_24h", "wallet_balance", "weight", "reference_price", "insurance_fund_delta", "price_improvement",
     "residual_to_fund", "trigger_equity", "trigger_index_price", "trigger_maintenance_margin",
     "trigger_margin_ratio", "trigger_mark_price", "trigger_quantity", "wallet_available", "wallet_locked",
-    "wallet_position_margin", "adl_score",
+    "wallet_position_margin", "adl_score", "short",
 })
 
 TEXT_FIELDS = frozenset({
@@ -57,7 +57,7 @@ TEXT_FIELDS = frozenset({
     "reference_id", "refresh_token", "cancelled_order_ids", "kind", "trigger_mark_event_id", "trigger_index_event_id", "rejection_reason", "release_id", "request_id",
     "requested_by", "review_reason", "reviewed_by", "roles", "seal_reason", "sealed_by", "settlement_id",
     "settlement_ids", "signature", "statement_hash", "status_message", "status_reason", "symbol", "token_type",
-    "trade_id", "transfer_id", "use", "user_id", "x", "journal_entry_id", "source_event_id",
+    "trade_id", "transfer_id", "use", "user_id", "x", "journal_entry_id", "source_event_id", "operation_id",
 })
 
 _ENUMS: dict[str, type[enum.IntEnum]] = {}
