@@ -5,9 +5,8 @@ Beside Envoy, and a client of it: every upstream is a gRPC stream through the ed
 ordinary edge traffic.
 
 * Public channels (book, trades, ticker, candles, index, mark, funding) share ONE upstream stream
-  per (channel, symbol)
-  however many clients subscribe; its messages are encoded to JSON once and the same frame is
-  queued to every subscriber. The gateway keeps each subscribed book (snapshot + deltas, chain
+  per (channel, symbol) however many clients subscribe; its messages are encoded to JSON and
+  framed once, and the same bytes go to every subscriber. The gateway keeps each subscribed book (snapshot + deltas, chain
   and checksum verified), so a new subscriber gets a snapshot at once and then the deltas.
 * Private channels (orders, fills, positions, balances) need ``{"op": "auth", "token": <access JWT>}``
   first: the token is verified here (RS256 against the Auth JWKS, like services/platform/auth.py)
@@ -16,8 +15,8 @@ ordinary edge traffic.
   which only ever return the caller's own updates.
 * Every client has a bounded send queue drained by its own writer task: a slow client never
   delays the others. When its queue overflows it loses what was queued; if it only holds
-  resyncable channels (book, ticker, candles, index, mark, funding) it gets a ``resync`` frame and fresh snapshots,
-  otherwise (trades or private channels: lost messages cannot be recovered) it is closed with
+  resyncable channels (book, ticker, candles, index, mark, funding) it gets a ``resync`` frame and
+  fresh snapshots (or the latest values), otherwise (trades or private channels: lost messages cannot be recovered) it is closed with
   code 4008 and the reason.
 """
 from __future__ import annotations
