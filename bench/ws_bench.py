@@ -310,9 +310,10 @@ async def run(args) -> None:
 MESH_ENV = {"TRADEX_MARKET_MAKER": "0", "AUTH_BCRYPT_COST": "4"}
 
 
-def _engine_stamps(bootstrap: str, symbol: str, stamps: dict, stop) -> None:
+def _engine_stamps(bootstrap: str, symbol: str, stamps: dict, stop, delivered: list | None = None) -> None:
     """engine_seq -> the Kafka timestamp (ms, the engine's produce time) of `symbol`'s events on
-    engine.event.v1, from the end of the topic on (a thread)."""
+    engine.event.v1, from the end of the topic on (a thread). `delivered` gets how long each took
+    to reach this consumer (ms): Kafka's own part of the path."""
     from confluent_kafka import OFFSET_END, Consumer, TopicPartition
     from tradex.engine.v1 import events_pb2 as engine_pb
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": f"ws-bench-{os.getpid()}",
@@ -326,6 +327,8 @@ def _engine_stamps(bootstrap: str, symbol: str, stamps: dict, stop) -> None:
         if record is None or record.error() or record.key() != key:
             continue
         stamps[engine_pb.EngineEvent.FromString(record.value()).engine_seq] = record.timestamp()[1]
+        if delivered is not None:
+            delivered.append(time.time() * 1000 - record.timestamp()[1])
     consumer.close()
 
 
@@ -405,7 +408,9 @@ def run_mesh(args) -> None:
         time.sleep(2.0)
         stamps: dict[int, int] = {}
         stop = threading.Event()
-        tail = threading.Thread(target=_engine_stamps, args=(bootstrap, symbol, stamps, stop), daemon=True)
+        kafka_ms: list = []
+        tail = threading.Thread(target=_engine_stamps, args=(bootstrap, symbol, stamps, stop, kafka_ms),
+                                daemon=True)
         tail.start()
         probe: list = []
         probe_thread = threading.Thread(target=_grpc_probe, args=(exchange.grpc_target, symbol, probe, stop),
@@ -424,6 +429,10 @@ def run_mesh(args) -> None:
         stop.cancel()
         tail.join(5)
         probe_thread.join(5)
+        kafka_ms.sort()
+        if kafka_ms:
+            print(f"  engine event -> a plain Kafka consumer (the bench's own tail): p50 {statistics.median(kafka_ms):.1f} ms  "
+                  f"p99 {kafka_ms[max(0, int(len(kafka_ms) * 0.99) - 1)]:.1f} ms")
         lat = sorted(t * 1000 - stamps[seq] for seq, t in probe if seq in stamps)
         if lat:
             print(f"  the same deltas on one gRPC StreamOrderBook through Envoy (the gateway's input): "
