@@ -95,6 +95,10 @@ async def listen(url: str, channel: str, on_notify: Callable[[], None], *,
         await asyncio.sleep(retry_s)
 
 
+# The relay's safety timer while its LISTEN connection is up.
+LISTENING_SAFETY_S = 30.0
+
+
 class OutboxRelay:
     def __init__(self, engine: AsyncEngine, outbox: sa.Table, producer, *,
                  batch_size: int = 500, safety_interval_s: float = 2.0, listen: bool = True) -> None:
@@ -147,8 +151,11 @@ class OutboxRelay:
     async def _relay_forever(self) -> None:
         async def one_pass() -> float:
             sent = await self.relay_once()
-            # A full batch means more may be waiting: go on at once.
-            return 0 if sent >= self._batch_size else self._safety_interval_s
+            if sent >= self._batch_size:
+                return 0  # a full batch: more may be waiting
+            # While LISTEN is up every commit's NOTIFY wakes us and none is lost (a dropped
+            # connection wakes us too, and turns the short timer back on).
+            return LISTENING_SAFETY_S if self._listening else self._safety_interval_s
 
         await run_passes(f"outbox relay {self._outbox.schema}", one_pass, self._wake, log)
 

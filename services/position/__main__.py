@@ -35,7 +35,7 @@ class ExposureLoop:
     there was a change within the last two intervals (a debounced user becomes due later).
     The slow timer is a safety net, so an idle service does not poll the database."""
 
-    def __init__(self, use_cases: PositionUseCases, interval_s: float, safety_interval_s: float = 5.0) -> None:
+    def __init__(self, use_cases: PositionUseCases, interval_s: float, safety_interval_s: float = 30.0) -> None:
         self._use_cases = use_cases
         self._interval_s = interval_s
         self._safety_interval_s = safety_interval_s

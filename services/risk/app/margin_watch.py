@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 class MarginWatch:
     def __init__(self, engine: AsyncEngine, state: RiskState, *, interval_s: float = 0.25,
                  confirm_s: float | None = None, on_events_committed: Callable[[], None] = lambda: None,
-                 safety_interval_s: float = 5.0) -> None:
+                 safety_interval_s: float = 30.0) -> None:
         self._engine = engine
         self._state = state
         self._interval_s = interval_s
