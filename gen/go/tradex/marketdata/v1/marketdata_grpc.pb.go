@@ -109,8 +109,9 @@ type MarketDataServiceClient interface {
 	StreamTicker(ctx context.Context, in *StreamTickerRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamTickerResponse], error)
 	// The current bar of a symbol and interval, now and on every trade that changes it.
 	StreamCandles(ctx context.Context, in *StreamCandlesRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamCandlesResponse], error)
-	// The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
-	// second): the latest one this service holds, if any, then every new one. A price older than
+	// The index price of a symbol as the pricing service publishes it (md.index.v1: when it
+	// changes, at most once a second, and at least every PRICING_HEARTBEAT_S): the latest one
+	// this service holds, if any, then every new one. A price older than
 	// one already sent is never sent. A client that falls behind gets the latest price next
 	// (intermediate ones are skipped: each message is the whole price).
 	StreamIndexPrice(ctx context.Context, in *StreamIndexPriceRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[StreamIndexPriceResponse], error)
@@ -407,8 +408,9 @@ type MarketDataServiceServer interface {
 	StreamTicker(*StreamTickerRequest, grpc.ServerStreamingServer[StreamTickerResponse]) error
 	// The current bar of a symbol and interval, now and on every trade that changes it.
 	StreamCandles(*StreamCandlesRequest, grpc.ServerStreamingServer[StreamCandlesResponse]) error
-	// The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
-	// second): the latest one this service holds, if any, then every new one. A price older than
+	// The index price of a symbol as the pricing service publishes it (md.index.v1: when it
+	// changes, at most once a second, and at least every PRICING_HEARTBEAT_S): the latest one
+	// this service holds, if any, then every new one. A price older than
 	// one already sent is never sent. A client that falls behind gets the latest price next
 	// (intermediate ones are skipped: each message is the whole price).
 	StreamIndexPrice(*StreamIndexPriceRequest, grpc.ServerStreamingServer[StreamIndexPriceResponse]) error

@@ -1589,8 +1589,9 @@ export const MarketDataService: GenService<{
     output: typeof StreamCandlesResponseSchema;
   },
   /**
-   * The index price of a symbol as the pricing service publishes it (md.index.v1, about once a
-   * second): the latest one this service holds, if any, then every new one. A price older than
+   * The index price of a symbol as the pricing service publishes it (md.index.v1: when it
+   * changes, at most once a second, and at least every PRICING_HEARTBEAT_S): the latest one
+   * this service holds, if any, then every new one. A price older than
    * one already sent is never sent. A client that falls behind gets the latest price next
    * (intermediate ones are skipped: each message is the whole price).
    *
