@@ -38,6 +38,25 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
+# Below these a price or rate "changed" only in digits nobody reads: the mark's moving-average
+# basis and the funding rate's premium average drift in their last decimals with every sample
+# of a quiet market, which would otherwise make every sample news.
+_RELATIVE_TOLERANCE = Decimal("1e-9")
+_ABSOLUTE_TOLERANCE = Decimal("1e-12")
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if isinstance(x, Decimal) and isinstance(y, Decimal):
+            if abs(x - y) > max(_ABSOLUTE_TOLERANCE, max(abs(x), abs(y)) * _RELATIVE_TOLERANCE):
+                return False
+        elif x != y:
+            return False
+    return True
+
+
 @dataclass
 class PricedInstrument:
     symbol: str
@@ -64,7 +83,7 @@ class PricingWorker:
 
     def _is_news(self, kind: str, symbol: str, what: tuple, now: int) -> bool:
         last = self._published.get((kind, symbol))
-        return last is None or last[0] != what or now - last[1] >= self.settings.heartbeat_ms
+        return last is None or not _same(last[0], what) or now - last[1] >= self.settings.heartbeat_ms
 
     def _published_now(self, kind: str, symbol: str, what: tuple, now: int) -> None:
         self._published[(kind, symbol)] = (what, now)
