@@ -13,6 +13,7 @@ from tradex_proto import DESCRIPTOR_SET_PATH
 from tradex_sdk import Client, NotFoundError
 
 from mesh.rest import call
+from tests.e2e.order_support import publish_index
 from tests.e2e.test_configuration_flow import new_spec
 
 pytestmark = pytest.mark.e2e
@@ -27,6 +28,9 @@ def active_symbol(exchange, admins):
                 admins["maker"]["token"]).status == 200
     assert call(exchange.http_url, "POST", f"/v1/instruments/{spec['symbol']}/approve", {},
                 admins["checker"]["token"]).status == 200
+    # The market's index, so that an order at 10 is judged on its margin (without any price it
+    # would be NO_REFERENCE_PRICE).
+    publish_index(exchange, spec["symbol"], "10")
     return spec["symbol"]
 
 
