@@ -20,7 +20,7 @@ from services.order.app.order_margin import OrderMarginSync
 from services.order.app.placement import PlacementUseCases
 from services.order.app.queries import OrderQueries
 from services.order.app.reconciler import PlacementReconciler
-from services.order.app.stream import UpdateHub, UpdateTail
+from services.order.app.stream import update_tail
 from services.order.app.wallet_calls import WalletCallDrainer
 from services.order.config import OrderSettings
 from services.platform.config import CommonSettings
@@ -28,6 +28,7 @@ from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
 from services.platform.runtime import ServiceSpec, load_verifier, main
+from services.platform.user_stream import UserStreamHub
 
 # A request waiting on another request's placement row gives up after this (ABORTED: retry).
 LOCK_TIMEOUT_MS = 10_000
@@ -52,7 +53,7 @@ async def build():
 
     placement = PlacementUseCases(engine, instruments, risk, wallet, on_events_committed=relay.wake)
     commands = OrderCommands(engine, instruments, risk, wallet, on_events_committed=relay.wake)
-    updates = UpdateHub()
+    updates = UserStreamHub()
     public = OrderServicer(placement, commands, OrderQueries(engine), updates)
     internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=relay.wake),
                                      commands)
@@ -76,7 +77,7 @@ async def build():
                   lambda server: order_pb2_grpc.add_OrderInternalServiceServicer_to_server(internal, server)],
         service_names=SERVICE_NAMES,
         background=[relay.run, engine_events.run, user_status.run, positions.run, drainer.run, reconciler.run,
-                    UpdateTail(settings.kafka_bootstrap, updates).run],
+                    update_tail(settings.kafka_bootstrap, updates).run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)

@@ -1,8 +1,7 @@
-"""The private user-data streams of a service (StreamPositionUpdates, StreamBalanceUpdates): every
-process tails the user-keyed topics its service writes and fans each event out to its own
-streaming callers, by user. The same pattern as Order's StreamOrderUpdates
-(services/order/app/stream.py), shared here so each service only says which topics it tails and
-whose event each one is.
+"""The private user-data streams (Order's StreamOrderUpdates, Position's StreamPositionUpdates,
+the Wallet's StreamBalanceUpdates): every process tails the user-keyed topics its service writes
+and fans each event out to its own streaming callers, by user. Each service only says which
+topics it tails and whose event each one is.
 
 Why Kafka and not the local commit: an event may be committed by another replica, and the topic is
 the one place that has them all, in per-user order (key = user id). The tail assigns itself every

@@ -18,10 +18,10 @@ from services.order.api.mappers import (
 from services.order.app.commands import OrderCommands
 from services.order.app.placement import PlacementUseCases
 from services.order.app.queries import OrderQueries
-from services.order.app.stream import UpdateHub
 from services.order.domain.validation import parse_new_order, parse_symbol
 from services.platform.auth import require_principal
 from services.platform.errors import InvalidArgument
+from services.platform.user_stream import UserStreamHub
 
 
 def _order_id(value: str) -> str:
@@ -37,7 +37,7 @@ def _optional_symbol(value: str) -> str:
 
 class OrderServicer(order_pb2_grpc.OrderServiceServicer):
     def __init__(self, placement: PlacementUseCases, commands: OrderCommands, queries: OrderQueries,
-                 updates: UpdateHub) -> None:
+                 updates: UserStreamHub) -> None:
         self._placement = placement
         self._commands = commands
         self._queries = queries
@@ -93,7 +93,7 @@ class OrderServicer(order_pb2_grpc.OrderServiceServicer):
     async def StreamOrderUpdates(self, request: pb.StreamOrderUpdatesRequest, context):
         caller = require_principal()
         symbol = _optional_symbol(request.symbol)
-        async for update in self._updates.subscribe(caller.subject):
+        async for _topic, update in self._updates.subscribe(caller.subject):
             if symbol and update.order.symbol != symbol:
                 continue
             yield pb.StreamOrderUpdatesResponse(order=update.order,
