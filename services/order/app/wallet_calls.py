@@ -12,7 +12,6 @@ release just put it.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
@@ -28,6 +27,7 @@ from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, RELEASE_FUN
 from services.order.domain.model import Order
 from services.platform.decimals import format_decimal
 from services.platform.ids import now_ms
+from services.platform.wakeup import Wakeup, run_passes
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,10 @@ Send = Callable[[str, bytes], Awaitable[None]]
 Sync = Callable[[str, int, bytes], Awaitable[str]]
 
 
+# The drainer's safety timer while nothing is owed.
+IDLE_SAFETY_S = 30.0
+
+
 class WalletCallDrainer:
     def __init__(self, engine: AsyncEngine, send: Send, *, batch_size: int = 200,
                  safety_interval_s: float = 2.0, sync: Sync | None = None) -> None:
@@ -68,32 +72,28 @@ class WalletCallDrainer:
         self._sync = sync
         self._batch_size = batch_size
         self._safety_interval_s = safety_interval_s
-        self._wake = asyncio.Event()
+        self._wake = Wakeup()
+        self._left = True  # calls still owed after the last pass (retries, another replica's turn)
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
-            try:
-                sent = await self.drain_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("wallet-call drain failed; retrying")
-                sent = 0
-            if sent == 0:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._safety_interval_s)
-                except TimeoutError:
-                    pass
+        async def one_pass() -> float:
+            if await self.drain_once():
+                return 0
+            # Owed calls wait for their back-off or the other replica's drainer: look again soon.
+            # Nothing owed: only a commit that queues a call wakes us (the slow timer is a net).
+            return self._safety_interval_s if self._left else IDLE_SAFETY_S
+
+        await run_passes("wallet-call drain", one_pass, self._wake, log)
 
     async def drain_once(self) -> int:
         """Sends one batch; returns how many calls completed."""
         async with self._engine.begin() as conn:
             # One drainer per schema at a time (replicas): per-order order holds across them.
             got = await conn.scalar(_TRY_LOCK, {"k": "order-wallet-calls"})
+            self._left = True
             if not got:
                 return 0
             calls = await wallet_call_store.pending(conn, self._batch_size)
@@ -119,6 +119,7 @@ class WalletCallDrainer:
                     break  # the wallet is not answering: do not wait out a timeout per call
                 else:
                     blocked.add(call.order_id)
+            self._left = len(calls) > done
             return done
 
     async def _attempt(self, conn: AsyncConnection, call: wallet_call_store.WalletCall) -> str:
