@@ -78,6 +78,15 @@ class FundsUseCases:
         entry = await ledger_store.get_entry(conn, op.journal_entry_id) if op.journal_entry_id else None
         return FundsResult(funds, balance, entry, op.amount, replayed=True)
 
+    async def _replayed(self, conn: AsyncConnection, key: str, request: str, order_id: str, user_id: str,
+                        asset: str) -> FundsResult | None:
+        """The first result of an operation already applied under `key` (the same request), else None."""
+        op = await ledger_store.get_operation(conn, key)
+        if op is None:
+            return None
+        check_replay(key, op.fingerprint, request)
+        return await self._replay(conn, op, order_id, user_id, asset)
+
     async def _run(self, work) -> FundsResult:
         result = await run_tx(self.engine, work)
         if not result.replayed and result.entry is not None:
@@ -89,14 +98,10 @@ class FundsUseCases:
         request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
 
         async def work(conn: AsyncConnection) -> FundsResult:
-            op = await ledger_store.get_operation(conn, key)
-            if op is not None:
-                check_replay(key, op.fingerprint, request)
-                return await self._replay(conn, op, order_id, user_id, asset)
+            if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
+                return replayed
             now = now_ms()
-            balance = await require_balance(conn, user_id, asset)
-            funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
-            funds_domain.check_owner(funds, user_id, asset)
+            balance, funds = await _balance_and_funds(conn, order_id, user_id, asset)
             postings, updated = funds_domain.lock(balance, funds, amount)
             entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now)
             updated = await order_funds_store.save(conn, funds, updated, now)
@@ -117,10 +122,8 @@ class FundsUseCases:
             if funds is None:
                 raise NotFound(f"order {order_id} has no funds locked in the wallet")
             funds_domain.check_owner(funds, user_id, funds.asset)
-            op = await ledger_store.get_operation(conn, key)
-            if op is not None:
-                check_replay(key, op.fingerprint, request)
-                return await self._replay(conn, op, order_id, user_id, funds.asset)
+            if (replayed := await self._replayed(conn, key, request, order_id, user_id, funds.asset)) is not None:
+                return replayed
             now = now_ms()
             balance = await require_balance(conn, user_id, funds.asset)
             postings, updated, released = funds_domain.release(balance, funds, amount)
@@ -144,14 +147,10 @@ class FundsUseCases:
         request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
 
         async def work(conn: AsyncConnection) -> FundsResult:
-            op = await ledger_store.get_operation(conn, key)
-            if op is not None:
-                check_replay(key, op.fingerprint, request)
-                return await self._replay(conn, op, order_id, user_id, asset)
+            if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
+                return replayed
             now = now_ms()
-            balance = await require_balance(conn, user_id, asset)
-            funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
-            funds_domain.check_owner(funds, user_id, asset)
+            balance, funds = await _balance_and_funds(conn, order_id, user_id, asset)
             postings, updated, short = funds_domain.set_level(balance, funds, amount)
             entry = None
             if postings:
@@ -196,3 +195,11 @@ class FundsUseCases:
             return FundsResult(updated, balance, entry, fill.margin)
 
         return await self._run(work)
+
+
+async def _balance_and_funds(conn: AsyncConnection, order_id: str, user_id: str, asset: str) -> tuple:
+    """The user's balance and the order's (or bucket's) funds, which must be the user's, in the asset."""
+    balance = await require_balance(conn, user_id, asset)
+    funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
+    funds_domain.check_owner(funds, user_id, asset)
+    return balance, funds
