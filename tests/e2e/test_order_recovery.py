@@ -79,10 +79,11 @@ def test_killed_while_the_engine_fills_its_orders_each_fill_is_applied_and_settl
     wait_for(lambda: wallet_balance(exchange, buyer_id) == (D("1000") - D("30") - D("0.12"), D("0"), D("30")))
     wait_for(lambda: wallet_balance(exchange, seller_id) == (D("1000") - D("30") - D("0.03"), D("0"), D("30")))
 
-    # As if the drainer died after the wallet answered but before it noted that: it sends the
-    # same calls again, and the wallet replays them instead of posting twice.
-    sql(exchange, "update orders.wallet_calls set done_at_unix_ms = null where order_id = %s returning id",
-        taker["order_id"])
+    # The drainer dies after the wallet answered but before it noted that: the restarted service
+    # sends the same calls again, and the wallet replays them instead of posting twice.
+    kill_and_restart(exchange, "order", before_restart=lambda: sql(
+        exchange, "update orders.wallet_calls set done_at_unix_ms = null where order_id = %s returning id",
+        taker["order_id"]))
     assert all_wallet_calls_done(exchange, taker["order_id"], 1)
     assert len(settlements(exchange, taker["order_id"])) == 3
     assert wallet_balance(exchange, buyer_id) == (D("1000") - D("30") - D("0.12"), D("0"), D("30"))
