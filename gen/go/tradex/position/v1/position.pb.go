@@ -46,9 +46,10 @@ type Position struct {
 	RealizedPnl string `protobuf:"bytes,10,opt,name=realized_pnl,json=realizedPnl,proto3" json:"realized_pnl,omitempty"`
 	// Funding received (positive) or paid (negative) since the position was opened.
 	Funding string `protobuf:"bytes,11,opt,name=funding,proto3" json:"funding,omitempty"`
-	// The position margin behind it in the wallet: what its fills moved there (price * quantity
-	// / leverage for every fill of a non-reduce-only, non-liquidation order, exactly as
-	// SettleTrade does), less what reductions released (MARGIN_RELEASE settlements).
+	// The position margin behind it in the wallet: what its fills moved there (price * the
+	// opening quantity / leverage for every fill of a non-reduce-only, non-liquidation order),
+	// less what reductions released (their share of it), both moved by its settlement.v1 TRADE
+	// instructions.
 	Margin string `protobuf:"bytes,12,opt,name=margin,proto3" json:"margin,omitempty"`
 	// notional / margin at the entry price: the leverage actually used.
 	EffectiveLeverage string `protobuf:"bytes,13,opt,name=effective_leverage,json=effectiveLeverage,proto3" json:"effective_leverage,omitempty"`

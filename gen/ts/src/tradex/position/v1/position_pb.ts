@@ -96,9 +96,10 @@ export type Position = Message<"tradex.position.v1.Position"> & {
   funding: string;
 
   /**
-   * The position margin behind it in the wallet: what its fills moved there (price * quantity
-   * / leverage for every fill of a non-reduce-only, non-liquidation order, exactly as
-   * SettleTrade does), less what reductions released (MARGIN_RELEASE settlements).
+   * The position margin behind it in the wallet: what its fills moved there (price * the
+   * opening quantity / leverage for every fill of a non-reduce-only, non-liquidation order),
+   * less what reductions released (their share of it), both moved by its settlement.v1 TRADE
+   * instructions.
    *
    * @generated from field: string margin = 12;
    */
