@@ -49,12 +49,14 @@ def fast_env(symbol: str, **extra) -> dict[str, str]:
             "FUNDING_MAX_OPEN_DELAY_S": "15", "FUNDING_SEAL_TIMEOUT_S": "60", **extra}
 
 
-def restart_funding(exchange, env: dict[str, str] | None = None, *, kill: bool = False) -> None:
+def restart_funding(exchange, env: dict[str, str] | None = None, *, kill: bool = False,
+                    while_down=lambda: None) -> None:
     running = exchange.stack.services["funding"]
     if kill:
         os.kill(running.process.pid, signal.SIGKILL)
         running.process.popen.wait(timeout=10)
     exchange.stack.supervisor.stop(running.process)
+    while_down()
     exchange.stack.start_service("funding", "services.funding", {**exchange.service_env(), **(env or {})},
                                  port=running.port)
 
@@ -295,18 +297,25 @@ def test_a_dead_lettered_settlement_sends_the_cycle_to_review_and_an_admin_seals
     """A row no worker can publish (its funding id does not match its user and symbol) is retried
     with exponential backoff, then DEAD_LETTER; nothing of it reaches the outbox; the sealer puts
     the cycle under review; an admin:checker seals it with a reason, audited."""
-    restart_funding(exchange, fast_env("NONE", FUNDING_MAX_ATTEMPTS="3", FUNDING_BACKOFF_BASE_S="0.2"))
     symbol = "DLQ" + str(int(time.time() * 1000)) + "-USDT-PERP"
     cycle_id = model.cycle_id(symbol, 1000)
-    sql(exchange, "insert into funding.funding_cycles (cycle_id, symbol, cycle_ts_unix_ms, asset, rate, mark_price, "
-                  "index_price, prices_at_unix_ms, status, created_at_unix_ms, snapshotted_at_unix_ms, "
-                  "updated_at_unix_ms) values (%s, %s, 1000, 'USDT', 0.0001, 100, 100, 1000, 'SETTLING', 1, "
-                  "(extract(epoch from now()) * 1000)::bigint, 1) returning cycle_id", cycle_id, symbol)
     bogus = "funding:1000:ghost:ANOTHER-SYMBOL"
-    sql(exchange, "insert into funding.funding_settlements (funding_id, cycle_id, cycle_ts_unix_ms, user_id, symbol, "
-                  "asset, side, size, rate, mark_price, amount, status, created_at_unix_ms) values (%s, %s, 1000, "
-                  "'ghost', %s, 'USDT', 'LONG', 1, 0.0001, 100, -0.01, 'PENDING', 1) returning funding_id",
-        bogus, cycle_id, symbol)
+
+    def plant_the_bad_row() -> None:
+        # While the service is down, so that the scheduler it starts with finds the settling cycle
+        # (an idle scheduler sleeps until the next boundary and would not see rows written behind its back).
+        sql(exchange, "insert into funding.funding_cycles (cycle_id, symbol, cycle_ts_unix_ms, asset, rate, "
+                      "mark_price, index_price, prices_at_unix_ms, status, created_at_unix_ms, "
+                      "snapshotted_at_unix_ms, updated_at_unix_ms) values (%s, %s, 1000, 'USDT', 0.0001, 100, 100, "
+                      "1000, 'SETTLING', 1, (extract(epoch from now()) * 1000)::bigint, 1) returning cycle_id",
+            cycle_id, symbol)
+        sql(exchange, "insert into funding.funding_settlements (funding_id, cycle_id, cycle_ts_unix_ms, user_id, "
+                      "symbol, asset, side, size, rate, mark_price, amount, status, created_at_unix_ms) values "
+                      "(%s, %s, 1000, 'ghost', %s, 'USDT', 'LONG', 1, 0.0001, 100, -0.01, 'PENDING', 1) "
+                      "returning funding_id", bogus, cycle_id, symbol)
+
+    restart_funding(exchange, fast_env("NONE", FUNDING_MAX_ATTEMPTS="3", FUNDING_BACKOFF_BASE_S="0.2"),
+                    while_down=plant_the_bad_row)
     wait_for(lambda: sql(exchange, "select status from funding.funding_cycles where cycle_id = %s",
                          cycle_id) == [("NEEDS_REVIEW",)], timeout=30)
     [(status, attempts, error)] = sql(exchange, "select status, attempts, last_error from "
