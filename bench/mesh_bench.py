@@ -297,7 +297,7 @@ def latency_one_in_flight(api: Http, maker: Trader, taker: Trader, price: Decima
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pairs", type=int, default=200, help="crossing pairs at 1 in flight")
-    parser.add_argument("--rates", default="100,200,300,400,600")
+    parser.add_argument("--rates", default="10,20,50,100,200")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--idle-only", action="store_true", help="measure the idle mesh only")
