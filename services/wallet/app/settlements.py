@@ -156,23 +156,12 @@ class InsuranceUseCases:
         key = insurance_key(transfer_id)
         request = fingerprint(op="draw", settlement_id=settlement_id, user_id=user_id, asset=asset, amount=amount)
 
-        async def work(conn: AsyncConnection) -> InsuranceResult:
-            op = await ledger_store.get_operation(conn, key)
-            if op is None:
-                now = now_ms()
-                fund = (await ledger_store.list_system_balances(conn, AccountKind.INSURANCE_FUND, asset))[0]
-                postings = domain.insurance_draw(fund.balance, asset, amount)
-                entry = JournalEntry(new_id(), EntryKind.INSURANCE_DRAW, key, settlement_id, postings, now)
-                await ledger_store.post(conn, entry, {}, now)
-                await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
-                replayed = False
-            else:
-                check_replay(key, op.fingerprint, request)
-                entry = await ledger_store.get_entry(conn, op.journal_entry_id)
-                replayed = True
-            return await self._result(conn, entry, asset, None, replayed)
+        async def postings(conn: AsyncConnection) -> list:
+            fund = (await ledger_store.list_system_balances(conn, AccountKind.INSURANCE_FUND, asset))[0]
+            return domain.insurance_draw(fund.balance, asset, amount)
 
-        return await run_tx(self.engine, work)
+        return await self._system_transfer(key, request, EntryKind.INSURANCE_DRAW, settlement_id, asset, amount,
+                                           postings)
 
     async def sweep_residual(self, *, transfer_id: str, reference_id: str, asset: str,
                              amount: Decimal) -> InsuranceResult:
@@ -180,13 +169,21 @@ class InsuranceUseCases:
         key = insurance_key(transfer_id)
         request = fingerprint(op="sweep", reference_id=reference_id, asset=asset, amount=amount)
 
+        async def postings(conn: AsyncConnection) -> list:
+            return move(Account.system(AccountKind.CLEARING, asset),
+                        Account.system(AccountKind.INSURANCE_FUND, asset), amount)
+
+        return await self._system_transfer(key, request, EntryKind.INSURANCE_CONTRIBUTION, reference_id, asset,
+                                           amount, postings)
+
+    async def _system_transfer(self, key: str, request: str, kind: EntryKind, reference_id: str, asset: str,
+                               amount: Decimal, postings_for) -> InsuranceResult:
+        """One entry between system accounts, applied once per `key` (a replay returns the first)."""
         async def work(conn: AsyncConnection) -> InsuranceResult:
             op = await ledger_store.get_operation(conn, key)
             if op is None:
                 now = now_ms()
-                postings = move(Account.system(AccountKind.CLEARING, asset),
-                                Account.system(AccountKind.INSURANCE_FUND, asset), amount)
-                entry = JournalEntry(new_id(), EntryKind.INSURANCE_CONTRIBUTION, key, reference_id, postings, now)
+                entry = JournalEntry(new_id(), kind, key, reference_id, await postings_for(conn), now)
                 await ledger_store.post(conn, entry, {}, now)
                 await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
                 replayed = False
