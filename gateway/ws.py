@@ -45,6 +45,7 @@ from websockets.protocol import State
 from services.platform.auth import TokenVerifier
 from services.platform.decimals import format_decimal
 from services.platform.errors import Unauthenticated
+from services.platform.gc_tuning import settle
 from services.platform.public_book import ASK, BID, Level, PublicBook
 
 log = logging.getLogger("gateway.ws")
@@ -569,6 +570,7 @@ async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | N
                                 ping_timeout=20, max_queue=64, compression=None) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
         log.info("WebSocket gateway on ws://%s:%d (upstream %s)", host, bound, upstream)
+        settle()
         await stop.wait()
     await hub.close()
 

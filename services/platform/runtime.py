@@ -14,6 +14,7 @@ import grpc
 from services.platform import migrations
 from services.platform.auth import TokenVerifier
 from services.platform.config import CommonSettings, ConfigError
+from services.platform.gc_tuning import settle
 from services.platform.grpc_server import start_server
 from services.platform.logs import configure_logging
 from services.platform.mesh_tls import process_tls
@@ -50,6 +51,7 @@ async def serve(spec: ServiceSpec, verifier: TokenVerifier | None) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    settle()
     await stop.wait()
     log.info("stopping")
     await server.stop(grace=2)
