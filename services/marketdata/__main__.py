@@ -19,7 +19,7 @@ from services.marketdata.api.consumers import (
 )
 from services.marketdata.api.servicer import MarketDataServicer
 from services.marketdata.app.hub import Hub
-from services.marketdata.app.marketdata import MarketData
+from services.marketdata.app.marketdata import ENGINE_CONSUMER, MarketData
 from services.marketdata.config import MarketDataSettings
 from services.platform.cache import make_redis
 from services.platform.config import CommonSettings
@@ -39,7 +39,7 @@ async def build():
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     snapshots = EngineSnapshots(md.engine_addr)
     app = MarketData(engine, Store(engine), BookCache(redis), Hub(), snapshots.snapshot, relay.wake)
-    events = EngineEventConsumer(app, name="marketdata.engine", bootstrap=settings.kafka_bootstrap,
+    events = EngineEventConsumer(app, name=ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap,
                                  topics=ENGINE_TOPICS, engine=engine, inbox=inbox)
     prices = PriceHandlers(app).consumer(name="marketdata.prices", bootstrap=settings.kafka_bootstrap,
                                          topics=PRICE_TOPICS, engine=engine, inbox=inbox)
@@ -59,7 +59,7 @@ async def build():
         register=[lambda server: marketdata_pb2_grpc.add_MarketDataServiceServicer_to_server(
             MarketDataServicer(app), server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, consume_events, prices.run, checks.run],
+        background=[relay.run, app.run_writer, consume_events, prices.run, checks.run],
         on_stop=[close],
     )
     return spec, load_verifier(settings)

@@ -1,5 +1,6 @@
 """Kafka consumers of the Market Data service:
-  marketdata.engine     engine.event.v1 (book deltas and trades), through the inbox, in batches
+  marketdata.engine     engine.event.v1 (book deltas and trades): live at once, then written with
+                        the inbox by the app's writer, in batches
   marketdata.prices     md.mark.v1, md.index.v1, md.funding.v1 (latest prices for tickers and the
                         price streams)
   snapshots/hashes      engine.snapshot.v1 and engine.bookhash.v1, in memory only (checks are
@@ -10,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
+from google.protobuf.message import DecodeError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.marketdata.v1 import events_pb2 as md_pb
 
 from services.marketdata.api import mappers
-from services.marketdata.app.marketdata import MarketData
+from services.marketdata.app.marketdata import LiveEvent, MarketData
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
 from services.platform.kafka import EventConsumer, make_consumer, next_batch
 
@@ -27,31 +29,37 @@ CHECK_TOPICS = ["engine.snapshot.v1", "engine.bookhash.v1"]
 
 
 class EngineEventConsumer(EventConsumer):
-    """Batches hold the service's lock: staged feeds go live only after the commit."""
+    """engine.event.v1 into the live feeds at once; the app's writer commits each batch (trades,
+    candles, outbox, inbox) and only then are the batch's offsets stored (app/marketdata.py)."""
 
     def __init__(self, app: MarketData, **kwargs) -> None:
-        super().__init__(handlers={engine_pb.EngineEvent: self.on_engine_event}, **kwargs)
+        super().__init__(handlers={engine_pb.EngineEvent: self._unused}, **kwargs)
         self._app = app
 
-    async def on_engine_event(self, conn: AsyncConnection, event: engine_pb.EngineEvent,
-                              received: ReceivedEvent) -> None:
+    @staticmethod
+    async def _unused(conn, event, received) -> None:  # pragma: no cover - batches go through the app
+        raise AssertionError("engine events are applied by MarketData.apply_live")
+
+    async def _process_records(self, records: list) -> None:
+        events = []
+        for record in records:
+            try:
+                received = from_kafka(record)
+                if self.wanted(received):
+                    events.append(self._live_event(received))
+            except (MalformedEvent, DecodeError):
+                log.error("dropping malformed record", exc_info=True, extra={"consumer": self.name})
+        await self._app.apply_live(events, on_durable=lambda: self._commit_offsets(records))
+
+    @staticmethod
+    def _live_event(received: ReceivedEvent) -> LiveEvent:
+        event = received.decode(engine_pb.EngineEvent)
         if not event.symbol or event.engine_seq <= 0:
             raise MalformedEvent(f"EngineEvent {received.event_id}: symbol and engine_seq are required")
         # The engine's time (the command's accepted time), never this consumer's clock.
         at = event.occurred_at_unix_ms or received.occurred_at_unix_ms
         trade = mappers.trade_row(event, at) if event.WhichOneof("event") == "trade_executed" else None
-        await self._app.on_engine_event(conn, event.symbol, mappers.engine_item(event, at), trade)
-
-    async def process_batch(self, records: list) -> int:
-        async with self._app.lock:
-            self._app.begin_batch()
-            try:
-                applied = await super().process_batch(records)
-            except BaseException:
-                self._app.abort_batch()
-                raise
-            await self._app.commit_batch()
-            return applied
+        return LiveEvent(received.event_id, event.symbol, mappers.engine_item(event, at), trade)
 
 
 class PriceHandlers:

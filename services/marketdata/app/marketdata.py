@@ -1,17 +1,28 @@
 """The Market Data use cases: books sequenced from the engine, trades and candles, tickers, and the
 fan-out to streams.
 
-Consistency with the database: the consumer applies a batch of engine events in one transaction.
-Feeds touched by the batch are copied first and the copies changed; only after the commit do the
-copies replace the live feeds, go to Valkey and to stream subscribers. A rolled-back batch leaves
-the live feeds as they were, so the outbox (md.orderbook.delta.v1) and the in-memory book never
-disagree.
+Live first, durable after (docs/ARCHITECTURE.md → Market data). A consumed batch of engine events is
+applied to the in-memory feeds at once and its book deltas go to stream subscribers right away; the
+same batch is then queued for the durable writer, which records trades and candles and writes the
+outbox (md.trades.v1, md.orderbook.delta.v1) with the inbox rows in one transaction. Only after that
+commit are the Kafka offsets of the batch stored, the trade/ticker/candle streams told, and the feeds
+saved to Valkey (as copied when the batch was applied, so Valkey never holds a book the database has
+not caught up with). A database stall (a slow WAL fsync on a busy disk) therefore delays the trade
+history, never the book stream; the writer keeps the queue's order, so the outbox carries exactly the
+deltas the streams sent, in the same order.
+
+Failure cases: a failed transaction is retried with the same precomputed rows (nothing is recomputed
+from feeds that have moved on); a crash loses only uncommitted batches, whose offsets were not stored:
+Kafka redelivers them, the feeds (resumed from Valkey, i.e. from the last commit) apply them again,
+and the inbox keeps anything already written from being written twice.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -20,7 +31,7 @@ from tradex.marketdata.v1 import events_pb2 as md_events
 from services.marketdata.adapters import store as store_mod
 from services.marketdata.adapters.book_cache import BookCache
 from services.marketdata.adapters.store import Store, TradeRow
-from services.marketdata.adapters.tables import outbox
+from services.marketdata.adapters.tables import inbox, outbox
 from services.marketdata.api import mappers
 from services.marketdata.app.hub import Hub
 from services.marketdata.domain.candles import Interval, bar_open
@@ -35,6 +46,7 @@ from services.marketdata.domain.feed import (
 )
 from services.platform.errors import Unavailable
 from services.platform.ids import new_id
+from services.platform.inbox import claim_many
 from services.platform.outbox import add_event
 from services.platform.public_book import PublicBook
 
@@ -43,6 +55,33 @@ log = logging.getLogger(__name__)
 TOPIC_TRADES = "md.trades.v1"
 TOPIC_BOOK = "md.orderbook.delta.v1"
 REPAIR_RETRY_S = 2.0
+ENGINE_CONSUMER = "marketdata.engine"
+# Batches applied live but not yet committed before the consumer waits for the writer.
+MAX_UNWRITTEN_BATCHES = 64
+WRITE_RETRY_MAX_S = 5.0
+
+
+@dataclass(frozen=True)
+class LiveEvent:
+    """One consumed engine event, decoded at the edge."""
+
+    event_id: str
+    symbol: str
+    item: EngineItem
+    trade: TradeRow | None
+
+
+@dataclass
+class _Unwritten:
+    """What a batch (or a repair) must still write once it is applied live."""
+
+    event_ids: list[str] = field(default_factory=list)
+    trades: list[tuple[str, TradeRow]] = field(default_factory=list)  # (event id, row)
+    # (event id, delta, is a reset); a reset written by a repair has no event id
+    deltas: list[tuple[str | None, BookDelta, bool]] = field(default_factory=list)
+    feeds: dict[str, SymbolFeed] = field(default_factory=dict)  # copies for Valkey
+    after: list[tuple[str, str, tuple]] = field(default_factory=list)  # publications after the commit
+    on_durable: Callable[[], None] | None = None  # stores the batch's Kafka offsets
 
 
 class MarketData:
@@ -55,14 +94,17 @@ class MarketData:
         self._fetch_snapshot = fetch_snapshot  # symbol -> engine_pb.BookSnapshot | None
         self._wake_relay = wake_relay
         self.feeds: dict[str, SymbolFeed] = {}
-        self.lock = asyncio.Lock()
-        self._staged: dict[str, SymbolFeed] = {}
-        self._after: list[tuple[str, str, tuple]] = []
+        self.lock = asyncio.Lock()  # the live feeds: one batch, repair or check at a time
         self._repairs: dict[str, asyncio.Task] = {}
         self.resyncs = 0  # repairs completed (tests, metrics)
         # (kind, symbol) -> (computed_at_unix_ms, the price as published) for the price streams;
         # kind is "index", "mark" or "funding". Memory only: pricing republishes every few seconds.
         self._prices: dict[tuple[str, str], tuple[int, object]] = {}
+        self._unwritten: deque[_Unwritten] = deque()
+        self._queued = asyncio.Event()
+        self._written = asyncio.Event()  # set whenever the writer finished a transaction
+        self._writing = 0  # batches taken by the writer, not yet committed
+        self.claim = claim_many  # the inbox (replaced by a fake in unit tests)
 
     async def start(self) -> None:
         """Resumes the books saved in Valkey (a half-applied command makes that book repair)."""
@@ -75,38 +117,34 @@ class MarketData:
             log.warning("could not load books from the cache; books start from engine snapshots", exc_info=True)
         log.info("market data resumed %d books from the cache", len(self.feeds))
 
-    # --------------------------------------------------------------------- consumer batch
+    # --------------------------------------------------------------------- live: engine events
 
-    def begin_batch(self) -> None:
-        self._staged = {}
-        self._after = []
+    async def apply_live(self, events: list[LiveEvent], on_durable: Callable[[], None]) -> None:
+        """Applies a consumed batch to the feeds and streams its book changes now; queues what it
+        must write. `on_durable` runs once the batch is committed (every batch is queued, even one
+        with nothing to write, so offsets are stored in consumption order)."""
+        while len(self._unwritten) + self._writing >= MAX_UNWRITTEN_BATCHES:
+            self._written.clear()
+            await self._written.wait()  # the writer is behind: hold the consumer (bounded memory)
+        async with self.lock:
+            work = _Unwritten(on_durable=on_durable)
+            touched: dict[str, SymbolFeed] = {}
+            for event in events:
+                feed = self.feeds.get(event.symbol)
+                if feed is None:
+                    feed = self.feeds[event.symbol] = SymbolFeed(event.symbol)
+                touched[event.symbol] = feed
+                work.event_ids.append(event.event_id)
+                if event.trade is not None:
+                    work.trades.append((event.event_id, event.trade))
+                self._outcome(work, feed, feed.apply(event.item), event.event_id)
+            for symbol, feed in touched.items():
+                work.feeds[symbol] = feed.copy()
+                if not feed.live:
+                    self._schedule_repair(symbol)
+            self._queue(work)
 
-    def abort_batch(self) -> None:
-        self._staged = {}
-        self._after = []
-
-    def _feed_for_batch(self, symbol: str) -> SymbolFeed:
-        feed = self._staged.get(symbol)
-        if feed is None:
-            live = self.feeds.get(symbol)
-            feed = self._staged[symbol] = live.copy() if live is not None else SymbolFeed(symbol)
-        return feed
-
-    async def on_engine_event(self, conn: AsyncConnection, symbol: str, item: EngineItem,
-                              trade: TradeRow | None) -> None:
-        """Inside the consumer's transaction."""
-        if trade is not None and await store_mod.record_trade(conn, trade):
-            await add_event(conn, outbox, topic=TOPIC_TRADES, key=symbol,
-                            event=md_events.TradeRecorded(trade=mappers.trade_pb(trade)),
-                            event_id=f"md-trade:{trade.trade_id}", occurred_at_unix_ms=trade.executed_at_unix_ms)
-            self._after.append(("trades", symbol, ("trade", trade)))
-            self._after.append(("ticker", symbol, ("changed", None)))
-            self._after.append(("candles", symbol, ("changed", None)))
-        feed = self._feed_for_batch(symbol)
-        out = feed.apply(item)
-        await self._outcome(conn, feed, out)
-
-    async def _outcome(self, conn: AsyncConnection | None, feed: SymbolFeed, out: Outcome) -> None:
+    def _outcome(self, work: _Unwritten, feed: SymbolFeed, out: Outcome, event_id: str | None) -> None:
         if out.gap:
             log.error("engine.event.v1 gap: symbol %s expected seq %d, got %d; book resyncing from the engine",
                       feed.symbol, out.gap[0], out.gap[1],
@@ -115,16 +153,90 @@ class MarketData:
             log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch,
                       extra={"symbol": feed.symbol, "engine_seq": feed.applied_seq})
         if out.delta is not None:
-            await self._publish_delta(conn, out.delta)
-            self._after.append(("book", feed.symbol, ("delta", out.delta)))
+            work.deltas.append((event_id, out.delta, False))
+            self.hub.publish("book", feed.symbol, ("delta", out.delta))
             if out.delta.bids[:1] or out.delta.asks[:1]:
-                self._after.append(("ticker", feed.symbol, ("changed", None)))
+                work.after.append(("ticker", feed.symbol, ("changed", None)))
         if out.repair is not None:
             if out.repair.bids or out.repair.asks:
-                await self._publish_delta(conn, out.repair, reset=True)
+                work.deltas.append((event_id, out.repair, True))
             # Stream clients get the repaired book whole (a snapshot), not a same-seq delta.
-            self._after.append(("book", feed.symbol, ("snapshot", feed.book.copy())))
-            self._after.append(("ticker", feed.symbol, ("changed", None)))
+            self.hub.publish("book", feed.symbol, ("snapshot", feed.book.copy()))
+            work.after.append(("ticker", feed.symbol, ("changed", None)))
+
+    def _queue(self, work: _Unwritten) -> None:
+        """Under the lock, so the writer sees batches and repairs in the order they went live."""
+        self._unwritten.append(work)
+        self._queued.set()
+
+    # --------------------------------------------------------------------- durable: the writer
+
+    async def run_writer(self) -> None:
+        """Writes queued batches in order, as many per transaction as are waiting."""
+        while True:
+            while not self._unwritten:
+                self._queued.clear()
+                await self._queued.wait()
+            batch = list(self._unwritten)
+            self._unwritten.clear()
+            self._writing = len(batch)
+            delay = 0.1
+            while True:
+                try:
+                    recorded = await self._write(batch)
+                    break
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - rolled back; the same rows are written again
+                    log.exception("writing %d market-data batches failed; retrying", len(batch))
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, WRITE_RETRY_MAX_S)
+            self._writing = 0
+            await self._after_commit(batch, recorded)
+            self._written.set()
+
+    async def _write(self, batch: list[_Unwritten]) -> list[TradeRow]:
+        ids = [event_id for work in batch for event_id in work.event_ids]
+        deltas = [d for work in batch for d in work.deltas]
+        trades = [t for work in batch for t in work.trades]
+        recorded: list[TradeRow] = []
+        if not ids and not deltas:
+            return recorded
+        async with self._engine.begin() as conn:
+            fresh = await self.claim(conn, inbox, ENGINE_CONSUMER, ids) if ids else set()
+            for event_id, trade in trades:
+                if event_id in fresh and await store_mod.record_trade(conn, trade):
+                    await add_event(conn, outbox, topic=TOPIC_TRADES, key=trade.symbol,
+                                    event=md_events.TradeRecorded(trade=mappers.trade_pb(trade)),
+                                    event_id=f"md-trade:{trade.trade_id}",
+                                    occurred_at_unix_ms=trade.executed_at_unix_ms)
+                    recorded.append(trade)
+            for event_id, delta, reset in deltas:
+                if event_id is None or event_id in fresh:
+                    await self._publish_delta(conn, delta, reset=reset)
+        return recorded
+
+    async def _after_commit(self, batch: list[_Unwritten], recorded: list[TradeRow]) -> None:
+        if recorded or any(work.deltas for work in batch):
+            self._wake_relay()
+        for trade in recorded:
+            self.hub.publish("trades", trade.symbol, ("trade", trade))
+            self.hub.publish("ticker", trade.symbol, ("changed", None))
+            self.hub.publish("candles", trade.symbol, ("changed", None))
+        feeds: dict[str, SymbolFeed] = {}
+        for work in batch:
+            for channel, symbol, message in work.after:
+                self.hub.publish(channel, symbol, message)
+            feeds.update(work.feeds)  # the newest copy of each book
+            if work.on_durable is not None:
+                work.on_durable()
+        await self._save(list(feeds.values()))
+
+    async def drained(self) -> None:
+        """Returns once everything applied so far is committed (tests, shutdown)."""
+        while self._unwritten or self._writing:
+            self._written.clear()
+            await self._written.wait()
 
     async def _publish_delta(self, conn: AsyncConnection, delta: BookDelta, *, reset: bool = False) -> None:
         # A delta's id is deterministic (its place in the chain); a repair's is unique (it is not
@@ -134,20 +246,6 @@ class MarketData:
         await add_event(conn, outbox, topic=TOPIC_BOOK, key=delta.symbol,
                         event=md_events.OrderBookUpdated(delta=mappers.delta_pb(delta)),
                         event_id=event_id, occurred_at_unix_ms=delta.at_unix_ms)
-
-    async def commit_batch(self) -> None:
-        """After the consumer's transaction committed: the staged feeds go live."""
-        staged, after = self._staged, self._after
-        self._staged, self._after = {}, []
-        self.feeds.update(staged)
-        if after or staged:
-            self._wake_relay()
-        for channel, symbol, message in after:
-            self.hub.publish(channel, symbol, message)
-        for symbol, feed in staged.items():
-            if not feed.live:
-                self._schedule_repair(symbol)
-        await self._save([f for f in staged.values()])
 
     async def _save(self, feeds: list[SymbolFeed]) -> None:
         try:
@@ -179,22 +277,24 @@ class MarketData:
             await self._after_check(before, feed, out)
 
     async def _after_check(self, before: SymbolFeed, feed: SymbolFeed, out: Outcome) -> None:
+        """Under the lock."""
         if not out.mismatch:
             return
         log.error("book check failed: symbol %s at seq %d: %s", feed.symbol, feed.applied_seq, out.mismatch)
+        work = _Unwritten(feeds={feed.symbol: feed.copy()})
         if out.repair is not None:
-            await self._publish_reset(feed, out.repair)
+            self._reset_live(work, feed, out.repair)
         if not feed.live:
             self._schedule_repair(feed.symbol)
-        await self._save([feed])
+        self._queue(work)
 
-    async def _publish_reset(self, feed: SymbolFeed, delta: BookDelta) -> None:
+    def _reset_live(self, work: _Unwritten, feed: SymbolFeed, delta: BookDelta) -> None:
+        """A check or a repair replaced the book: streams get it whole now, the reset delta is written
+        in queue order."""
         if delta.bids or delta.asks:
-            async with self._engine.begin() as conn:
-                await self._publish_delta(conn, delta, reset=True)
-            self._wake_relay()
+            work.deltas.append((None, delta, True))
         self.hub.publish("book", feed.symbol, ("snapshot", feed.book.copy()))
-        self.hub.publish("ticker", feed.symbol, ("changed", None))
+        work.after.append(("ticker", feed.symbol, ("changed", None)))
 
     # --------------------------------------------------------------------- repair
 
@@ -221,8 +321,9 @@ class MarketData:
                     log.warning("book %s resynced from engine snapshot at seq %d (%d buffered events dropped)",
                                 symbol, snapshot.seq, dropped)
                     self.resyncs += 1
-                    await self._publish_reset(feed, delta)
-                    await self._save([feed])
+                    work = _Unwritten(feeds={symbol: feed.copy()})
+                    self._reset_live(work, feed, delta)
+                    self._queue(work)
                 return
             except asyncio.CancelledError:
                 raise
@@ -267,7 +368,7 @@ class MarketData:
                 return feed  # no such book (yet): an empty one, not kept (any name can be asked for)
             feed.reset(mappers.engine_snapshot(raw))
             self.feeds[symbol] = feed
-            await self._save([feed])
+            self._queue(_Unwritten(feeds={symbol: feed.copy()}))
             return feed
 
     def status(self, symbol: str) -> str:

@@ -1,7 +1,7 @@
-"""The Market Data use cases with fakes for the database, Valkey and the engine: a batch goes live
-only after its commit (a failed batch leaves the live book untouched), a gap makes GET answer
-UNAVAILABLE BOOK_RESYNCING until the engine's snapshot repaired the book, and stream subscribers
-then get a snapshot."""
+"""The Market Data use cases with fakes for the database, Valkey and the engine: a batch streams its
+book deltas at once and is written after (offsets stored and Valkey saved only after the commit, a
+failed write retried with the same rows), a gap makes GET answer UNAVAILABLE BOOK_RESYNCING until the
+engine's snapshot repaired the book, and stream subscribers then get a snapshot."""
 from __future__ import annotations
 
 import asyncio
@@ -13,7 +13,7 @@ from tradex.common.v1 import trading_pb2 as t
 from tradex.engine.v1 import events_pb2 as engine_pb
 
 from services.marketdata.app.hub import Hub
-from services.marketdata.app.marketdata import MarketData
+from services.marketdata.app.marketdata import LiveEvent, MarketData
 from services.marketdata.domain.feed import EngineItem
 from services.platform.errors import Unavailable
 from services.platform.public_book import BID, Level
@@ -30,12 +30,26 @@ class FakeConn:
 
 
 class FakeEngine:
+    """Transactions that can be held (`gate`) or fail (`failures` times); statements of committed
+    transactions only are kept in `committed`."""
+
     def __init__(self) -> None:
-        self.conn = FakeConn()
+        self.committed = []
+        self.gate = asyncio.Event()
+        self.gate.set()
+        self.failures = 0
+        self.attempts = 0
 
     @asynccontextmanager
     async def begin(self):
-        yield self.conn
+        self.attempts += 1
+        await self.gate.wait()
+        conn = FakeConn()
+        yield conn
+        if self.failures:
+            self.failures -= 1
+            raise RuntimeError("the transaction rolled back")
+        self.committed.extend(conn.statements)
 
 
 class FakeCache:
@@ -63,33 +77,58 @@ def _level(seq: int, price: int, qty: int) -> EngineItem:
 
 
 def _app(fetch) -> MarketData:
-    return MarketData(FakeEngine(), store=None, cache=FakeCache(), hub=Hub(), fetch_snapshot=fetch,
-                      wake_relay=lambda: None)
+    app = MarketData(FakeEngine(), store=None, cache=FakeCache(), hub=Hub(), fetch_snapshot=fetch,
+                     wake_relay=lambda: None)
+
+    async def claim(conn, inbox, consumer, ids):  # every id is new (the inbox has its own tests)
+        return set(ids)
+
+    app.claim = claim
+    asyncio.get_running_loop().create_task(app.run_writer())
+    return app
 
 
-async def _batch(app: MarketData, items, fail: bool = False) -> None:
-    async with app.lock:
-        app.begin_batch()
-        try:
-            for item in items:
-                await app.on_engine_event(FakeConn(), S, item, None)
-            if fail:
-                raise RuntimeError("the transaction rolled back")
-        except RuntimeError:
-            app.abort_batch()
-            return
-        await app.commit_batch()
+def _events(items) -> list[LiveEvent]:
+    return [LiveEvent(f"{S}:{item.seq}", S, item, None) for item in items]
 
 
-def test_a_failed_batch_leaves_the_live_book_untouched():
+async def _batch(app: MarketData, items, durable: list | None = None) -> None:
+    await app.apply_live(_events(items), on_durable=lambda: durable.append(items) if durable is not None else None)
+    await app.drained()
+
+
+def test_deltas_stream_before_the_commit_and_offsets_wait_for_it():
     async def scenario():
         app = _app(fetch=None)
-        await _batch(app, [_level(1, 10, 1)])
-        await _batch(app, [_level(2, 11, 1)], fail=True)
-        assert [lv.price for lv in (await app.book(S)).bids()] == [Decimal(10)]
-        await _batch(app, [_level(2, 11, 1)])  # redelivered after the rollback: applies now
+        durable = []
+        await _batch(app, [_level(1, 10, 1)], durable)
+        app._engine.gate.clear()  # the database stalls (a slow fsync)
+        with app.hub.subscribe("book", S) as sub:
+            await app.apply_live(_events([_level(2, 11, 1)]), on_durable=lambda: durable.append("2"))
+            kind, delta = sub.queue.get_nowait()  # streamed without waiting for the commit
+            assert kind == "delta" and delta.last_seq == 2 and delta.prev_seq == 1
+        await asyncio.sleep(0.05)
+        assert durable == [[_level(1, 10, 1)]]  # the stalled batch's offsets are not stored
+        assert app._cache.saved[S].book.seq == 1  # and Valkey still holds the committed book
+        app._engine.gate.set()
+        await app.drained()
+        assert durable == [[_level(1, 10, 1)], "2"] and app._cache.saved[S].book.seq == 2
+    asyncio.run(scenario())
+
+
+def test_a_failed_write_is_retried_with_the_same_rows_in_order():
+    async def scenario():
+        app = _app(fetch=None)
+        durable = []
+        app._engine.failures = 2
+        await app.apply_live(_events([_level(1, 10, 1)]), on_durable=lambda: durable.append(1))
+        await app.apply_live(_events([_level(2, 11, 1)]), on_durable=lambda: durable.append(2))
+        await app.drained()
+        assert durable == [1, 2] and app._engine.attempts >= 3
+        # Two deltas written once each (the outbox rows of the rolled-back attempts are gone).
+        outbox_rows = [st for st in app._engine.committed if "outbox" in str(st)]
+        assert len(outbox_rows) == 2
         assert [lv.price for lv in (await app.book(S)).bids()] == [Decimal(11), Decimal(10)]
-        assert app._cache.saved[S].book.seq == 2  # Valkey holds the committed book
     asyncio.run(scenario())
 
 
@@ -104,7 +143,8 @@ def test_gap_makes_get_say_resyncing_until_the_engine_snapshot_repairs_it():
         app = _app(fetch)
         await _batch(app, [_level(1, 10, 1)])
         with app.hub.subscribe("book", S) as sub:
-            await _batch(app, [_level(5, 12, 1)])  # 2..4 missing
+            await app.apply_live(_events([_level(5, 12, 1)]), on_durable=lambda: None)  # 2..4 missing
+            await app.drained()
             with pytest.raises(Unavailable) as exc:
                 await app.cached_book(S)
             assert exc.value.reason == "BOOK_RESYNCING"
@@ -115,6 +155,7 @@ def test_gap_makes_get_say_resyncing_until_the_engine_snapshot_repairs_it():
                 await asyncio.sleep(0.01)
                 if app.resyncs:
                     break
+            await app.drained()
             book = await app.cached_book(S)
             assert [(lv.price, lv.quantity) for lv in book.bids()] == [(Decimal(10), Decimal(3))]
             assert book.seq == 5
