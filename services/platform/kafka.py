@@ -9,6 +9,11 @@ is claimed in the inbox, so exactly-once still holds per event): under load that
 for many events instead of one each. If a batch fails it is retried one event per transaction,
 so a bad event is isolated and retried alone without holding back the ones before it.
 
+Offsets are stored, not committed, after each transaction (`store_offsets`); librdkafka commits
+what is stored every OFFSET_COMMIT_INTERVAL_MS, and on close or rebalance. A commit is a write to
+__consumer_offsets on the broker: one per batch per consumer group was a large part of Kafka's CPU
+per order. A crash redelivers at most that interval's events, which the inbox drops.
+
 Idle cost: consumers long-poll. With `fetch.min.bytes` = 1 the broker answers a waiting fetch
 as soon as one record arrives, so a long `fetch.wait.max.ms` costs no latency, only fewer
 empty fetch round trips (about 2 per second per idle consumer instead of 100).
@@ -20,7 +25,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 import sqlalchemy as sa
-from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -35,7 +40,13 @@ Handler = Callable[[AsyncConnection, Message, ReceivedEvent], Awaitable[None]]
 LONG_POLL_MS = 5000
 POLL_TIMEOUT_S = 1.0
 MAX_BATCH = 500
-
+OFFSET_COMMIT_INTERVAL_MS = 2000
+# For a consumer that stores its offsets once their effect is durable (see the module docstring).
+STORED_OFFSETS = {
+    "enable.auto.commit": True,
+    "enable.auto.offset.store": False,
+    "auto.commit.interval.ms": OFFSET_COMMIT_INTERVAL_MS,
+}
 
 def next_batch(consumer: Consumer, limit: int = MAX_BATCH, wait_s: float = POLL_TIMEOUT_S) -> list:
     """Waits for the first record only, then takes whatever else is already fetched.
@@ -96,7 +107,7 @@ class EventConsumer:
         self._engine = engine
         self._inbox = inbox
         self._handlers = {cls.DESCRIPTOR.full_name: (cls, fn) for cls, fn in handlers.items()}
-        self._consumer = make_consumer(bootstrap, name, **(consumer_overrides or {}))
+        self._consumer = make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})})
         self._max_batch = max(1, max_batch)
         self._relevant = relevant
         self._on_committed = on_committed
@@ -144,14 +155,15 @@ class EventConsumer:
             await self._process_with_retry(record)
 
     def _commit_offsets(self, records: list) -> None:
-        # Asynchronous: the effect is already committed with its inbox rows, so a lost offset
-        # commit only means a redelivery the inbox drops; waiting for the broker here would
-        # add a round trip to every batch.
+        # Stored for the next periodic commit: the effect is already committed with its inbox
+        # rows, so an offset not yet committed only means a redelivery the inbox drops.
         last: dict[tuple[str, int], int] = {}
         for record in records:
             last[(record.topic(), record.partition())] = record.offset()
-        self._consumer.commit(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()],
-                              asynchronous=True)
+        try:
+            self._consumer.store_offsets(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()])
+        except KafkaException as exc:  # the partition was revoked meanwhile: its new owner redelivers
+            log.warning("offsets not stored: %s", exc, extra={"consumer": self.name})
 
     async def _process_with_retry(self, record) -> None:
         delay = 0.1
@@ -164,7 +176,7 @@ class EventConsumer:
                 raise
             except MalformedEvent:
                 log.error("dropping malformed record", exc_info=True, extra={"consumer": self.name})
-                await asyncio.to_thread(self._consumer.commit, message=record, asynchronous=False)
+                self._consumer.store_offsets(message=record)
                 return
             except Exception:
                 # The transaction rolled back; the same record is retried (never skipped).

@@ -29,7 +29,7 @@ from services.engine.api.commands import apply_command, new_book
 from services.engine.api.events import to_protos
 from services.engine.api.snapshots import from_snapshot, to_book_hash, to_snapshot
 from services.engine.app.book import InputPosition, SymbolBook
-from services.platform.kafka import make_consumer, next_batch
+from services.platform.kafka import STORED_OFFSETS, make_consumer, next_batch
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ class CommandLoop:
 
     async def run(self) -> None:
         publisher = Publisher(self._bootstrap)
-        consumer = make_consumer(self._bootstrap, self._group_id)
+        consumer = make_consumer(self._bootstrap, self._group_id, **STORED_OFFSETS)
         try:
             await asyncio.to_thread(self._recover, consumer)
             while True:
@@ -63,8 +63,7 @@ class CommandLoop:
                     last[record.partition()] = record.offset()
                 publisher.check()
                 if last:
-                    consumer.commit(offsets=[TopicPartition(TOPIC_COMMANDS, p, o + 1) for p, o in last.items()],
-                                    asynchronous=True)
+                    consumer.store_offsets(offsets=[TopicPartition(TOPIC_COMMANDS, p, o + 1) for p, o in last.items()])
                 self._note_progress(last)
         except BaseException:
             publisher.abandon()
