@@ -26,6 +26,7 @@ import contextlib
 import json
 import logging
 import os
+import random
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -64,6 +65,9 @@ MAX_ERRORS = 50
 # empty, its writer idle and its socket buffer below this; otherwise it goes through the queue.
 FAST_PATH_BUFFER_BYTES = 256 * 1024
 CLOSE_SLOW = 4008
+CLOSE_KEEPALIVE = 1011
+PING_INTERVAL_S = 20.0
+PING_TIMEOUT_S = 20.0
 CLOSE_TOO_MANY_ERRORS = 4009
 UPSTREAM_RETRY_S = 1.0
 CANDLE_INTERVALS = {"1m": md_pb.CANDLE_INTERVAL_ONE_MINUTE, "5m": md_pb.CANDLE_INTERVAL_FIVE_MINUTES,
@@ -356,6 +360,7 @@ class Connection:
 
     async def run(self) -> None:
         writer = asyncio.get_running_loop().create_task(self._write())
+        keepalive = asyncio.get_running_loop().create_task(self._keepalive())
         self.hub.connections += 1
         try:
             async for raw in self.ws:
@@ -365,6 +370,7 @@ class Connection:
         except websockets.ConnectionClosed:
             pass
         finally:
+            keepalive.cancel()
             self.hub.connections -= 1
             for key in list(self.client.topics):
                 self.hub.unsubscribe(self.client, key)
@@ -374,6 +380,23 @@ class Connection:
                 writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, websockets.ConnectionClosed):
                 await writer
+
+    async def _keepalive(self) -> None:
+        """A WebSocket ping every PING_INTERVAL_S, from a random phase: clients that connected
+        together (a reconnect storm after a restart, a benchmark's subscribers) would otherwise all
+        be pinged in the same instant every interval, a CPU burst that delays the frames sent then.
+        No pong within PING_TIMEOUT_S closes the connection (1011)."""
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await asyncio.sleep(random.uniform(0, PING_INTERVAL_S))
+            while True:
+                pong = await self.ws.ping()
+                try:
+                    async with asyncio.timeout(PING_TIMEOUT_S):
+                        await pong
+                except TimeoutError:
+                    await self.ws.close(CLOSE_KEEPALIVE, "keepalive ping timeout")
+                    return
+                await asyncio.sleep(PING_INTERVAL_S)
 
     async def _write(self) -> None:
         client = self.client
@@ -566,8 +589,8 @@ async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | N
 
     # No permessage-deflate: the same frame goes to every subscriber, and compressing it once per
     # connection (each has its own zlib context) would cost more CPU than the fan-out itself.
-    async with websockets.serve(handler, host, port, max_size=MAX_FRAME_BYTES, ping_interval=20,
-                                ping_timeout=20, max_queue=64, compression=None) as server:
+    async with websockets.serve(handler, host, port, max_size=MAX_FRAME_BYTES, ping_interval=None,
+                                max_queue=64, compression=None) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
         log.info("WebSocket gateway on ws://%s:%d (upstream %s)", host, bound, upstream)
         settle()

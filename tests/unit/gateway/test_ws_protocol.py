@@ -115,3 +115,45 @@ def test_text_frame_is_byte_for_byte_what_websockets_writes():
     for size in (0, 1, 125, 126, 127, 65535, 65536, 70000):
         text = ("é" * size)[:size] if size < 200 else "x" * size
         assert ws.text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False), size
+
+
+class SilentPeer:
+    """A connection whose peer never answers pings (the WebSocket side of ws.Connection)."""
+
+    def __init__(self) -> None:
+        self.pings = 0
+        self.closed = None
+
+    async def ping(self):
+        self.pings += 1
+        return asyncio.get_running_loop().create_future()  # no pong, ever
+
+    async def close(self, code, reason):
+        self.closed = (code, reason)
+
+
+class AnsweringPeer(SilentPeer):
+    async def ping(self):
+        self.pings += 1
+        pong = asyncio.get_running_loop().create_future()
+        pong.set_result(0.001)
+        return pong
+
+
+def test_keepalive_pings_from_a_random_phase_and_closes_a_silent_peer(monkeypatch):
+    monkeypatch.setattr(ws, "PING_INTERVAL_S", 0.05)
+    monkeypatch.setattr(ws, "PING_TIMEOUT_S", 0.05)
+    phases = []
+    monkeypatch.setattr(ws.random, "uniform", lambda a, b: phases.append((a, b)) or b / 2)
+
+    async def scenario():
+        silent, answering = SilentPeer(), AnsweringPeer()
+        await asyncio.wait_for(ws.Connection(FakeHub(), silent)._keepalive(), 1.0)
+        assert silent.pings == 1 and silent.closed == (ws.CLOSE_KEEPALIVE, "keepalive ping timeout")
+        alive = asyncio.get_running_loop().create_task(ws.Connection(FakeHub(), answering)._keepalive())
+        await asyncio.sleep(0.3)
+        assert answering.pings >= 3 and answering.closed is None  # pongs keep it open
+        alive.cancel()
+
+    asyncio.run(scenario())
+    assert phases[0] == (0, 0.05)  # the first ping is at a random point of the interval
