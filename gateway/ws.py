@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -70,6 +71,7 @@ PING_INTERVAL_S = 20.0
 PING_TIMEOUT_S = 20.0
 CLOSE_TOO_MANY_ERRORS = 4009
 UPSTREAM_RETRY_S = 1.0
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 CANDLE_INTERVALS = {"1m": md_pb.CANDLE_INTERVAL_ONE_MINUTE, "5m": md_pb.CANDLE_INTERVAL_FIVE_MINUTES,
                     "15m": md_pb.CANDLE_INTERVAL_FIFTEEN_MINUTES, "1h": md_pb.CANDLE_INTERVAL_ONE_HOUR,
                     "4h": md_pb.CANDLE_INTERVAL_FOUR_HOURS, "1d": md_pb.CANDLE_INTERVAL_ONE_DAY}
@@ -581,7 +583,7 @@ def _verifier() -> TokenVerifier | None:
 
 
 async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | None,
-                stop: asyncio.Event) -> None:
+                stop: asyncio.Event, *, reuse_port: bool = False) -> None:
     hub = Hub(upstream, verifier)
 
     async def handler(ws) -> None:
@@ -590,12 +592,41 @@ async def serve(host: str, port: int, upstream: str, verifier: TokenVerifier | N
     # No permessage-deflate: the same frame goes to every subscriber, and compressing it once per
     # connection (each has its own zlib context) would cost more CPU than the fan-out itself.
     async with websockets.serve(handler, host, port, max_size=MAX_FRAME_BYTES, ping_interval=None,
-                                max_queue=64, compression=None) as server:
+                                max_queue=64, compression=None, reuse_port=reuse_port) as server:
         bound = next(iter(server.sockets)).getsockname()[1]
-        log.info("WebSocket gateway on ws://%s:%d (upstream %s)", host, bound, upstream)
+        log.info("WebSocket gateway on ws://%s:%d (upstream %s, pid %d)", host, bound, upstream, os.getpid())
         settle()
         await stop.wait()
     await hub.close()
+
+
+def _workers(port: int) -> int:
+    """WS_WORKERS processes share the port (SO_REUSEPORT; the kernel spreads connections over them),
+    so a broadcast's socket writes run on every core at once: one process writing a frame to 1,000
+    sockets is ~10 ms of one core, which was most of the fan-out's tail. Default: one per core, at
+    most 2. A port chosen by the OS (0) cannot be shared: one worker."""
+    if port == 0:
+        return 1
+    default = min(2, os.cpu_count() or 1)
+    return max(1, int(os.environ.get("WS_WORKERS", str(default))))
+
+
+def _fork_workers(count: int) -> list[int]:
+    """Forks count - 1 worker processes (before any event loop or gRPC channel exists); returns their
+    pids in the parent and [] in a worker. A worker gets SIGTERM when the parent dies (Linux
+    PR_SET_PDEATHSIG), so stopping the supervised parent by its PID stops them all."""
+    parent = os.getpid()
+    children = []
+    for _ in range(count - 1):
+        pid = os.fork()
+        if pid == 0:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+            if os.getppid() != parent:  # the parent died before prctl
+                os._exit(0)
+            return []
+        children.append(pid)
+    return children
 
 
 def main() -> None:
@@ -603,15 +634,26 @@ def main() -> None:
     logging.getLogger("websockets").setLevel(logging.WARNING)  # not a line per connection
     port = int(os.environ.get("WS_PORT", "8090"))
     upstream = os.environ.get("TRADEX_WS_UPSTREAM", "127.0.0.1:8080")
+    workers = _workers(port)
+    children = _fork_workers(workers)
 
     async def run() -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
-        await serve(os.environ.get("WS_HOST", "127.0.0.1"), port, upstream, _verifier(), stop)
+        await serve(os.environ.get("WS_HOST", "127.0.0.1"), port, upstream, _verifier(), stop,
+                    reuse_port=workers > 1)
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 if __name__ == "__main__":
