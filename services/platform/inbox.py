@@ -1,19 +1,24 @@
-"""Consumer-side dedupe: an event id is applied at most once per consumer."""
+"""Consumer-side dedupe: an event id is applied at most once per consumer.
+
+Plain SQL on the transaction's psycopg connection (services/platform/db.py, driver_connection):
+every consumed event runs this."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import driver_connection, qualified
 from services.platform.ids import now_ms
+
+
+def _claim_sql(inbox: sa.Table) -> str:
+    return (f"INSERT INTO {qualified(inbox)} (consumer, event_id, applied_at_unix_ms) "
+            "SELECT %s, unnest(%s::text[]), %s ON CONFLICT DO NOTHING RETURNING event_id")
 
 
 async def claim(conn: AsyncConnection, inbox: sa.Table, consumer: str, event_id: str) -> bool:
     """True if this event is new for `consumer` (and now recorded in the open transaction)."""
-    result = await conn.execute(
-        insert(inbox).values(consumer=consumer, event_id=event_id, applied_at_unix_ms=now_ms())
-        .on_conflict_do_nothing().returning(inbox.c.event_id))
-    return result.first() is not None
+    return event_id in await claim_many(conn, inbox, consumer, [event_id])
 
 
 async def claim_many(conn: AsyncConnection, inbox: sa.Table, consumer: str, event_ids: list[str]) -> set[str]:
@@ -21,8 +26,6 @@ async def claim_many(conn: AsyncConnection, inbox: sa.Table, consumer: str, even
     transaction (one round trip for a whole batch)."""
     if not event_ids:
         return set()
-    now = now_ms()
-    rows = [{"consumer": consumer, "event_id": event_id, "applied_at_unix_ms": now}
-            for event_id in dict.fromkeys(event_ids)]
-    result = await conn.execute(insert(inbox).values(rows).on_conflict_do_nothing().returning(inbox.c.event_id))
-    return {row[0] for row in result}
+    raw = await driver_connection(conn)
+    cursor = await raw.execute(_claim_sql(inbox), (consumer, list(dict.fromkeys(event_ids)), now_ms()))
+    return {row[0] for row in await cursor.fetchall()}

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.platform.db import driver_connection, qualified
 from services.platform.events import event_headers
 from services.platform.ids import new_id, now_ms
 from services.platform.wakeup import Wakeup, run_passes
@@ -31,12 +32,15 @@ log = logging.getLogger(__name__)
 async def add_event(conn: AsyncConnection, outbox: sa.Table, *, topic: str, key: str,
                     event: Message, event_id: str | None = None,
                     occurred_at_unix_ms: int | None = None) -> str:
+    """Plain SQL on the transaction's psycopg connection (db.driver_connection): every command
+    and many consumed events write here."""
     event_id = event_id or new_id()
-    await conn.execute(outbox.insert().values(
-        event_id=event_id, topic=topic, key=key, event_type=event.DESCRIPTOR.full_name,
-        payload=event.SerializeToString(),
-        occurred_at_unix_ms=occurred_at_unix_ms or now_ms(),
-    ))
+    raw = await driver_connection(conn)
+    await raw.execute(
+        f"INSERT INTO {qualified(outbox)} (event_id, topic, key, event_type, payload, occurred_at_unix_ms) "
+        "VALUES (%s, %s, %s, %s, %s, %s)",
+        (event_id, topic, key, event.DESCRIPTOR.full_name, event.SerializeToString(),
+         occurred_at_unix_ms or now_ms()))
     return event_id
 
 
@@ -161,27 +165,25 @@ class OutboxRelay:
 
     async def relay_once(self) -> int:
         """Publishes one batch; returns how many events it published."""
-        table = self._outbox
+        table = qualified(self._outbox)
         async with self._engine.begin() as conn:
+            raw = await driver_connection(conn)
             # One relay per schema at a time keeps per-key order across replicas.
-            got = await conn.scalar(sa.text("SELECT pg_try_advisory_xact_lock(hashtext(:k))"),
-                                    {"k": self._lock_key})
-            if not got:
+            got = await (await raw.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))",
+                                           (self._lock_key,))).fetchone()
+            if not got[0]:
                 return 0
-            rows = (await conn.execute(
-                sa.select(table.c.id, table.c.event_id, table.c.topic, table.c.key,
-                          table.c.event_type, table.c.payload, table.c.occurred_at_unix_ms)
-                .where(table.c.published_at_unix_ms.is_(None))
-                .order_by(table.c.id).limit(self._batch_size)
-            )).all()
+            rows = await (await raw.execute(
+                f"SELECT id, event_id, topic, key, event_type, payload, occurred_at_unix_ms FROM {table} "
+                "WHERE published_at_unix_ms IS NULL ORDER BY id LIMIT %s", (self._batch_size,))).fetchall()
             if not rows:
                 return 0
             await publish_all(self._producer, [
-                (r.topic, r.key, r.payload, event_headers(r.event_id, r.event_type, r.occurred_at_unix_ms))
-                for r in rows
+                (topic, key, bytes(payload), event_headers(event_id, event_type, occurred_at))
+                for _, event_id, topic, key, event_type, payload, occurred_at in rows
             ])
-            await conn.execute(table.update().where(table.c.id.in_([r.id for r in rows]))
-                               .values(published_at_unix_ms=now_ms()))
+            await raw.execute(f"UPDATE {table} SET published_at_unix_ms = %s WHERE id = ANY(%s)",
+                              (now_ms(), [row[0] for row in rows]))
             return len(rows)
 
 

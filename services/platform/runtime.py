@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from services.platform.logs import configure_logging
 from services.platform.mesh_tls import process_tls
 
 log = logging.getLogger(__name__)
+
+BLOCKING_THREADS = 32
 
 
 @dataclass
@@ -79,6 +82,10 @@ def main(build: Callable[[], Awaitable[tuple[ServiceSpec, TokenVerifier | None]]
     configure_logging(service)
 
     async def _run() -> None:
+        # Every Kafka consumer waits in a thread (asyncio.to_thread): the default pool of
+        # cpu_count + 4 threads (6 here) left Risk's five consumers one thread for everything else
+        # (the relay's flush, a migration), so such a call could wait a whole poll. Idle threads cost nothing.
+        asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=BLOCKING_THREADS))
         spec, verifier = await build()
         await serve(spec, verifier)
 

@@ -22,8 +22,14 @@ S = "APP-PERP"
 
 
 class FakeConn:
+    """Both the SQLAlchemy connection and the psycopg one under it (services/platform/db.py)."""
+
     def __init__(self) -> None:
         self.statements = []
+        self.driver_connection = self
+
+    async def get_raw_connection(self):
+        return self
 
     async def execute(self, statement, *args):
         self.statements.append(statement)
