@@ -64,6 +64,7 @@ bench: install
 	$(PY) -m bench.mesh_bench
 	$(PY) -m bench.ws_bench --subscribers 100 --rate 20 --seconds 5
 	$(PY) -m bench.ws_bench --subscribers 1000 --rate 20 --seconds 5 --processes 2
+	$(PY) -m bench.ws_bench --mesh --subscribers 1000 --rate 20 --seconds 20 --processes 2
 
 clean:
 	rm -rf .tradex/data
