@@ -9,8 +9,8 @@
 3. open-loop load at fixed rates (orders/s, makers and takers counted alike): every pair is
    sent on schedule whether or not earlier ones finished; the taker's FILLED arrives on its
    `StreamOrderUpdates` (gRPC through Envoy, so polling does not load the mesh). CPU per order
-   per process is read at 100 orders/s; capacity is the highest rate whose p99 stays <= 100 ms
-   with every order filled;
+   per process is read at every rate, which go up until orders are no longer all filled within
+   30 s; capacity is the highest rate whose p99 stays <= 100 ms with every order filled;
 4. the no-logic floor on the same broker and machine (bench/floor.py): Envoy -> gRPC servicer
    -> Kafka -> consumer -> Kafka -> back, and the ratio of the real path to it.
 
@@ -349,8 +349,8 @@ def main() -> None:
             price = reference_price(api)
             phase = run_rate(api, pairs, price, rate, args.seconds, pids)
             phases.append(phase)
-            if phase.errors or phase.unfilled or percentile(phase.latencies_ms, .99) > 100:
-                break  # past capacity: higher rates only pile up
+            if phase.errors or phase.unfilled:
+                break  # fallen behind (not all filled within 30 s): higher rates only pile up
         emit(render_load(phases))
 
         # 4. floor
@@ -439,12 +439,15 @@ def render_load(phases: list[RatePhase]) -> list[str]:
         out.append(f"first error: {errors[0]}")
 
     if phases:
-        first = phases[0]
-        out += ["", f"## CPU per order at {first.rate} orders/s (ms of CPU, all processes)", "",
-                "| process | CPU ms / order |", "| --- | --- |"]
-        for name, value in sorted(first.cpu_ms_per_order.items(), key=lambda kv: -kv[1]):
-            out.append(f"| {name} | {value:.2f} |")
-        out.append(f"| **total** | **{sum(first.cpu_ms_per_order.values()):.2f}** |")
+        # Per rate: at a low rate the idle burn is spread over few orders; past the throughput
+        # ceiling the figure is what each completed order cost.
+        out += ["", "## CPU per order at each offered rate (ms of CPU, all processes)", "",
+                "| process | " + " | ".join(f"{p.rate}/s" for p in phases) + " |",
+                "| --- |" + " --- |" * len(phases)]
+        last = phases[-1].cpu_ms_per_order
+        for name in sorted(last, key=lambda n: -last[n]):
+            out.append(f"| {name} | " + " | ".join(f"{p.cpu_ms_per_order.get(name, 0.0):.2f}" for p in phases) + " |")
+        out.append("| **total** | " + " | ".join(f"**{sum(p.cpu_ms_per_order.values()):.2f}**" for p in phases) + " |")
     return out
 
 
