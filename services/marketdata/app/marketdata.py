@@ -191,8 +191,8 @@ class MarketData:
                     log.exception("writing %d market-data batches failed; retrying", len(batch))
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, WRITE_RETRY_MAX_S)
-            self._writing = 0
             await self._after_commit(batch, recorded)
+            self._writing = 0  # only now: drained() promises the books are saved too
             self._written.set()
 
     async def _write(self, batch: list[_Unwritten]) -> list[TradeRow]:
