@@ -67,7 +67,8 @@ async def build():
                                 handlers=consumers.USER_HANDLERS)
     positions = EventConsumer(name=consumers.POSITION_CONSUMER, bootstrap=settings.kafka_bootstrap,
                               topics=consumers.POSITION_TOPICS, engine=engine, inbox=inbox,
-                              handlers=consumers.POSITION_HANDLERS, on_committed=drainer.wake)
+                              handlers=consumers.POSITION_HANDLERS, relevant=consumers.position_or_settlement,
+                              on_committed=drainer.wake)
     reconciler = PlacementReconciler(engine, wallet, abandon_after_s=order.placement_abandon_after_s,
                                      interval_s=order.reconcile_interval_s)
     spec = ServiceSpec(

@@ -26,6 +26,7 @@ from tests.e2e.order_support import (
     wait_for_status,
     wallet_balance,
 )
+from tests.e2e.test_exactly_once import kill_and_restart
 from tests.e2e.test_positions import usdt_conserved
 
 pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("requires_risk")]
@@ -137,3 +138,28 @@ def test_a_position_offsets_the_closing_side_and_fills_leave_nothing_locked(exch
     locked_becomes_with_margin(D(0))
     wait_for(lambda: wallet_balance(exchange, user_id)[2] == D("10.6"), timeout=30)  # short 1 @ 106
     assert ledger_balanced(exchange, user_id) and ledger_balanced(exchange, counterparty_id)
+
+
+def test_a_settlement_that_comes_after_its_fills_sync_is_followed_by_another_sync(exchange, admins):
+    """The SYNC a fill owes can reach the Wallet before the fill's settlement.v1 (they travel two
+    paths). With Position down while the orders cross, the settlement surely comes last: it takes
+    the fill's margin and fee from a bucket already set without them, and the Order service, told
+    by the Wallet's balance update, sets the bucket right again (services/order/api/consumers.py)."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    seller_id, seller_token = funded_user(exchange, "1000")
+    _, buyer_token = funded_user(exchange, "1000")
+    resting(exchange, seller_token, limit_order(symbol, "SELL", "100.00", "2", leverage="10"))
+    assert bucket(exchange, seller_id, symbol) == need("100", "2")
+
+    def cross_while_position_is_down() -> None:
+        taker = placed(exchange, buyer_token, limit_order(symbol, "BUY", "100.00", "0.5", leverage="10"))
+        wait_for_status(exchange, buyer_token, taker["order_id"], "ORDER_STATUS_FILLED")
+        # The maker's fill owed a SYNC: its bucket holds what the 1.5 left need, nothing settled yet.
+        wait_for(lambda: bucket(exchange, seller_id, symbol) == need("100", "1.5"), timeout=30)
+        assert wallet_balance(exchange, seller_id) == (D(1000) - need("100", "1.5"), need("100", "1.5"), D(0))
+
+    kill_and_restart(exchange, "position", before_restart=cross_while_position_is_down)
+    # Settled (margin 5, maker fee 0.005) and the bucket set back to what the 1.5 need.
+    wait_for(lambda: wallet_balance(exchange, seller_id) == (D(1000) - D("5.005") - need("100", "1.5"),
+                                                             need("100", "1.5"), D(5)), timeout=40)
+    assert bucket(exchange, seller_id, symbol) == need("100", "1.5")

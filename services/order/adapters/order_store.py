@@ -96,6 +96,14 @@ async def open_orders(conn: AsyncConnection, user_id: str, symbol: str) -> list[
     return [_from_row(row) for row in rows]
 
 
+async def open_symbols(conn: AsyncConnection, user_id: str) -> list[str]:
+    """The symbols where `user_id` has open orders."""
+    rows = (await conn.execute(sa.select(orders.c.symbol).distinct().where(
+        orders.c.user_id == user_id, orders.c.status.in_([s.value for s in OPEN_STATUSES]))
+        .order_by(orders.c.symbol))).all()
+    return [row.symbol for row in rows]
+
+
 async def open_orders_for_update(conn: AsyncConnection, user_id: str, symbol: str = "") -> list[Order]:
     query = sa.select(orders).where(orders.c.user_id == user_id,
                                     orders.c.status.in_([s.value for s in OPEN_STATUSES]))

@@ -6,17 +6,25 @@
 - position.updated.v1 / position.closed.v1 -> the position size per (user, symbol), which the
   order margin of the symbol's open orders is net of; a change owes the bucket's SYNC
   (app/order_margin.py).
+- wallet.balance.updated.v1, on the same consumer: a fill's settlement that took margin from a
+  lock owes the SYNC of the user's buckets with open orders. The SYNC a fill owes can reach the
+  Wallet before the fill's settlement.v1 (two paths); the settlement then takes the fill's margin
+  from a bucket already set without it, and only a SYNC after the settlement sets it right
+  (docs/ARCHITECTURE.md → Order margin).
 """
 from __future__ import annotations
 
+from google.protobuf.message import DecodeError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.common.v1 import positions_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.position.v1 import events_pb2 as position_events
 from tradex.user.v1 import events_pb2 as user_events
 from tradex.user.v1 import user_pb2
+from tradex.wallet.v1 import events_pb2 as wallet_events
+from tradex.wallet.v1 import wallet_pb2
 
-from services.order.adapters import position_store
+from services.order.adapters import order_store, position_store
 from services.order.app import order_margin
 from services.order.app.commands import cancel_open_orders
 from services.order.app.engine_events import RELEVANT, EngineEventApplier
@@ -28,7 +36,7 @@ ENGINE_TOPICS = ["engine.event.v1"]
 ENGINE_CONSUMER = "order.engine-events"
 USER_TOPICS = ["user.status_changed.v1"]
 USER_CONSUMER = "order.user-status"
-POSITION_TOPICS = ["position.updated.v1", "position.closed.v1"]
+POSITION_TOPICS = ["position.updated.v1", "position.closed.v1", "wallet.balance.updated.v1"]
 POSITION_CONSUMER = "order.positions"
 
 
@@ -67,7 +75,36 @@ async def on_position_closed(conn: AsyncConnection, event: position_events.Posit
     await _position_changed(conn, event.position, received)
 
 
+def _settled_from_a_lock(event: wallet_events.BalanceUpdated) -> bool:
+    entry = event.journal_entry
+    return entry.kind == wallet_pb2.JOURNAL_ENTRY_KIND_TRADE_SETTLED and any(
+        p.account_kind == wallet_pb2.LEDGER_ACCOUNT_KIND_USER_LOCKED for p in entry.postings)
+
+
+def position_or_settlement(received: ReceivedEvent) -> bool:
+    """The positions consumer's `relevant`: every position event; of the Wallet's balance
+    updates only those of a fill settled from a lock (the rest never reach the database)."""
+    if received.event_type != wallet_events.BalanceUpdated.DESCRIPTOR.full_name:
+        return True
+    try:
+        return _settled_from_a_lock(received.decode(wallet_events.BalanceUpdated))
+    except DecodeError:
+        return True  # the handler's transaction reports it as malformed
+
+
+async def on_balance_updated(conn: AsyncConnection, event: wallet_events.BalanceUpdated,
+                             received: ReceivedEvent) -> None:
+    if not _settled_from_a_lock(event):
+        return
+    user_id = event.balance.user_id
+    if not user_id:
+        raise MalformedEvent(f"balance event {received.event_id} has no user_id")
+    for symbol in await order_store.open_symbols(conn, user_id):
+        await order_margin.owe_sync(conn, user_id, symbol, received.event_id)
+
+
 ENGINE_HANDLERS = {engine_pb.EngineEvent: EngineEventApplier()}
 POSITION_HANDLERS = {position_events.PositionUpdated: on_position_updated,
-                     position_events.PositionClosed: on_position_closed}
+                     position_events.PositionClosed: on_position_closed,
+                     wallet_events.BalanceUpdated: on_balance_updated}
 USER_HANDLERS = {user_events.UserStatusChanged: on_user_status_changed}
