@@ -155,6 +155,12 @@ def wallet_calls_done(exchange, order_id: str) -> list[str]:
                                               "done_at_unix_ms is not null order by id", order_id)]
 
 
+def wallet_calls_queued(exchange, order_id: str) -> list[str]:
+    """Every wallet call queued under `order_id`, done or not."""
+    return [kind for (kind,) in sql(exchange, "select kind from orders.wallet_calls where order_id = %s order by id",
+                                    order_id)]
+
+
 def all_wallet_calls_done(exchange, order_id: str, count: int) -> list[str]:
     def done():
         pending = sql(exchange, "select count(*) from orders.wallet_calls where order_id = %s and "

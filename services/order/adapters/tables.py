@@ -49,6 +49,7 @@ orders = sa.Table(
     sa.Column("taker_fee_rate", _numeric, nullable=False),
     sa.Column("is_liquidation", sa.Boolean, nullable=False),
     sa.Column("liquidation_id", sa.Text, nullable=False),
+    sa.Column("locked_under_own_id", sa.Boolean, nullable=False),
     sa.Column("request_fingerprint", sa.Text, nullable=False),
     sa.Column("created_at_unix_ms", sa.BigInteger, nullable=False),
     sa.Column("updated_at_unix_ms", sa.BigInteger, nullable=False),

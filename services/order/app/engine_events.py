@@ -43,10 +43,11 @@ def _reason(enum, value: int) -> str:
 async def _save(conn: AsyncConnection, before: Order, after: Order, fill: Fill | None = None) -> None:
     """Persists the change and whatever wallet calls it owes. A change of what an open order may
     still add to the position (a fill, a close, an amend) owes the SYNC of its symbol's
-    order-margin bucket (app/order_margin.py). A newly closed order also owes the release of
-    anything locked under its own id (orders placed before the bucket existed; NOT_FOUND else)."""
+    order-margin bucket (app/order_margin.py). A newly closed order placed before the bucket
+    existed also owes the release of what is locked under its own id."""
     if after.open is False and before.open and not after.is_liquidation:
-        await owe_release(conn, after, final_release_id(after.order_id), None)
+        if after.locked_under_own_id:
+            await owe_release(conn, after, final_release_id(after.order_id), None)
         after = lifecycle.release(after, None)
     if order_margin.counts(after) and (
             before.open != after.open or before.remaining_quantity != after.remaining_quantity

@@ -99,6 +99,11 @@ class Order:
     status_message: str = ""
     is_liquidation: bool = False
     liquidation_id: str = ""
+    # Funds were locked under this order's own id: only orders placed before the per-symbol
+    # order-margin bucket (docs/ARCHITECTURE.md → Order margin; migration 0003 marks them). Their
+    # close owes a final ReleaseFunds; a newer order's margin is in its bucket and a release would
+    # find nothing (a wallet call and two transactions per order, for NOT_FOUND).
+    locked_under_own_id: bool = False
     updated_at_unix_ms: int = 0
     accepted_at_unix_ms: int = 0
     cancel_requested_at_unix_ms: int = 0
