@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.marketdata.v1 import events_pb2 as md_pb
 
-from services.marketdata.api import mappers
+from services.marketdata.adapters import mappers
 from services.marketdata.app.marketdata import LiveEvent, MarketData
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
 from services.platform.kafka import EventConsumer, make_consumer, next_batch

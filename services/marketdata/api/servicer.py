@@ -14,7 +14,7 @@ import grpc
 from tradex.marketdata.v1 import marketdata_pb2 as pb
 from tradex.marketdata.v1 import marketdata_pb2_grpc
 
-from services.marketdata.api import mappers
+from services.marketdata.adapters import mappers
 from services.marketdata.app.marketdata import MarketData
 from services.marketdata.domain.candles import Interval, bar_open, fill_gaps
 from services.marketdata.domain.feed import BookDelta, window_changes

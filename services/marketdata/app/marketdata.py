@@ -28,11 +28,11 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from tradex.marketdata.v1 import events_pb2 as md_events
 
+from services.marketdata.adapters import mappers
 from services.marketdata.adapters import store as store_mod
 from services.marketdata.adapters.book_cache import BookCache
 from services.marketdata.adapters.store import Store, TradeRow
 from services.marketdata.adapters.tables import inbox, outbox
-from services.marketdata.api import mappers
 from services.marketdata.app.hub import Hub
 from services.marketdata.domain.candles import Interval, bar_open
 from services.marketdata.domain.feed import (

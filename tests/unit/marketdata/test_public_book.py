@@ -15,7 +15,7 @@ from tradex.engine.v1 import events_pb2 as pb
 from services.engine.api.commands import apply_command, new_book
 from services.engine.api.events import to_protos
 from services.engine.api.snapshots import to_book_hash, to_snapshot
-from services.marketdata.api import mappers
+from services.marketdata.adapters import mappers
 from services.marketdata.domain.feed import EngineItem, Status, SymbolFeed, engine_hash
 from services.platform.public_book import ASK, BID, Level, PublicBook, checksum, checksum_text
 

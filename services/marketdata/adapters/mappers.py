@@ -1,4 +1,5 @@
-"""Protobuf <-> domain for the Market Data service."""
+"""Protobuf <-> domain for the Market Data service: for its servicer and consumers (api/) and for the
+events the app writes to the outbox (an adapter, so the app needs nothing from api/)."""
 from __future__ import annotations
 
 from decimal import Decimal
