@@ -41,6 +41,7 @@ import websockets
 from tradex.marketdata.v1 import marketdata_pb2 as pb
 from tradex.marketdata.v1 import marketdata_pb2_grpc
 
+from bench import cpu
 from mesh.process import free_port, port_is_open
 from services.platform.decimals import format_decimal
 from services.platform.public_book import ASK, BID, Level, PublicBook
@@ -423,7 +424,6 @@ def run_mesh(args) -> None:
         probe_thread = threading.Thread(target=_grpc_probe, args=(exchange.grpc_target, symbol, probe, stop),
                                         daemon=True)
         probe_thread.start()
-        from bench import cpu
         pids = {p.name: p.pid for p in exchange.stack.supervisor.processes}
         before, cpu_started = cpu.snapshot(pids), time.monotonic()
         asyncio.run(_mesh_measure(args, exchange.ws_url, symbol, send, producer, stamps, pids["ws_gateway"],
@@ -502,7 +502,6 @@ async def _mesh_measure(args, url: str, symbol: str, send, producer, stamps: dic
 
 def _cpu_s(pid: int) -> float:
     """CPU seconds of a process and its descendants (the gateway's forked workers)."""
-    from bench import cpu
     return cpu.snapshot({"p": pid})["p"]
 
 

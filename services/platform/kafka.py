@@ -149,12 +149,12 @@ class EventConsumer:
                 log.warning("batch of %d failed; applying one by one", len(records),
                             extra={"consumer": self.name}, exc_info=True)
             else:
-                self._commit_offsets(records)
+                self._store_offsets(records)
                 return
         for record in records:
             await self._process_with_retry(record)
 
-    def _commit_offsets(self, records: list) -> None:
+    def _store_offsets(self, records: list) -> None:
         # Stored for the next periodic commit: the effect is already committed with its inbox
         # rows, so an offset not yet committed only means a redelivery the inbox drops.
         last: dict[tuple[str, int], int] = {}
@@ -170,7 +170,7 @@ class EventConsumer:
         while True:
             try:
                 await self.process(record)
-                self._commit_offsets([record])
+                self._store_offsets([record])
                 return
             except asyncio.CancelledError:
                 raise

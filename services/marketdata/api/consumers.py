@@ -33,12 +33,11 @@ class EngineEventConsumer(EventConsumer):
     candles, outbox, inbox) and only then are the batch's offsets stored (app/marketdata.py)."""
 
     def __init__(self, app: MarketData, **kwargs) -> None:
-        super().__init__(handlers={engine_pb.EngineEvent: self._unused}, **kwargs)
+        super().__init__(handlers={}, **kwargs)  # no per-event handler: batches go to the app whole
         self._app = app
 
-    @staticmethod
-    async def _unused(conn, event, received) -> None:  # pragma: no cover - batches go through the app
-        raise AssertionError("engine events are applied by MarketData.apply_live")
+    def wanted(self, event: ReceivedEvent) -> bool:
+        return event.event_type == engine_pb.EngineEvent.DESCRIPTOR.full_name
 
     async def _process_records(self, records: list) -> None:
         events = []
@@ -49,7 +48,7 @@ class EngineEventConsumer(EventConsumer):
                     events.append(self._live_event(received))
             except (MalformedEvent, DecodeError):
                 log.error("dropping malformed record", exc_info=True, extra={"consumer": self.name})
-        await self._app.apply_live(events, on_durable=lambda: self._commit_offsets(records))
+        await self._app.apply_live(events, on_durable=lambda: self._store_offsets(records))
 
     @staticmethod
     def _live_event(received: ReceivedEvent) -> LiveEvent:

@@ -263,20 +263,18 @@ class MarketData:
             feed = self.feeds.get(snapshot.symbol)
             if feed is None:
                 return  # nothing to compare yet: the first event or a GET will start it
-            before = feed.copy()
             out = feed.offer_snapshot(snapshot)
-            await self._after_check(before, feed, out)
+            self._after_check(feed, out)
 
     async def on_engine_hash(self, check: BookHashCheck) -> None:
         async with self.lock:
             feed = self.feeds.get(check.symbol)
             if feed is None:
                 return
-            before = feed.copy()
             out = feed.offer_hash(check)
-            await self._after_check(before, feed, out)
+            self._after_check(feed, out)
 
-    async def _after_check(self, before: SymbolFeed, feed: SymbolFeed, out: Outcome) -> None:
+    def _after_check(self, feed: SymbolFeed, out: Outcome) -> None:
         """Under the lock."""
         if not out.mismatch:
             return

@@ -94,8 +94,7 @@ def position_or_settlement(received: ReceivedEvent) -> bool:
 
 async def on_balance_updated(conn: AsyncConnection, event: wallet_events.BalanceUpdated,
                              received: ReceivedEvent) -> None:
-    if not _settled_from_a_lock(event):
-        return
+    """Only balance updates of a fill settled from a lock get here (position_or_settlement)."""
     user_id = event.balance.user_id
     if not user_id:
         raise MalformedEvent(f"balance event {received.event_id} has no user_id")
