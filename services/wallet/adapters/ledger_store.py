@@ -67,9 +67,12 @@ async def open_balances(conn: AsyncConnection, user_id: str, now_ms: int) -> int
     return len(result.all())
 
 
-async def get_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance | None:
+async def get_balance(conn: AsyncConnection, user_id: str, asset: str, *,
+                      for_update: bool = False) -> Balance | None:
+    """`for_update`: lock the row whatever the attempt (app/funds.py, balance_and_funds: a
+    decision that reads a funds row beside the balance)."""
     query = sa.select(balances).where(balances.c.user_id == user_id, balances.c.asset == asset)
-    if lock_on_read.get():
+    if for_update or lock_on_read.get():
         query = query.with_for_update()
     row = (await conn.execute(query)).first()
     return _balance(row) if row else None

@@ -51,8 +51,8 @@ class TradeFill:
     fee: Decimal
 
 
-async def require_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance:
-    balance = await ledger_store.get_balance(conn, user_id, asset)
+async def require_balance(conn: AsyncConnection, user_id: str, asset: str, *, for_update: bool = False) -> Balance:
+    balance = await ledger_store.get_balance(conn, user_id, asset, for_update=for_update)
     if balance is None:
         raise FailedPrecondition(f"user {user_id} has no {asset} wallet", reason="WALLET_NOT_OPEN")
     return balance
@@ -101,7 +101,7 @@ class FundsUseCases:
             if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
                 return replayed
             now = now_ms()
-            balance, funds = await _balance_and_funds(conn, order_id, user_id, asset)
+            balance, funds = await balance_and_funds(conn, order_id, user_id, asset)
             postings, updated = funds_domain.lock(balance, funds, amount)
             entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now)
             updated = await order_funds_store.save(conn, funds, updated, now)
@@ -125,7 +125,8 @@ class FundsUseCases:
             if (replayed := await self._replayed(conn, key, request, order_id, user_id, funds.asset)) is not None:
                 return replayed
             now = now_ms()
-            balance = await require_balance(conn, user_id, funds.asset)
+            # Read again under the balance lock: the row read above may predate a fill that took from it.
+            balance, funds = await balance_and_funds(conn, order_id, user_id, funds.asset)
             postings, updated, released = funds_domain.release(balance, funds, amount)
             entry = None
             if postings:
@@ -150,7 +151,7 @@ class FundsUseCases:
             if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
                 return replayed
             now = now_ms()
-            balance, funds = await _balance_and_funds(conn, order_id, user_id, asset)
+            balance, funds = await balance_and_funds(conn, order_id, user_id, asset)
             postings, updated, short = funds_domain.set_level(balance, funds, amount)
             entry = None
             if postings:
@@ -175,15 +176,11 @@ class FundsUseCases:
                 check_replay(key, op.fingerprint, request)
                 return await self._replay(conn, op, fill.order_id, fill.user_id, fill.asset)
             now = now_ms()
-            balance = await require_balance(conn, fill.user_id, fill.asset)
-            funds = await order_funds_store.get(conn, fill.order_id)
-            if funds is None:
-                if fill.margin > 0:
-                    raise FailedPrecondition(f"order {fill.order_id} has no locked funds to take margin from",
-                                             reason="MARGIN_EXCEEDS_LOCKED")
-                # Reduce-only and liquidation orders lock nothing; their fees still need a record.
-                funds = OrderFunds(fill.order_id, fill.user_id, fill.asset)
-            funds_domain.check_owner(funds, fill.user_id, fill.asset)
+            balance, funds = await balance_and_funds(conn, fill.order_id, fill.user_id, fill.asset)
+            # No row yet: reduce-only and liquidation orders lock nothing; their fees still need a record.
+            if funds.version == 0 and fill.margin > 0:
+                raise FailedPrecondition(f"order {fill.order_id} has no locked funds to take margin from",
+                                         reason="MARGIN_EXCEEDS_LOCKED")
             postings, updated = funds_domain.settle_trade(balance, funds, fill.margin, fill.fee)
             entry = None
             if postings:
@@ -197,9 +194,18 @@ class FundsUseCases:
         return await self._run(work)
 
 
-async def _balance_and_funds(conn: AsyncConnection, order_id: str, user_id: str, asset: str) -> tuple:
-    """The user's balance and the order's (or bucket's) funds, which must be the user's, in the asset."""
-    balance = await require_balance(conn, user_id, asset)
+async def balance_and_funds(conn: AsyncConnection, order_id: str, user_id: str,
+                            asset: str) -> tuple[Balance, OrderFunds]:
+    """The user's balance, read FOR UPDATE, then the order's (or bucket's) funds row (a new, empty
+    one if there is none), which must be the user's, in the asset.
+
+    In that order and with that lock, because the two must agree: every change of a funds row's
+    lock also posts to USER_LOCKED, so it writes the balance row first, and a funds row read under
+    the balance's lock agrees with it. Read optimistically, a commit between the two reads could
+    pair a row with a balance from before it. No version check catches a decision that posts
+    nothing to the user: a fill's settlement that found the bucket emptied but not the
+    available balance it went to took nothing, and the insurance fund paid its margin and fee."""
+    balance = await require_balance(conn, user_id, asset, for_update=True)
     funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
     funds_domain.check_owner(funds, user_id, asset)
     return balance, funds

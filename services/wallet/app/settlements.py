@@ -64,9 +64,9 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
             check_replay(key, op.fingerprint, request)
             return SettlementResult(op.amount, None, replayed=True)
         now = now_ms()
-        balance = await require_balance(conn, s.user_id, s.asset)
         if s.kind is SettlementKind.TRADE:
-            return await _apply_trade(conn, s, key, request, balance, now)
+            return await _apply_trade(conn, s, key, request, now)
+        balance = await require_balance(conn, s.user_id, s.asset)
         postings, posted = domain.settle(balance, s.kind, s.amount)
         entry = None
         if postings:
@@ -82,13 +82,15 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
     return await in_savepoints(conn, work)
 
 
-async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, request: str, balance: Balance,
+async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, request: str,
                        now: int) -> SettlementResult:
     """settlement.v1 kind TRADE: one journal entry for everything the fill moves, the funds row its
     margin comes from (the order's, else its symbol's order-margin bucket) updated with it, and any
     shortfall covered from the insurance fund."""
     # The order's own lock (orders placed before order-margin buckets), else its symbol's bucket,
-    # where the Order service keeps the margin of all the user's open orders on the symbol.
+    # where the Order service keeps the margin of all the user's open orders on the symbol. Read
+    # under the balance's lock, so that the two agree (funds.balance_and_funds).
+    balance = await require_balance(conn, s.user_id, s.asset, for_update=True)
     funds = await order_funds_store.get(conn, s.order_id)
     if funds is None and s.symbol:
         funds = await order_funds_store.get(conn, order_margin_bucket(s.user_id, s.symbol))
