@@ -11,8 +11,7 @@ from tradex.funding.v1 import funding_pb2_grpc
 
 from services.funding.adapters import store
 from services.funding.adapters.clients import Upstreams
-from services.funding.api.consumers import RateCache
-from services.funding.api.mappers import (
+from services.funding.adapters.mappers import (
     CYCLE_STATUS_FROM_PB,
     SETTLEMENT_STATUS_FROM_PB,
     cycle_to_pb,
@@ -21,6 +20,7 @@ from services.funding.api.mappers import (
     record_to_pb,
     settlement_to_pb,
 )
+from services.funding.api.consumers import RateCache
 from services.funding.app.queries import FundingQueries
 from services.funding.config import FundingSettings
 from services.funding.domain import model

@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.metadata.v1 import events_pb2
 
+from services.metadata.adapters.mappers import instrument_to_proto
 from services.metadata.adapters.tables import outbox
-from services.metadata.api.mappers import instrument_to_proto
 from services.metadata.domain.instrument import Instrument, InstrumentStatus
 from services.platform.outbox import add_event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tradex.metadata.v1 import metadata_pb2 as pb
 from tradex.metadata.v1 import metadata_pb2_grpc
 
-from services.metadata.api.mappers import STATUS_FROM_PB, instrument_to_proto, spec_from_proto
+from services.metadata.adapters.mappers import STATUS_FROM_PB, instrument_to_proto, spec_from_proto
 from services.metadata.app.instruments import InstrumentUseCases
 from services.metadata.domain.instrument import Review
 from services.platform.auth import require_principal

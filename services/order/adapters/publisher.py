@@ -15,8 +15,8 @@ from tradex.common.v1 import orders_pb2, trading_pb2
 from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.order.v1 import events_pb2 as order_events
 
+from services.order.adapters.mappers import fill_to_proto, order_to_proto, to_pb
 from services.order.adapters.tables import outbox
-from services.order.api.mappers import fill_to_proto, order_to_proto, to_pb
 from services.order.domain.model import Fill, Order, SelfTradePrevention
 from services.platform.decimals import format_decimal
 from services.platform.outbox import add_event

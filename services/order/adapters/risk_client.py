@@ -10,7 +10,7 @@ from tradex.common.v1 import trading_pb2
 from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from services.order.adapters.downstream import channel, translate
-from services.order.api.mappers import to_pb
+from services.order.adapters.mappers import to_pb
 from services.order.domain.model import OrderType, Side
 from services.platform.decimals import format_decimal
 from services.platform.errors import FailedPrecondition

@@ -7,7 +7,7 @@ from tradex.common.v1 import orders_pb2
 from tradex.order.v1 import order_pb2 as pb
 from tradex.order.v1 import order_pb2_grpc
 
-from services.order.api.mappers import from_pb, order_to_proto, side_from_pb
+from services.order.adapters.mappers import from_pb, order_to_proto, side_from_pb
 from services.order.app.commands import OrderCommands
 from services.order.app.liquidation import LiquidationUseCases
 from services.order.domain.validation import parse_symbol

@@ -6,7 +6,7 @@ from __future__ import annotations
 from tradex.order.v1 import order_pb2 as pb
 from tradex.order.v1 import order_pb2_grpc
 
-from services.order.api.mappers import (
+from services.order.adapters.mappers import (
     fill_to_proto,
     order_to_proto,
     order_type_from_pb,

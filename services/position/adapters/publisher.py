@@ -11,8 +11,8 @@ from tradex.position.v1 import events_pb2 as pb_events
 
 from services.platform.decimals import format_decimal
 from services.platform.outbox import add_event
+from services.position.adapters.mappers import position_to_pb, settlement_to_pb
 from services.position.adapters.tables import outbox
-from services.position.api.mappers import position_to_pb, settlement_to_pb
 from services.position.domain.model import Delta, EntryKind, PositionState, TradeSettlement
 from services.position.domain.valuation import Valuation
 

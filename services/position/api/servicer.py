@@ -12,7 +12,7 @@ from services.platform.auth import require_principal
 from services.platform.decimals import format_decimal
 from services.platform.errors import InvalidArgument
 from services.platform.user_stream import UserStreamHub
-from services.position.api.mappers import position_to_pb
+from services.position.adapters.mappers import position_to_pb
 from services.position.api.stream import stream_response
 from services.position.app.use_cases import PositionUseCases
 

@@ -12,8 +12,8 @@ from tradex.marketdata.v1 import events_pb2
 from services.platform.decimals import format_decimal
 from services.platform.ids import now_ms
 from services.platform.outbox import add_event
+from services.pricing.adapters.mappers import funding_to_pb, index_to_pb, mark_to_pb
 from services.pricing.adapters.tables import index_components, index_ticks, instruments, mark_ticks, outbox
-from services.pricing.api.mappers import funding_to_pb, index_to_pb, mark_to_pb
 from services.pricing.domain.index import IndexResult
 from services.pricing.domain.mark import MarkResult
 

@@ -16,7 +16,7 @@ from services.platform.auth import require_principal
 from services.platform.decimals import format_decimal, parse_decimal
 from services.platform.errors import InvalidArgument
 from services.platform.ids import now_ms
-from services.risk.api.mappers import account_to_proto, decision_to_proto, intent_from_proto
+from services.risk.adapters.mappers import account_to_proto, decision_to_proto, intent_from_proto
 from services.risk.app.pretrade import RiskUseCases
 
 _ASSET = re.compile(r"^[A-Z0-9]{2,16}$")

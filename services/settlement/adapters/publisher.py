@@ -10,9 +10,9 @@ from tradex.settlement.v1 import events_pb2 as pb_events
 
 from services.platform.decimals import format_decimal
 from services.platform.outbox import add_event
+from services.settlement.adapters.mappers import POSITION_SIDES, record_to_pb
 from services.settlement.adapters.store import Record
 from services.settlement.adapters.tables import outbox
-from services.settlement.api.mappers import POSITION_SIDES, record_to_pb
 from services.settlement.domain.adl import AdlTarget
 from services.settlement.domain.liquidation import Side
 

@@ -11,7 +11,7 @@ from services.platform.decimals import format_decimal
 from services.platform.errors import InvalidArgument, NotFound
 from services.settlement.adapters import store
 from services.settlement.adapters.clients import Upstreams
-from services.settlement.api.mappers import STATUS_NAMES, receipt_to_pb, record_to_pb
+from services.settlement.adapters.mappers import STATUS_NAMES, receipt_to_pb, record_to_pb
 
 MAX_PAGE, DEFAULT_PAGE = 500, 100
 

@@ -7,8 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.user.v1 import events_pb2
 
 from services.platform.outbox import add_event
+from services.user.adapters.mappers import ACCOUNT_STATUS_TO_PB, limits_to_proto, user_to_proto
 from services.user.adapters.tables import outbox
-from services.user.api.mappers import ACCOUNT_STATUS_TO_PB, limits_to_proto, user_to_proto
 from services.user.domain.kyc import KycTierChange
 from services.user.domain.limits import TierLimits
 from services.user.domain.profile import UserProfile

@@ -7,7 +7,7 @@ from tradex.user.v1 import user_pb2_grpc
 
 from services.platform.auth import require_principal
 from services.platform.errors import InvalidArgument
-from services.user.api.mappers import (
+from services.user.adapters.mappers import (
     ACCOUNT_STATUS_FROM_PB,
     KYC_STATUS_FROM_PB,
     kyc_request_to_proto,

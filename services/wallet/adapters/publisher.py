@@ -10,8 +10,8 @@ from tradex.wallet.v1 import events_pb2
 
 from services.platform.outbox import add_event
 from services.wallet.adapters.ledger_store import Posted
+from services.wallet.adapters.mappers import balance_to_pb, deposit_to_pb, entry_to_pb
 from services.wallet.adapters.tables import outbox
-from services.wallet.api.mappers import balance_to_pb, deposit_to_pb, entry_to_pb
 from services.wallet.domain.deposits import Deposit
 
 TOPIC_DEPOSIT_CONFIRMED = "wallet.deposit_confirmed.v1"

@@ -9,7 +9,7 @@ from tradex.wallet.v1 import wallet_pb2_grpc
 
 from services.platform.decimals import format_decimal, parse_decimal
 from services.platform.errors import InvalidArgument
-from services.wallet.api.mappers import (
+from services.wallet.adapters.mappers import (
     account_kind_from_pb,
     balance_to_pb,
     entry_to_pb,

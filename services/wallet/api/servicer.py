@@ -10,7 +10,7 @@ from services.platform.auth import require_principal
 from services.platform.errors import InvalidArgument
 from services.platform.ids import now_ms
 from services.platform.user_stream import UserStreamHub
-from services.wallet.api.mappers import (
+from services.wallet.adapters.mappers import (
     balance_to_pb,
     deposit_status_from_pb,
     deposit_to_pb,
