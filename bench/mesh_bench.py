@@ -220,6 +220,8 @@ class RatePhase:
     errors: list[str] = field(default_factory=list)
     latencies_ms: list[float] = field(default_factory=list)
     unfilled: int = 0
+    # What the unfilled takers ended as (GET /v1/orders/{id}): status and reason -> count.
+    unfilled_as: dict[str, int] = field(default_factory=dict)
     achieved_rate: float = 0.0
     cpu_ms_per_order: dict[str, float] = field(default_factory=dict)
 
@@ -264,6 +266,10 @@ def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate
         at = taker.stream.filled_at.get(order_id)
         if at is None:
             phase.unfilled += 1
+            order = api.call("GET", f"/v1/orders/{order_id}", token=taker.token)[1].get("order", {})
+            ended = " ".join(filter(None, (order.get("status", "?"), order.get("cancel_reason"),
+                                           order.get("reject_reason"))))
+            phase.unfilled_as[ended] = phase.unfilled_as.get(ended, 0) + 1
         else:
             phase.latencies_ms.append((at - t0) * 1000)
     orders = max(1, 2 * len(posted))
@@ -433,6 +439,10 @@ def render_load(phases: list[RatePhase]) -> list[str]:
                    f"{p99:.1f} | {phase.unfilled} | {len(phase.errors)} |")
         if not phase.errors and not phase.unfilled and p99 <= 100:
             capacity = phase.rate
+    for phase in phases:
+        if phase.unfilled_as:
+            ended = ", ".join(f"{n} {what}" for what, n in sorted(phase.unfilled_as.items()))
+            out.append(f"\nat {phase.rate}/s the unfilled takers ended as: {ended}")
     out.append(f"\ncapacity (highest offered rate with p99 <= 100 ms, all filled, no errors): {capacity} orders/s")
     errors = [e for phase in phases for e in phase.errors]
     if errors:
