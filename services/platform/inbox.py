@@ -4,6 +4,8 @@ Plain SQL on the transaction's psycopg connection (services/platform/db.py, driv
 every consumed event runs this."""
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -11,6 +13,7 @@ from services.platform.db import driver_connection, qualified
 from services.platform.ids import now_ms
 
 
+@functools.cache  # built once per table: this runs for every consumed batch
 def _claim_sql(inbox: sa.Table) -> str:
     return (f"INSERT INTO {qualified(inbox)} (consumer, event_id, applied_at_unix_ms) "
             "SELECT %s, unnest(%s::text[]), %s ON CONFLICT DO NOTHING RETURNING event_id")

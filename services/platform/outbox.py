@@ -13,6 +13,7 @@ safety net for a lost notification, so an idle relay costs nothing.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 
@@ -36,12 +37,15 @@ async def add_event(conn: AsyncConnection, outbox: sa.Table, *, topic: str, key:
     and many consumed events write here."""
     event_id = event_id or new_id()
     raw = await driver_connection(conn)
-    await raw.execute(
-        f"INSERT INTO {qualified(outbox)} (event_id, topic, key, event_type, payload, occurred_at_unix_ms) "
-        "VALUES (%s, %s, %s, %s, %s, %s)",
-        (event_id, topic, key, event.DESCRIPTOR.full_name, event.SerializeToString(),
-         occurred_at_unix_ms or now_ms()))
+    await raw.execute(_insert_sql(outbox), (event_id, topic, key, event.DESCRIPTOR.full_name,
+                                            event.SerializeToString(), occurred_at_unix_ms or now_ms()))
     return event_id
+
+
+@functools.cache  # built once per table
+def _insert_sql(outbox: sa.Table) -> str:
+    return (f"INSERT INTO {qualified(outbox)} (event_id, topic, key, event_type, payload, occurred_at_unix_ms) "
+            "VALUES (%s, %s, %s, %s, %s, %s)")
 
 
 def notify_channel(schema: str) -> str:

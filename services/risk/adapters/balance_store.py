@@ -1,28 +1,28 @@
 """Wallet balances in the risk schema: the highest version of each (user, asset) wins."""
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import astuple, fields
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import qualified, sql_one
 from services.risk.adapters.tables import balances
 from services.risk.domain.accounts import Balance
 
 _DECIMALS = ("available", "locked", "position_margin", "total")
+_COLUMNS = [f.name for f in fields(Balance)]
+# Plain SQL (services/platform/db.py): one of these per wallet.balance.updated.v1.
+_UPSERT = (f"INSERT INTO {qualified(balances)} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+           "ON CONFLICT (user_id, asset) DO UPDATE SET "
+           + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c not in ("user_id", "asset"))
+           + f" WHERE {qualified(balances)}.version < EXCLUDED.version RETURNING version")
 
 
 async def upsert(conn: AsyncConnection, balance: Balance) -> bool:
     """False when the stored version is already at least as new (nothing written)."""
-    values = asdict(balance)
-    statement = insert(balances).values(**values)
-    result = await conn.execute(statement.on_conflict_do_update(
-        index_elements=["user_id", "asset"],
-        set_={k: statement.excluded[k] for k in values if k not in ("user_id", "asset")},
-        where=balances.c.version < statement.excluded.version).returning(balances.c.version))
-    return result.first() is not None
+    return await sql_one(conn, _UPSERT, astuple(balance)) is not None
 
 
 async def load_all(conn: AsyncConnection) -> list[Balance]:

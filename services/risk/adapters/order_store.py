@@ -4,33 +4,40 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import qualified, sql_run
 from services.risk.adapters.tables import open_orders
 from services.risk.domain.orders import Side, WorkingOrder
 
+# Plain SQL (services/platform/db.py): these run for every order event the engine emits.
+_TABLE = qualified(open_orders)
+_COLUMNS = ("order_id", "user_id", "symbol", "side", "price", "remaining", "leverage", "reduce_only",
+            "source_event_id")
+_PUT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+        "ON CONFLICT (order_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[1:]))
+_UPDATE_REMAINING = f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s WHERE order_id = %s"
+_UPDATE_REMAINING_AND_PRICE = (f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s, price = %s "
+                               "WHERE order_id = %s")
+_REMOVE = f"DELETE FROM {_TABLE} WHERE order_id = %s"
+
 
 async def put(conn: AsyncConnection, order: WorkingOrder, event_id: str) -> None:
-    values = dict(order_id=order.order_id, user_id=order.user_id, symbol=order.symbol, side=order.side.value,
-                  price=order.price, remaining=order.remaining, leverage=order.leverage,
-                  reduce_only=order.reduce_only, source_event_id=event_id)
-    statement = insert(open_orders).values(**values)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=["order_id"], set_={k: statement.excluded[k] for k in values if k != "order_id"}))
+    await sql_run(conn, _PUT, (order.order_id, order.user_id, order.symbol, order.side.value, order.price,
+                               order.remaining, order.leverage, order.reduce_only, event_id))
 
 
 async def update(conn: AsyncConnection, order_id: str, event_id: str, *, remaining: Decimal,
                  price: Decimal | None = None) -> None:
     """Absolute values from the event (not deltas), so applying one twice is harmless."""
-    values = dict(remaining=remaining, source_event_id=event_id)
-    if price is not None:
-        values["price"] = price
-    await conn.execute(open_orders.update().where(open_orders.c.order_id == order_id).values(**values))
+    if price is None:
+        await sql_run(conn, _UPDATE_REMAINING, (remaining, event_id, order_id))
+    else:
+        await sql_run(conn, _UPDATE_REMAINING_AND_PRICE, (remaining, event_id, price, order_id))
 
 
 async def remove(conn: AsyncConnection, order_id: str) -> None:
-    await conn.execute(open_orders.delete().where(open_orders.c.order_id == order_id))
+    await sql_run(conn, _REMOVE, (order_id,))
 
 
 async def load_all(conn: AsyncConnection) -> list[WorkingOrder]:

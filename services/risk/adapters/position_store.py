@@ -5,29 +5,31 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import qualified, sql_one, sql_run
 from services.risk.adapters.tables import exposures, positions
 from services.risk.domain.positions import Exposure, Position
+
+# Plain SQL (services/platform/db.py): one snapshot per risk.exposure.v2, i.e. per trade.
+_CLAIM = (f"INSERT INTO {qualified(exposures)} (user_id, version, as_of_unix_ms) VALUES (%s, %s, %s) "
+          "ON CONFLICT (user_id) DO UPDATE SET version = EXCLUDED.version, as_of_unix_ms = EXCLUDED.as_of_unix_ms "
+          f"WHERE {qualified(exposures)}.version < EXCLUDED.version RETURNING version")
+_CLEAR = f"DELETE FROM {qualified(positions)} WHERE user_id = %s"
+_INSERT = (f"INSERT INTO {qualified(positions)} (user_id, symbol, asset, size, entry_price, mark_price, margin) "
+           "SELECT %s::text, * FROM unnest(%s::text[], %s::text[], %s::numeric[], %s::numeric[], %s::numeric[], "
+           "%s::numeric[])")
 
 
 async def replace(conn: AsyncConnection, exposure: Exposure) -> bool:
     """False when the stored snapshot is already at least as new (nothing written)."""
-    statement = insert(exposures).values(user_id=exposure.user_id, version=exposure.version,
-                                         as_of_unix_ms=exposure.as_of_unix_ms)
-    result = await conn.execute(statement.on_conflict_do_update(
-        index_elements=["user_id"],
-        set_={"version": statement.excluded.version, "as_of_unix_ms": statement.excluded.as_of_unix_ms},
-        where=exposures.c.version < statement.excluded.version).returning(exposures.c.version))
-    if result.first() is None:
+    if await sql_one(conn, _CLAIM, (exposure.user_id, exposure.version, exposure.as_of_unix_ms)) is None:
         return False
-    await conn.execute(positions.delete().where(positions.c.user_id == exposure.user_id))
+    await sql_run(conn, _CLEAR, (exposure.user_id,))
     if exposure.positions:
-        await conn.execute(positions.insert(), [
-            dict(user_id=exposure.user_id, symbol=p.symbol, asset=p.asset, size=p.size,
-                 entry_price=p.entry_price, mark_price=p.mark_price, margin=p.margin)
-            for p in exposure.positions])
+        columns = zip(*((p.symbol, p.asset, p.size, p.entry_price, p.mark_price, p.margin)
+                        for p in exposure.positions), strict=True)
+        await sql_run(conn, _INSERT, (exposure.user_id, *map(list, columns)))
     return True
 
 

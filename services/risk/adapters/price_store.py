@@ -4,22 +4,27 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import qualified, sql_one
 from services.risk.adapters.tables import prices
 from services.risk.domain.prices import Quote, SymbolPrices
 
 
+def _upsert_sql(kind: str) -> str:
+    columns = (f"{kind}_price", f"{kind}_stale", f"{kind}_at_unix_ms")
+    return (f"INSERT INTO {qualified(prices)} (symbol, {', '.join(columns)}) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (symbol) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
+            + f" WHERE {qualified(prices)}.{kind}_at_unix_ms <= EXCLUDED.{kind}_at_unix_ms RETURNING symbol")
+
+
+# Plain SQL (services/platform/db.py): one per price event, heartbeats included.
+_UPSERT = {kind: _upsert_sql(kind) for kind in ("mark", "index")}
+
+
 async def upsert(conn: AsyncConnection, symbol: str, kind: str, quote: Quote) -> bool:
     """`kind` is "mark" or "index". False when a newer quote of that kind is stored."""
-    at = prices.c[f"{kind}_at_unix_ms"]
-    values = {f"{kind}_price": quote.price, f"{kind}_stale": quote.stale, f"{kind}_at_unix_ms": quote.at_unix_ms}
-    statement = insert(prices).values(symbol=symbol, **values)
-    result = await conn.execute(statement.on_conflict_do_update(
-        index_elements=["symbol"], set_={k: statement.excluded[k] for k in values},
-        where=at <= statement.excluded[f"{kind}_at_unix_ms"]).returning(prices.c.symbol))
-    return result.first() is not None
+    return await sql_one(conn, _UPSERT[kind], (symbol, quote.price, quote.stale, quote.at_unix_ms)) is not None
 
 
 def _quote(price, stale: bool, at: int) -> Quote | None:
