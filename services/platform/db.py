@@ -42,17 +42,17 @@ def qualified(table: sa.Table) -> str:
 # its greenlet bridge and result machinery around psycopg). Write the SQL once, at module level,
 # with %s placeholders; rows come back as tuples in the SELECT's column order.
 
-async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list = ()) -> list[tuple]:
+async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
     raw = await driver_connection(conn)
     return await (await raw.execute(sql, params)).fetchall()
 
 
-async def sql_one(conn: AsyncConnection, sql: str, params: tuple | list = ()) -> tuple | None:
+async def sql_one(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> tuple | None:
     raw = await driver_connection(conn)
     return await (await raw.execute(sql, params)).fetchone()
 
 
-async def sql_run(conn: AsyncConnection, sql: str, params: tuple | list = ()) -> int:
+async def sql_run(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> int:
     """Returns the row count (UPDATE/DELETE/INSERT without RETURNING)."""
     raw = await driver_connection(conn)
     return (await raw.execute(sql, params)).rowcount

@@ -1,6 +1,7 @@
 """Trades, candles and latest prices in PostgreSQL (plain SQL, no TimescaleDB)."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.marketdata.adapters.tables import SCHEMA, candles, prices, trades
 from services.marketdata.domain.candles import ALL_INTERVALS, Candle, Interval, bar_open
+from services.platform.db import qualified, sql_one, sql_run
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,19 @@ class Stats24h:
     quote_volume: Decimal
 
 
-# Open and close follow the engine sequence, so a redelivered or reordered trade cannot move them.
-_UPSERT_CANDLE = sa.text(f"""
+# Plain SQL on the transaction's psycopg connection (services/platform/db.py): these run for every
+# trade and every price event.
+_INSERT_TRADE = (f'INSERT INTO "{SCHEMA}".trades (trade_id, symbol, engine_seq, price, quantity, quote_quantity, '
+                 "taker_side, is_liquidation, executed_at_unix_ms) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
+                 "ON CONFLICT DO NOTHING RETURNING trade_id")
+# Every interval's bar in one statement. Open and close follow the engine sequence, so a
+# redelivered or reordered trade cannot move them.
+_UPSERT_CANDLES = f"""
 INSERT INTO "{SCHEMA}".candles AS c (symbol, interval, open_time_unix_ms, open, high, low, close, volume,
                                       quote_volume, trade_count, first_seq, last_seq)
-VALUES (:symbol, :interval, :open_time, :price, :price, :price, :price, :quantity, :quote, 1, :seq, :seq)
+SELECT %(symbol)s, bar.interval, bar.open_time, %(price)s, %(price)s, %(price)s, %(price)s, %(quantity)s,
+       %(quote)s, 1, %(seq)s, %(seq)s
+FROM unnest(%(intervals)s::text[], %(open_times)s::bigint[]) AS bar(interval, open_time)
 ON CONFLICT (symbol, interval, open_time_unix_ms) DO UPDATE SET
   open = CASE WHEN EXCLUDED.first_seq < c.first_seq THEN EXCLUDED.open ELSE c.open END,
   high = GREATEST(c.high, EXCLUDED.high),
@@ -57,22 +67,20 @@ ON CONFLICT (symbol, interval, open_time_unix_ms) DO UPDATE SET
   trade_count = c.trade_count + 1,
   first_seq = LEAST(c.first_seq, EXCLUDED.first_seq),
   last_seq = GREATEST(c.last_seq, EXCLUDED.last_seq)
-""")
+"""
 
 
 async def record_trade(conn: AsyncConnection, t: TradeRow) -> bool:
     """Stores a trade and folds it into every interval's bar; False if it was already stored."""
-    inserted = await conn.execute(
-        sa.dialects.postgresql.insert(trades).values(
-            trade_id=t.trade_id, symbol=t.symbol, engine_seq=t.engine_seq, price=t.price, quantity=t.quantity,
-            quote_quantity=t.quote_quantity, taker_side=t.taker_side, is_liquidation=t.is_liquidation,
-            executed_at_unix_ms=t.executed_at_unix_ms,
-        ).on_conflict_do_nothing().returning(trades.c.trade_id))
-    if inserted.first() is None:
+    inserted = await sql_one(conn, _INSERT_TRADE, (
+        t.trade_id, t.symbol, t.engine_seq, t.price, t.quantity, t.quote_quantity, t.taker_side, t.is_liquidation,
+        t.executed_at_unix_ms))
+    if inserted is None:
         return False
-    await conn.execute(_UPSERT_CANDLE, [
-        {"symbol": t.symbol, "interval": i.key, "open_time": bar_open(t.executed_at_unix_ms, i), "price": t.price,
-         "quantity": t.quantity, "quote": t.quote_quantity, "seq": t.engine_seq} for i in ALL_INTERVALS])
+    await sql_run(conn, _UPSERT_CANDLES, {
+        "symbol": t.symbol, "price": t.price, "quantity": t.quantity, "quote": t.quote_quantity, "seq": t.engine_seq,
+        "intervals": [i.key for i in ALL_INTERVALS],
+        "open_times": [bar_open(t.executed_at_unix_ms, i) for i in ALL_INTERVALS]})
     return True
 
 
@@ -154,9 +162,16 @@ class Store:
 async def save_price(conn: AsyncConnection, symbol: str, at_unix_ms: int, **values) -> None:
     """Upsert of some of mark_price / index_price / funding_rate / next_funding_unix_ms: the last
     event applied wins (each topic is keyed by symbol, so a symbol's events arrive in order)."""
-    stmt = sa.dialects.postgresql.insert(prices).values(symbol=symbol, updated_at_unix_ms=at_unix_ms, **values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[prices.c.symbol],
-        set_={**{k: stmt.excluded[k] for k in values},
-              "updated_at_unix_ms": sa.func.greatest(prices.c.updated_at_unix_ms, stmt.excluded.updated_at_unix_ms)})
-    await conn.execute(stmt)
+    names = tuple(sorted(values))
+    await sql_run(conn, _save_price_sql(names), (symbol, at_unix_ms, *(values[n] for n in names)))
+
+
+@functools.cache  # one statement per set of columns a price event carries
+def _save_price_sql(names: tuple[str, ...]) -> str:
+    unknown = set(names) - {c.name for c in prices.columns}
+    if unknown:
+        raise ValueError(f"not columns of prices: {sorted(unknown)}")
+    return (f"INSERT INTO {qualified(prices)} (symbol, updated_at_unix_ms, {', '.join(names)}) "
+            f"VALUES (%s, %s, {', '.join(['%s'] * len(names))}) ON CONFLICT (symbol) DO UPDATE SET "
+            + "".join(f"{n} = EXCLUDED.{n}, " for n in names)
+            + f"updated_at_unix_ms = GREATEST({qualified(prices)}.updated_at_unix_ms, EXCLUDED.updated_at_unix_ms)")
