@@ -1,26 +1,29 @@
-"""Fill rows <-> domain objects, inside the caller's transaction."""
+"""Fill rows <-> domain objects, inside the caller's transaction. `insert` runs for every fill,
+as plain SQL on the transaction's psycopg connection (adapters/sql.py); `list_page`, a query with
+optional filters, stays SQLAlchemy Core."""
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.order.adapters.sql import sql_one
 from services.order.adapters.tables import fills
 from services.order.domain.model import Fill, LiquidityRole, Side
+from services.platform.db import qualified
+
+_COLUMNS = [f.name for f in fields(Fill)]
+_ENUMS = {"side", "liquidity_role"}  # stored as their values
+_INSERT = (f"INSERT INTO {qualified(fills)} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+           "ON CONFLICT DO NOTHING RETURNING id")
 
 
 async def insert(conn: AsyncConnection, fill: Fill) -> bool:
     """False if this (trade_id, order_id) is recorded already."""
-    result = await conn.execute(pg_insert(fills).values(
-        trade_id=fill.trade_id, order_id=fill.order_id, client_order_id=fill.client_order_id,
-        user_id=fill.user_id, symbol=fill.symbol, side=fill.side.value, price=fill.price,
-        quantity=fill.quantity, fee=fill.fee, fee_asset=fill.fee_asset,
-        liquidity_role=fill.liquidity_role.value, margin=fill.margin, is_liquidation=fill.is_liquidation,
-        executed_at_unix_ms=fill.executed_at_unix_ms,
-    ).on_conflict_do_nothing().returning(fills.c.id))
-    return result.first() is not None
+    params = tuple(getattr(fill, name).value if name in _ENUMS else getattr(fill, name) for name in _COLUMNS)
+    return await sql_one(conn, _INSERT, params) is not None
 
 
 def _from_row(row) -> Fill:

@@ -1,116 +1,132 @@
-"""Order rows <-> domain objects. Every function runs inside the caller's transaction."""
+"""Order rows <-> domain objects. Every function runs inside the caller's transaction.
+
+The per-order statements are plain SQL on the transaction's psycopg connection (adapters/sql.py,
+services/platform/db.py): every order runs several of them, and SQLAlchemy's statement building
+and result rows were most of the service's CPU. `list_page`, a query with optional filters, stays
+SQLAlchemy Core."""
 from __future__ import annotations
 
 from dataclasses import fields
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import orders
 from services.order.domain.model import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from services.order.domain.order_state import FINAL_STATUSES, OPEN_STATUSES, OrderStatus
+from services.platform.db import qualified
 from services.platform.errors import Aborted
 
 _ENUMS = {"side": Side, "order_type": OrderType, "time_in_force": TimeInForce,
           "self_trade_prevention": SelfTradePrevention, "status": OrderStatus}
 _DECIMALS = {f.name for f in fields(Order) if f.type in ("Decimal", "Decimal | None")}
+# Order's fields in declaration order: a row in this column order is Order's positional arguments.
 _COLUMNS = [f.name for f in fields(Order)]
+_ENUM_INDEXES = [i for i, name in enumerate(_COLUMNS) if name in _ENUMS]
+# Per column, what turns a stored value into Order's (None: stored as is).
+_LOADERS = [_ENUMS.get(name) or (Decimal if name in _DECIMALS else None) for name in _COLUMNS]
+
+_TABLE = qualified(orders)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM {_TABLE}"
+# Written out rather than passed as a parameter: the planner uses the partial index
+# orders_open_by_user (migration 0001) only for a query whose predicate implies the index's own.
+_OPEN = "status IN ('NEW', 'PARTIALLY_FILLED')"
+if {s.value for s in OPEN_STATUSES} != {"NEW", "PARTIALLY_FILLED"}:
+    raise RuntimeError("OPEN_STATUSES changed: update _OPEN and the index orders_open_by_user")
+
+_INSERT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
+           "ON CONFLICT DO NOTHING RETURNING order_id")
+_UPDATE = (f"UPDATE {_TABLE} SET {', '.join(f'{name} = %s' for name in _COLUMNS)} "
+           "WHERE order_id = %s AND version = %s")
+_SAVE_MARGIN = f"UPDATE {_TABLE} SET margin_locked = %s WHERE order_id = %s"
+_GET = f"{_SELECT} WHERE order_id = %s"
+_GET_FOR_UPDATE = f"{_GET} FOR UPDATE"
+_GET_MANY_FOR_UPDATE = f"{_SELECT} WHERE order_id = ANY(%s::text[]) ORDER BY order_id FOR UPDATE"
+_GET_BY_CLIENT_ORDER_ID = f"{_SELECT} WHERE user_id = %s AND client_order_id = %s"
+_GET_BY_LIQUIDATION_ID = f"{_SELECT} WHERE liquidation_id = %s"
+_OPEN_ORDERS = f"{_SELECT} WHERE user_id = %s AND symbol = %s AND {_OPEN} ORDER BY order_id"
+_OPEN_SYMBOLS = f"SELECT DISTINCT symbol FROM {_TABLE} WHERE user_id = %s AND {_OPEN} ORDER BY symbol"
+_OPEN_FOR_UPDATE = f"{_SELECT} WHERE user_id = %s AND {_OPEN} ORDER BY order_id FOR UPDATE"
+_OPEN_ON_SYMBOL_FOR_UPDATE = (f"{_SELECT} WHERE user_id = %s AND symbol = %s AND {_OPEN} "
+                              "ORDER BY order_id FOR UPDATE")
 
 
-def _values(order: Order) -> dict:
-    values = {name: getattr(order, name) for name in _COLUMNS}
-    for name in _ENUMS:
-        values[name] = values[name].value
+def _params(order: Order) -> list:
+    """Order's fields in _COLUMNS order, enums as their stored values."""
+    values = [getattr(order, name) for name in _COLUMNS]
+    for i in _ENUM_INDEXES:
+        values[i] = values[i].value
     return values
 
 
+def _from_tuple(row: tuple) -> Order:
+    return Order(*[value if load is None or value is None else load(value)
+                   for load, value in zip(_LOADERS, row, strict=True)])
+
+
 def _from_row(row) -> Order:
+    """A SQLAlchemy row (list_page), whose columns are in the table's order."""
     data = row._mapping
-    values = {}
-    for name in _COLUMNS:
-        value = data[name]
-        if name in _ENUMS:
-            value = _ENUMS[name](value)
-        elif name in _DECIMALS and value is not None:
-            value = Decimal(value)
-        values[name] = value
-    return Order(**values)
+    return _from_tuple(tuple(data[name] for name in _COLUMNS))
 
 
 async def insert(conn: AsyncConnection, order: Order) -> bool:
     """False when the (user, client_order_id) or the liquidation_id is taken already."""
-    result = await conn.execute(
-        pg_insert(orders).values(**_values(order)).on_conflict_do_nothing().returning(orders.c.order_id))
-    return result.first() is not None
+    return await sql_one(conn, _INSERT, _params(order)) is not None
 
 
 async def update(conn: AsyncConnection, order: Order) -> None:
     """Optimistic lock: the row must still be at the version the change started from."""
-    result = await conn.execute(
-        orders.update().where(orders.c.order_id == order.order_id, orders.c.version == order.version - 1)
-        .values(**_values(order)))
-    if result.rowcount != 1:
+    params = (*_params(order), order.order_id, order.version - 1)
+    if await sql_run(conn, _UPDATE, params) != 1:
         raise Aborted(f"order {order.order_id} changed concurrently; retry")
 
 
 async def save_margin(conn: AsyncConnection, order: Order) -> None:
     """Bookkeeping of the lock mirror that is not a version change (see lifecycle.release)."""
-    await conn.execute(orders.update().where(orders.c.order_id == order.order_id)
-                       .values(margin_locked=order.margin_locked))
+    await sql_run(conn, _SAVE_MARGIN, (order.margin_locked, order.order_id))
 
 
 async def get(conn: AsyncConnection, order_id: str, *, for_update: bool = False) -> Order | None:
-    query = sa.select(orders).where(orders.c.order_id == order_id)
-    if for_update:
-        query = query.with_for_update()
-    row = (await conn.execute(query)).first()
-    return _from_row(row) if row else None
+    row = await sql_one(conn, _GET_FOR_UPDATE if for_update else _GET, (order_id,))
+    return _from_tuple(row) if row else None
 
 
 async def get_many_for_update(conn: AsyncConnection, order_ids: list[str]) -> dict[str, Order]:
     """Locked in id order, so two transactions touching the same orders cannot deadlock."""
     if not order_ids:
         return {}
-    rows = (await conn.execute(sa.select(orders).where(orders.c.order_id.in_(sorted(set(order_ids))))
-                               .order_by(orders.c.order_id).with_for_update())).all()
-    return {row.order_id: _from_row(row) for row in rows}
+    rows = await sql_all(conn, _GET_MANY_FOR_UPDATE, (sorted(set(order_ids)),))
+    return {order.order_id: order for order in map(_from_tuple, rows)}
 
 
 async def get_by_client_order_id(conn: AsyncConnection, user_id: str, client_order_id: str) -> Order | None:
-    row = (await conn.execute(sa.select(orders).where(
-        orders.c.user_id == user_id, orders.c.client_order_id == client_order_id))).first()
-    return _from_row(row) if row else None
+    row = await sql_one(conn, _GET_BY_CLIENT_ORDER_ID, (user_id, client_order_id))
+    return _from_tuple(row) if row else None
 
 
 async def get_by_liquidation_id(conn: AsyncConnection, liquidation_id: str) -> Order | None:
-    row = (await conn.execute(sa.select(orders).where(orders.c.liquidation_id == liquidation_id))).first()
-    return _from_row(row) if row else None
+    row = await sql_one(conn, _GET_BY_LIQUIDATION_ID, (liquidation_id,))
+    return _from_tuple(row) if row else None
 
 
 async def open_orders(conn: AsyncConnection, user_id: str, symbol: str) -> list[Order]:
-    rows = (await conn.execute(sa.select(orders).where(
-        orders.c.user_id == user_id, orders.c.symbol == symbol,
-        orders.c.status.in_([s.value for s in OPEN_STATUSES])).order_by(orders.c.order_id))).all()
-    return [_from_row(row) for row in rows]
+    return [_from_tuple(row) for row in await sql_all(conn, _OPEN_ORDERS, (user_id, symbol))]
 
 
 async def open_symbols(conn: AsyncConnection, user_id: str) -> list[str]:
     """The symbols where `user_id` has open orders."""
-    rows = (await conn.execute(sa.select(orders.c.symbol).distinct().where(
-        orders.c.user_id == user_id, orders.c.status.in_([s.value for s in OPEN_STATUSES]))
-        .order_by(orders.c.symbol))).all()
-    return [row.symbol for row in rows]
+    return [row[0] for row in await sql_all(conn, _OPEN_SYMBOLS, (user_id,))]
 
 
 async def open_orders_for_update(conn: AsyncConnection, user_id: str, symbol: str = "") -> list[Order]:
-    query = sa.select(orders).where(orders.c.user_id == user_id,
-                                    orders.c.status.in_([s.value for s in OPEN_STATUSES]))
     if symbol:
-        query = query.where(orders.c.symbol == symbol)
-    rows = (await conn.execute(query.order_by(orders.c.order_id).with_for_update())).all()
-    return [_from_row(row) for row in rows]
+        rows = await sql_all(conn, _OPEN_ON_SYMBOL_FOR_UPDATE, (user_id, symbol))
+    else:
+        rows = await sql_all(conn, _OPEN_FOR_UPDATE, (user_id,))
+    return [_from_tuple(row) for row in rows]
 
 
 async def list_page(conn: AsyncConnection, *, user_id: str, symbol: str, state: str, client_order_id: str,

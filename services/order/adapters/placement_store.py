@@ -1,13 +1,16 @@
-"""In-flight placement attempts (see app/placement.py for why they exist)."""
+"""In-flight placement attempts (see app/placement.py for why they exist).
+
+Plain SQL on the transaction's psycopg connection (adapters/sql.py): every placement claims,
+locks and deletes its row."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import placements
+from services.platform.db import qualified
 
 
 @dataclass(frozen=True)
@@ -21,46 +24,41 @@ class Placement:
     symbol: str = ""
 
 
-def _from_row(row) -> Placement:
-    return Placement(row.user_id, row.client_order_id, row.order_id, row.request_fingerprint, row.attempts,
-                     row.updated_at_unix_ms, row.symbol)
+_TABLE = qualified(placements)
+# Placement's fields in declaration order: a row in this column order is Placement's arguments.
+_COLUMNS = ", ".join(f.name for f in fields(Placement))
+_CLAIM = (f"INSERT INTO {_TABLE} AS p (user_id, client_order_id, order_id, request_fingerprint, attempts, "
+          "created_at_unix_ms, updated_at_unix_ms, symbol) VALUES (%s, %s, %s, %s, 1, %s, %s, %s) "
+          "ON CONFLICT (user_id, client_order_id) DO UPDATE "
+          "SET attempts = p.attempts + 1, updated_at_unix_ms = EXCLUDED.updated_at_unix_ms "
+          f"WHERE p.request_fingerprint = EXCLUDED.request_fingerprint RETURNING {_COLUMNS}")
+_GET = f"SELECT {_COLUMNS} FROM {_TABLE} WHERE user_id = %s AND client_order_id = %s"
+_LOCK = f"{_GET} FOR UPDATE"
+_DELETE = f"DELETE FROM {_TABLE} WHERE user_id = %s AND client_order_id = %s"
+_STALE_FOR_UPDATE = (f"SELECT {_COLUMNS} FROM {_TABLE} WHERE updated_at_unix_ms < %s "
+                     "ORDER BY updated_at_unix_ms LIMIT %s FOR UPDATE SKIP LOCKED")
 
 
 async def claim(conn: AsyncConnection, *, user_id: str, client_order_id: str, order_id: str,
                 fingerprint: str, now_ms: int, symbol: str = "") -> Placement:
     """Creates the attempt, or counts one more attempt of the same body. Returns the stored row,
     whose fingerprint the caller compares (a different body is not counted)."""
-    statement = pg_insert(placements).values(
-        user_id=user_id, client_order_id=client_order_id, order_id=order_id, request_fingerprint=fingerprint,
-        attempts=1, created_at_unix_ms=now_ms, updated_at_unix_ms=now_ms, symbol=symbol)
-    statement = statement.on_conflict_do_update(
-        index_elements=[placements.c.user_id, placements.c.client_order_id],
-        set_={"attempts": placements.c.attempts + 1, "updated_at_unix_ms": now_ms},
-        where=placements.c.request_fingerprint == statement.excluded.request_fingerprint,
-    ).returning(*placements.c)
-    row = (await conn.execute(statement)).first()
+    row = await sql_one(conn, _CLAIM, (user_id, client_order_id, order_id, fingerprint, now_ms, now_ms, symbol))
     if row is None:  # taken by a different body
-        row = (await conn.execute(sa.select(placements).where(
-            placements.c.user_id == user_id, placements.c.client_order_id == client_order_id))).first()
-    return _from_row(row)
+        row = await sql_one(conn, _GET, (user_id, client_order_id))
+    return Placement(*row)
 
 
 async def lock(conn: AsyncConnection, user_id: str, client_order_id: str) -> Placement | None:
     """Holds the attempt for the rest of the transaction; waits while another request holds it."""
-    row = (await conn.execute(sa.select(placements).where(
-        placements.c.user_id == user_id, placements.c.client_order_id == client_order_id)
-        .with_for_update())).first()
-    return _from_row(row) if row else None
+    row = await sql_one(conn, _LOCK, (user_id, client_order_id))
+    return Placement(*row) if row else None
 
 
 async def delete(conn: AsyncConnection, user_id: str, client_order_id: str) -> None:
-    await conn.execute(placements.delete().where(
-        placements.c.user_id == user_id, placements.c.client_order_id == client_order_id))
+    await sql_run(conn, _DELETE, (user_id, client_order_id))
 
 
 async def stale_for_update(conn: AsyncConnection, *, updated_before_ms: int, limit: int) -> list[Placement]:
     """Attempts nobody holds (a live request keeps its row locked) and nobody touched lately."""
-    rows = (await conn.execute(
-        sa.select(placements).where(placements.c.updated_at_unix_ms < updated_before_ms)
-        .order_by(placements.c.updated_at_unix_ms).limit(limit).with_for_update(skip_locked=True))).all()
-    return [_from_row(row) for row in rows]
+    return [Placement(*row) for row in await sql_all(conn, _STALE_FOR_UPDATE, (updated_before_ms, limit))]

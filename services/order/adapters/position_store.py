@@ -1,28 +1,28 @@
 """Position sizes per (user, symbol), mirrored from Position's events (highest version kept).
-In the caller's transaction."""
+In the caller's transaction, as plain SQL on its psycopg connection (adapters/sql.py): every
+placement and every position event runs these."""
 from __future__ import annotations
 
 from decimal import Decimal
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.order.adapters.sql import sql_one
 from services.order.adapters.tables import positions
+from services.platform.db import qualified
+
+_TABLE = qualified(positions)
+_PUT = (f"INSERT INTO {_TABLE} AS p (user_id, symbol, size, version) VALUES (%s, %s, %s, %s) "
+        "ON CONFLICT (user_id, symbol) DO UPDATE SET size = EXCLUDED.size, version = EXCLUDED.version "
+        "WHERE p.version < EXCLUDED.version RETURNING user_id")
+_SIZE = f"SELECT size FROM {_TABLE} WHERE user_id = %s AND symbol = %s"
 
 
 async def put(conn: AsyncConnection, user_id: str, symbol: str, size: Decimal, version: int) -> bool:
     """False when a newer (or the same) version is stored already."""
-    statement = pg_insert(positions).values(user_id=user_id, symbol=symbol, size=size, version=version)
-    statement = statement.on_conflict_do_update(
-        index_elements=[positions.c.user_id, positions.c.symbol],
-        set_={"size": statement.excluded.size, "version": statement.excluded.version},
-        where=positions.c.version < statement.excluded.version,
-    ).returning(positions.c.user_id)
-    return (await conn.execute(statement)).first() is not None
+    return await sql_one(conn, _PUT, (user_id, symbol, size, version)) is not None
 
 
 async def size(conn: AsyncConnection, user_id: str, symbol: str) -> Decimal:
-    value = await conn.scalar(sa.select(positions.c.size).where(positions.c.user_id == user_id,
-                                                                positions.c.symbol == symbol))
-    return value if value is not None else Decimal(0)
+    row = await sql_one(conn, _SIZE, (user_id, symbol))
+    return row[0] if row is not None else Decimal(0)

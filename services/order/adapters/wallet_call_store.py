@@ -1,13 +1,16 @@
-"""The wallet-call queue: rows written with the change that owes the call, drained after."""
+"""The wallet-call queue: rows written with the change that owes the call, drained after.
+
+Plain SQL on the transaction's psycopg connection (adapters/sql.py): every order queues and
+drains several calls."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import wallet_calls
+from services.platform.db import qualified
 
 
 @dataclass(frozen=True)
@@ -21,32 +24,35 @@ class WalletCall:
     next_attempt_at_unix_ms: int
 
 
+_TABLE = qualified(wallet_calls)
+_ENQUEUE = (f"INSERT INTO {_TABLE} (call_key, order_id, kind, payload, attempts, next_attempt_at_unix_ms, "
+            "last_error, created_at_unix_ms) VALUES (%s, %s, %s, %s, 0, %s, '', %s) "
+            "ON CONFLICT DO NOTHING RETURNING id")
+# WalletCall's fields in declaration order: a row in this column order is WalletCall's arguments.
+_PENDING = (f"SELECT {', '.join(f.name for f in fields(WalletCall))} FROM {_TABLE} "
+            "WHERE done_at_unix_ms IS NULL ORDER BY id LIMIT %s")
+_MARK_DONE = f"UPDATE {_TABLE} SET done_at_unix_ms = %s, attempts = attempts + 1, last_error = %s WHERE id = %s"
+_MARK_FAILED = (f"UPDATE {_TABLE} SET attempts = attempts + 1, next_attempt_at_unix_ms = %s, last_error = %s "
+                "WHERE id = %s")
+
+
 async def enqueue(conn: AsyncConnection, *, call_key: str, order_id: str, kind: str, payload: bytes,
                   now_ms: int) -> bool:
     """False if a call with this key is queued (or done) already: the key is the wallet's own
     idempotency key, so the same call is never owed twice."""
-    result = await conn.execute(pg_insert(wallet_calls).values(
-        call_key=call_key, order_id=order_id, kind=kind, payload=payload, attempts=0,
-        next_attempt_at_unix_ms=now_ms, last_error="", created_at_unix_ms=now_ms,
-    ).on_conflict_do_nothing().returning(wallet_calls.c.id))
-    return result.first() is not None
+    return await sql_one(conn, _ENQUEUE, (call_key, order_id, kind, payload, now_ms, now_ms)) is not None
 
 
 async def pending(conn: AsyncConnection, limit: int) -> list[WalletCall]:
     """Oldest first, due or not: the drainer keeps each order's calls in this order."""
-    rows = (await conn.execute(
-        sa.select(wallet_calls.c.id, wallet_calls.c.call_key, wallet_calls.c.order_id, wallet_calls.c.kind,
-                  wallet_calls.c.payload, wallet_calls.c.attempts, wallet_calls.c.next_attempt_at_unix_ms)
-        .where(wallet_calls.c.done_at_unix_ms.is_(None)).order_by(wallet_calls.c.id).limit(limit))).all()
-    return [WalletCall(*row) for row in rows]
+    return [WalletCall(call_id, call_key, order_id, kind, bytes(payload), attempts, next_attempt)
+            for call_id, call_key, order_id, kind, payload, attempts, next_attempt
+            in await sql_all(conn, _PENDING, (limit,))]
 
 
 async def mark_done(conn: AsyncConnection, call_id: int, now_ms: int, note: str = "") -> None:
-    await conn.execute(wallet_calls.update().where(wallet_calls.c.id == call_id)
-                       .values(done_at_unix_ms=now_ms, attempts=wallet_calls.c.attempts + 1, last_error=note))
+    await sql_run(conn, _MARK_DONE, (now_ms, note, call_id))
 
 
 async def mark_failed(conn: AsyncConnection, call_id: int, *, next_attempt_at_unix_ms: int, error: str) -> None:
-    await conn.execute(wallet_calls.update().where(wallet_calls.c.id == call_id).values(
-        attempts=wallet_calls.c.attempts + 1, next_attempt_at_unix_ms=next_attempt_at_unix_ms,
-        last_error=error[:1000]))
+    await sql_run(conn, _MARK_FAILED, (next_attempt_at_unix_ms, error[:1000], call_id))

@@ -26,10 +26,10 @@ import logging
 from collections.abc import Iterable
 from decimal import Decimal
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.order.adapters import order_store, position_store, wallet_call_store
+from services.order.adapters.sql import sql_run
 from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, WalletClient
 from services.order.domain.model import Order, Side
 from services.platform.ids import new_id, now_ms
@@ -38,12 +38,13 @@ from services.platform.money import OpenOrder, order_margin, order_margin_bucket
 log = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
-_LOCK = sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+# Plain SQL (adapters/sql.py): every placement, amend and SYNC takes it.
+_LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
 
 
 async def hold_bucket(conn: AsyncConnection, user_id: str, symbol: str) -> None:
     """Serializes placement, amend and SYNC of one bucket until the transaction ends."""
-    await conn.execute(_LOCK, {"k": order_margin_bucket(user_id, symbol)})
+    await sql_run(conn, _LOCK, (order_margin_bucket(user_id, symbol),))
 
 
 def counts(order: Order) -> bool:
