@@ -40,22 +40,32 @@ def qualified(table: sa.Table) -> str:
 # Plain SQL on the transaction's psycopg connection, for the statements every order or event runs
 # (py-spy at 10 orders/s: 55-70 % of each service's CPU was SQLAlchemy's statement building,
 # its greenlet bridge and result machinery around psycopg). Write the SQL once, at module level,
-# with %s placeholders; rows come back as tuples in the SELECT's column order.
+# with %s placeholders; rows come back as tuples in the SELECT's column order. Errors are raised
+# as SQLAlchemy's (DBAPIError and its IntegrityError, OperationalError ... with `.orig.sqlstate`),
+# like the Core statements they replace: callers that retry a lost race or turn a lock timeout
+# into ABORTED look for those.
+
+async def _execute(conn: AsyncConnection, sql: str, params) -> psycopg.AsyncCursor:
+    raw = await driver_connection(conn)
+    try:
+        return await raw.execute(sql, params)
+    except psycopg.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+
 
 async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
-    raw = await driver_connection(conn)
-    return await (await raw.execute(sql, params)).fetchall()
+    cursor = await _execute(conn, sql, params)
+    return await cursor.fetchall()
 
 
 async def sql_one(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> tuple | None:
-    raw = await driver_connection(conn)
-    return await (await raw.execute(sql, params)).fetchone()
+    cursor = await _execute(conn, sql, params)
+    return await cursor.fetchone()
 
 
 async def sql_run(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> int:
     """Returns the row count (UPDATE/DELETE/INSERT without RETURNING)."""
-    raw = await driver_connection(conn)
-    return (await raw.execute(sql, params)).rowcount
+    return (await _execute(conn, sql, params)).rowcount
 
 
 def _outbox_columns() -> list:

@@ -1,5 +1,5 @@
 """Fill rows <-> domain objects, inside the caller's transaction. `insert` runs for every fill,
-as plain SQL on the transaction's psycopg connection (adapters/sql.py); `list_page`, a query with
+as plain SQL on the transaction's psycopg connection (services/platform/db.py); `list_page`, a query with
 optional filters, stays SQLAlchemy Core."""
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.sql import sql_one
 from services.order.adapters.tables import fills
 from services.order.domain.model import Fill, LiquidityRole, Side
-from services.platform.db import qualified
+from services.platform.db import qualified, sql_one
 
 _COLUMNS = [f.name for f in fields(Fill)]
 _ENUMS = {"side", "liquidity_role"}  # stored as their values

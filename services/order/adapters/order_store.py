@@ -1,7 +1,7 @@
 """Order rows <-> domain objects. Every function runs inside the caller's transaction.
 
-The per-order statements are plain SQL on the transaction's psycopg connection (adapters/sql.py,
-services/platform/db.py): every order runs several of them, and SQLAlchemy's statement building
+The per-order statements are plain SQL on the transaction's psycopg connection
+(services/platform/db.py): every order runs several of them, and SQLAlchemy's statement building
 and result rows were most of the service's CPU. `list_page`, a query with optional filters, stays
 SQLAlchemy Core."""
 from __future__ import annotations
@@ -12,11 +12,10 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import orders
 from services.order.domain.model import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from services.order.domain.order_state import FINAL_STATUSES, OPEN_STATUSES, OrderStatus
-from services.platform.db import qualified
+from services.platform.db import qualified, sql_all, sql_one, sql_run
 from services.platform.errors import Aborted
 
 _ENUMS = {"side": Side, "order_type": OrderType, "time_in_force": TimeInForce,

@@ -1,6 +1,6 @@
 """In-flight placement attempts (see app/placement.py for why they exist).
 
-Plain SQL on the transaction's psycopg connection (adapters/sql.py): every placement claims,
+Plain SQL on the transaction's psycopg connection (services/platform/db.py): every placement claims,
 locks and deletes its row."""
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import placements
-from services.platform.db import qualified
+from services.platform.db import qualified, sql_all, sql_one, sql_run
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """Position sizes per (user, symbol), mirrored from Position's events (highest version kept).
-In the caller's transaction, as plain SQL on its psycopg connection (adapters/sql.py): every
+In the caller's transaction, as plain SQL on its psycopg connection (services/platform/db.py): every
 placement and every position event runs these."""
 from __future__ import annotations
 
@@ -7,9 +7,8 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.sql import sql_one
 from services.order.adapters.tables import positions
-from services.platform.db import qualified
+from services.platform.db import qualified, sql_one
 
 _TABLE = qualified(positions)
 _PUT = (f"INSERT INTO {_TABLE} AS p (user_id, symbol, size, version) VALUES (%s, %s, %s, %s) "

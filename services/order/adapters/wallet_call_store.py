@@ -1,6 +1,6 @@
 """The wallet-call queue: rows written with the change that owes the call, drained after.
 
-Plain SQL on the transaction's psycopg connection (adapters/sql.py): every order queues and
+Plain SQL on the transaction's psycopg connection (services/platform/db.py): every order queues and
 drains several calls."""
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.sql import sql_all, sql_one, sql_run
 from services.order.adapters.tables import wallet_calls
-from services.platform.db import qualified
+from services.platform.db import qualified, sql_all, sql_one, sql_run
 
 
 @dataclass(frozen=True)

@@ -29,16 +29,16 @@ from decimal import Decimal
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.order.adapters import order_store, position_store, wallet_call_store
-from services.order.adapters.sql import sql_run
 from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, WalletClient
 from services.order.domain.model import Order, Side
+from services.platform.db import sql_run
 from services.platform.ids import new_id, now_ms
 from services.platform.money import OpenOrder, order_margin, order_margin_bucket
 
 log = logging.getLogger(__name__)
 
 ZERO = Decimal(0)
-# Plain SQL (adapters/sql.py): every placement, amend and SYNC takes it.
+# Plain SQL (services/platform/db.py): every placement, amend and SYNC takes it.
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
 
 
