@@ -1,41 +1,54 @@
-"""Per-order funds rows, optimistic-locked like balances. In the caller's transaction."""
+"""Per-order funds rows, optimistic-locked like balances. In the caller's transaction.
+
+Plain SQL on the transaction's psycopg connection (services/platform/db.py, sql_one/sql_run):
+every lock, release and fill reads and writes one of these rows."""
 from __future__ import annotations
 
-import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.platform.db import qualified, sql_one, sql_run
 from services.wallet.adapters.ledger_store import StaleBalance
 from services.wallet.adapters.tables import order_funds
 from services.wallet.domain.order_funds import OrderFunds
 
-_AMOUNTS = ("locked", "total_locked", "settled_margin", "fees", "released")
+_TABLE = qualified(order_funds)
+
+_GET_SQL = (
+    "SELECT order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, version "
+    f"FROM {_TABLE} WHERE order_id = %s")
+
+_INSERT_SQL = (
+    f"INSERT INTO {_TABLE} (order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, "
+    "version, updated_at_unix_ms) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s) "
+    "ON CONFLICT DO NOTHING RETURNING order_id")
+
+_UPDATE_SQL = (
+    f"UPDATE {_TABLE} SET locked = %s, total_locked = %s, settled_margin = %s, fees = %s, released = %s, "
+    "version = %s, updated_at_unix_ms = %s WHERE order_id = %s AND version = %s")
 
 
 async def get(conn: AsyncConnection, order_id: str) -> OrderFunds | None:
-    row = (await conn.execute(sa.select(order_funds).where(order_funds.c.order_id == order_id))).first()
+    row = await sql_one(conn, _GET_SQL, (order_id,))
     if row is None:
         return None
-    return OrderFunds(order_id=row.order_id, user_id=row.user_id, asset=row.asset, version=row.version,
-                      **{name: getattr(row, name) for name in _AMOUNTS})
+    order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, version = row
+    return OrderFunds(order_id=order_id, user_id=user_id, asset=asset, version=version, locked=locked,
+                      total_locked=total_locked, settled_margin=settled_margin, fees=fees, released=released)
 
 
 async def save(conn: AsyncConnection, before: OrderFunds, after: OrderFunds, now_ms: int) -> OrderFunds:
     """Inserts (before.version == 0) or updates at the version read; StaleBalance if another
     transaction got there first."""
-    values = {name: getattr(after, name) for name in _AMOUNTS}
     if before.version == 0:
-        result = await conn.execute(
-            insert(order_funds).values(order_id=after.order_id, user_id=after.user_id, asset=after.asset,
-                                       version=1, updated_at_unix_ms=now_ms, **values)
-            .on_conflict_do_nothing().returning(order_funds.c.order_id))
-        if result.first() is None:
+        created = await sql_one(conn, _INSERT_SQL, (
+            after.order_id, after.user_id, after.asset, after.locked, after.total_locked, after.settled_margin,
+            after.fees, after.released, now_ms))
+        if created is None:
             raise StaleBalance(f"order funds {after.order_id} were created concurrently")
     else:
-        result = await conn.execute(
-            order_funds.update()
-            .where(order_funds.c.order_id == before.order_id, order_funds.c.version == before.version)
-            .values(version=before.version + 1, updated_at_unix_ms=now_ms, **values))
-        if result.rowcount != 1:
+        updated = await sql_run(conn, _UPDATE_SQL, (
+            after.locked, after.total_locked, after.settled_margin, after.fees, after.released,
+            before.version + 1, now_ms, before.order_id, before.version))
+        if updated != 1:
             raise StaleBalance(f"order funds {after.order_id} changed since version {before.version}")
     return OrderFunds(**{**after.__dict__, "version": before.version + 1})
