@@ -13,7 +13,6 @@ import random
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-import psycopg
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -35,10 +34,6 @@ def _retryable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, (IntegrityError, DBAPIError)):
         return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
-    # The ledger's plain-SQL statements (adapters/ledger_store.py) raise psycopg's own errors,
-    # which SQLAlchemy never saw to wrap.
-    if isinstance(exc, psycopg.Error):
-        return exc.sqlstate in _RETRYABLE_SQLSTATES
     return False
 
 
