@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import math
 import os
 import tempfile
 import threading
@@ -44,6 +45,7 @@ from mesh.servers.kafka import launch_kafka
 
 SYMBOL = "BTC-USDT-PERP"
 QUANTITY = "0.001"
+ORDERS_PER_ACCOUNT = 40
 BENCH_ENV = {"AUTH_SIGNUP_LIMIT_PER_IP": "100000", "AUTH_LOGIN_LIMIT_PER_IP": "100000", "AUTH_BCRYPT_COST": "4",
              "TRADEX_MARKET_MAKER": "0"}
 
@@ -227,8 +229,11 @@ class RatePhase:
 
 
 def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate: int, seconds: float,
-             pids: dict[str, int], workers: int = 48) -> RatePhase:
-    """Open loop: a pair (maker, then the crossing taker) every 2/rate seconds."""
+             pids: dict[str, int], *, makers_sell: bool, workers: int = 48) -> RatePhase:
+    """Open loop: a pair (maker, then the crossing taker) every 2/rate seconds. Every account
+    keeps one side for the whole phase (the next phase flips them, which closes the positions):
+    an account sending both sides would cross its own resting order whenever fills lag, and
+    self-trade prevention would cancel it -- an artifact of reusing few accounts, not a fill."""
     phase = RatePhase(rate)
     interval = 2.0 / rate
     count = max(1, int(rate * seconds / 2))
@@ -237,7 +242,7 @@ def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate
 
     def one_pair(i: int) -> None:
         maker, taker = pairs[i % len(pairs)]
-        maker_side, taker_side = ("SELL", "BUY") if (i // len(pairs)) % 2 == 0 else ("BUY", "SELL")
+        maker_side, taker_side = ("SELL", "BUY") if makers_sell else ("BUY", "SELL")
         try:
             place(api, maker, new_order(maker_side, price))
             t0 = time.perf_counter()
@@ -307,8 +312,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--idle-only", action="store_true", help="measure the idle mesh only")
-    parser.add_argument("--accounts", type=int, default=4, help="maker/taker account pairs under load")
+    parser.add_argument("--accounts", type=int, default=0,
+                        help="maker/taker account pairs under load (default: enough for the highest rate)")
     args = parser.parse_args()
+    rates = [int(r) for r in args.rates.split(",") if r]
+    # Each account keeps one side for a whole phase (run_rate), so its margin grows with the
+    # phase: at most ORDERS_PER_ACCOUNT orders of ~20 USDT margin each against its 1000 USDT.
+    args.accounts = args.accounts or max(4, math.ceil(max(rates, default=0) * args.seconds / 2 / ORDERS_PER_ACCOUNT))
     os.environ.update(BENCH_ENV)
     root = Path(tempfile.mkdtemp(prefix="tradex-bench-"))
     report: list[str] = [f"# TradeX mesh benchmark, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
@@ -351,9 +361,9 @@ def main() -> None:
 
         # 3. fixed rates
         phases = []
-        for rate in [int(r) for r in args.rates.split(",") if r]:
+        for index, rate in enumerate(rates):
             price = reference_price(api)
-            phase = run_rate(api, pairs, price, rate, args.seconds, pids)
+            phase = run_rate(api, pairs, price, rate, args.seconds, pids, makers_sell=index % 2 == 0)
             phases.append(phase)
             if phase.errors or phase.unfilled:
                 break  # fallen behind (not all filled within 30 s): higher rates only pile up
