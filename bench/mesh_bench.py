@@ -312,6 +312,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--idle-seconds", type=float, default=30.0)
     parser.add_argument("--idle-only", action="store_true", help="measure the idle mesh only")
+    parser.add_argument("--settle-seconds", type=float, default=12.0,
+                        help="wait after the venues' walks stop before the quiet measurement")
     parser.add_argument("--accounts", type=int, default=0,
                         help="maker/taker account pairs under load (default: enough for the highest rate)")
     args = parser.parse_args()
@@ -340,7 +342,7 @@ def main() -> None:
         time.sleep(10)
         live = cpu.measure_idle(pids, args.idle_seconds)
         still = stop_price_walks(exchange.spot_sim_url)
-        time.sleep(12)  # a heartbeat's worth: the last moves have flowed through
+        time.sleep(args.settle_seconds)  # the last moves have flowed through
         quiet = cpu.measure_idle(pids, args.idle_seconds)
         jvm_alone = kafka_jvm_floor(args.idle_seconds)
         emit(render_idle(quiet, live, jvm_alone, still))
