@@ -45,6 +45,16 @@ def qualified(table: sa.Table) -> str:
 # like the Core statements they replace: callers that retry a lost race or turn a lock timeout
 # into ABORTED look for those.
 
+def insert_sql(table: sa.Table, columns) -> str:
+    """`INSERT INTO "schema"."table" (a, b) VALUES (%s, %s)`, for the statements below."""
+    return f"INSERT INTO {qualified(table)} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
+def set_excluded(columns) -> str:
+    """`a = EXCLUDED.a, b = EXCLUDED.b`: an upsert's DO UPDATE SET list."""
+    return ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
+
+
 async def _execute(conn: AsyncConnection, sql: str, params) -> psycopg.AsyncCursor:
     raw = await driver_connection(conn)
     try:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.marketdata.adapters.tables import SCHEMA, candles, prices, trades
 from services.marketdata.domain.candles import ALL_INTERVALS, Candle, Interval, bar_open
-from services.platform.db import qualified, sql_one, sql_run
+from services.platform.db import insert_sql, qualified, set_excluded, sql_one, sql_run
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,6 @@ def _save_price_sql(names: tuple[str, ...]) -> str:
     unknown = set(names) - {c.name for c in prices.columns}
     if unknown:
         raise ValueError(f"not columns of prices: {sorted(unknown)}")
-    return (f"INSERT INTO {qualified(prices)} (symbol, updated_at_unix_ms, {', '.join(names)}) "
-            f"VALUES (%s, %s, {', '.join(['%s'] * len(names))}) ON CONFLICT (symbol) DO UPDATE SET "
-            + "".join(f"{n} = EXCLUDED.{n}, " for n in names)
-            + f"updated_at_unix_ms = GREATEST({qualified(prices)}.updated_at_unix_ms, EXCLUDED.updated_at_unix_ms)")
+    return (f"{insert_sql(prices, ('symbol', 'updated_at_unix_ms', *names))} ON CONFLICT (symbol) DO UPDATE SET "
+            f"{set_excluded(names)}, "
+            f"updated_at_unix_ms = GREATEST({qualified(prices)}.updated_at_unix_ms, EXCLUDED.updated_at_unix_ms)")

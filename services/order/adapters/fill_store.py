@@ -11,12 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.order.adapters.tables import fills
 from services.order.domain.model import Fill, LiquidityRole, Side
-from services.platform.db import qualified, sql_one
+from services.platform.db import insert_sql, sql_one
 
 _COLUMNS = [f.name for f in fields(Fill)]
 _ENUMS = {"side", "liquidity_role"}  # stored as their values
-_INSERT = (f"INSERT INTO {qualified(fills)} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
-           "ON CONFLICT DO NOTHING RETURNING id")
+_INSERT = f"{insert_sql(fills, _COLUMNS)} ON CONFLICT DO NOTHING RETURNING id"
 
 
 async def insert(conn: AsyncConnection, fill: Fill) -> bool:

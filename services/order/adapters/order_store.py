@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.order.adapters.tables import orders
 from services.order.domain.model import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from services.order.domain.order_state import FINAL_STATUSES, OPEN_STATUSES, OrderStatus
-from services.platform.db import qualified, sql_all, sql_one, sql_run
+from services.platform.db import insert_sql, qualified, sql_all, sql_one, sql_run
 from services.platform.errors import Aborted
 
 _ENUMS = {"side": Side, "order_type": OrderType, "time_in_force": TimeInForce,
@@ -35,8 +35,7 @@ _OPEN = "status IN ('NEW', 'PARTIALLY_FILLED')"
 if {s.value for s in OPEN_STATUSES} != {"NEW", "PARTIALLY_FILLED"}:
     raise RuntimeError("OPEN_STATUSES changed: update _OPEN and the index orders_open_by_user")
 
-_INSERT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
-           "ON CONFLICT DO NOTHING RETURNING order_id")
+_INSERT = f"{insert_sql(orders, _COLUMNS)} ON CONFLICT DO NOTHING RETURNING order_id"
 _UPDATE = (f"UPDATE {_TABLE} SET {', '.join(f'{name} = %s' for name in _COLUMNS)} "
            "WHERE order_id = %s AND version = %s")
 _SAVE_MARGIN = f"UPDATE {_TABLE} SET margin_locked = %s WHERE order_id = %s"

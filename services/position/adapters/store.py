@@ -6,12 +6,13 @@ orders/s py-spy found 67 % of the service's CPU in SQLAlchemy's statement buildi
 handling. The ledger replay (positions_as_of) stays SQLAlchemy Core."""
 from __future__ import annotations
 
+from dataclasses import astuple, fields
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_all, sql_one, sql_run
+from services.platform.db import insert_sql, qualified, set_excluded, sql_all, sql_one, sql_run
 from services.position.adapters.tables import exposure_state, ledger, marks, positions
 from services.position.domain.model import Delta, EntryKind, PositionState
 
@@ -19,19 +20,14 @@ _POSITIONS = qualified(positions)
 _MARKS = qualified(marks)
 _EXPOSURE_STATE = qualified(exposure_state)
 
-# In PositionState's field order; _state() unpacks rows in it.
-_POSITION_COLUMNS = ("user_id, symbol, asset, size, cost, margin, realized_pnl, fees, funding, leverage, "
-                     "opened_at_unix_ms, updated_at_unix_ms, version")
+# PositionState's fields in declaration order: a row in this column order is its arguments.
+_POSITION_FIELDS = [f.name for f in fields(PositionState)]
+_POSITION_COLUMNS = ", ".join(_POSITION_FIELDS)
 
 _GET_FOR_UPDATE_SQL = f"SELECT {_POSITION_COLUMNS} FROM {_POSITIONS} WHERE user_id = %s AND symbol = %s FOR UPDATE"
 
-_SAVE_SQL = (
-    f"INSERT INTO {_POSITIONS} ({_POSITION_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (user_id, symbol) DO UPDATE SET asset = EXCLUDED.asset, size = EXCLUDED.size, "
-    "cost = EXCLUDED.cost, margin = EXCLUDED.margin, realized_pnl = EXCLUDED.realized_pnl, "
-    "fees = EXCLUDED.fees, funding = EXCLUDED.funding, leverage = EXCLUDED.leverage, "
-    "opened_at_unix_ms = EXCLUDED.opened_at_unix_ms, updated_at_unix_ms = EXCLUDED.updated_at_unix_ms, "
-    "version = EXCLUDED.version")
+_SAVE_SQL = (f"{insert_sql(positions, _POSITION_FIELDS)} ON CONFLICT (user_id, symbol) DO UPDATE SET "
+             f"{set_excluded(_POSITION_FIELDS[2:])}")
 
 _APPEND_SQL = (
     f"INSERT INTO {qualified(ledger)} (entry_id, kind, user_id, symbol, asset, at_unix_ms, source_event_id, "
@@ -69,12 +65,7 @@ _EXPOSURE_PUBLISHED_SQL = (
 
 
 def _state(row: tuple) -> PositionState:
-    (user_id, symbol, asset, size, cost, margin, realized_pnl, fees, funding, leverage, opened_at_unix_ms,
-     updated_at_unix_ms, version) = row
-    return PositionState(
-        user_id=user_id, symbol=symbol, asset=asset, size=size, cost=cost, margin=margin,
-        realized_pnl=realized_pnl, fees=fees, funding=funding, leverage=leverage,
-        opened_at_unix_ms=opened_at_unix_ms, updated_at_unix_ms=updated_at_unix_ms, version=version)
+    return PositionState(*row)
 
 
 async def get_for_update(conn: AsyncConnection, user_id: str, symbol: str) -> PositionState | None:
@@ -83,10 +74,7 @@ async def get_for_update(conn: AsyncConnection, user_id: str, symbol: str) -> Po
 
 
 async def save(conn: AsyncConnection, state: PositionState) -> None:
-    await sql_run(conn, _SAVE_SQL, (
-        state.user_id, state.symbol, state.asset, state.size, state.cost, state.margin, state.realized_pnl,
-        state.fees, state.funding, state.leverage, state.opened_at_unix_ms, state.updated_at_unix_ms,
-        state.version))
+    await sql_run(conn, _SAVE_SQL, astuple(state))
 
 
 async def append(conn: AsyncConnection, delta: Delta) -> bool:

@@ -7,17 +7,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_one
+from services.platform.db import insert_sql, qualified, set_excluded, sql_one
 from services.risk.adapters.tables import balances
 from services.risk.domain.accounts import Balance
 
 _DECIMALS = ("available", "locked", "position_margin", "total")
 _COLUMNS = [f.name for f in fields(Balance)]
 # Plain SQL (services/platform/db.py): one of these per wallet.balance.updated.v1.
-_UPSERT = (f"INSERT INTO {qualified(balances)} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
-           "ON CONFLICT (user_id, asset) DO UPDATE SET "
-           + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c not in ("user_id", "asset"))
-           + f" WHERE {qualified(balances)}.version < EXCLUDED.version RETURNING version")
+_UPSERT = (f"{insert_sql(balances, _COLUMNS)} ON CONFLICT (user_id, asset) DO UPDATE SET "
+           f"{set_excluded(_COLUMNS[2:])} WHERE {qualified(balances)}.version < EXCLUDED.version RETURNING version")
 
 
 async def upsert(conn: AsyncConnection, balance: Balance) -> bool:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_run
+from services.platform.db import insert_sql, qualified, set_excluded, sql_run
 from services.risk.adapters.tables import open_orders
 from services.risk.domain.orders import Side, WorkingOrder
 
@@ -14,8 +14,7 @@ from services.risk.domain.orders import Side, WorkingOrder
 _TABLE = qualified(open_orders)
 _COLUMNS = ("order_id", "user_id", "symbol", "side", "price", "remaining", "leverage", "reduce_only",
             "source_event_id")
-_PUT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_COLUMNS))}) "
-        "ON CONFLICT (order_id) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS[1:]))
+_PUT = f"{insert_sql(open_orders, _COLUMNS)} ON CONFLICT (order_id) DO UPDATE SET {set_excluded(_COLUMNS[1:])}"
 _UPDATE_REMAINING = f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s WHERE order_id = %s"
 _UPDATE_REMAINING_AND_PRICE = (f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s, price = %s "
                                "WHERE order_id = %s")

@@ -6,16 +6,15 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_one
+from services.platform.db import insert_sql, qualified, set_excluded, sql_one
 from services.risk.adapters.tables import prices
 from services.risk.domain.prices import Quote, SymbolPrices
 
 
 def _upsert_sql(kind: str) -> str:
     columns = (f"{kind}_price", f"{kind}_stale", f"{kind}_at_unix_ms")
-    return (f"INSERT INTO {qualified(prices)} (symbol, {', '.join(columns)}) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (symbol) DO UPDATE SET " + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
-            + f" WHERE {qualified(prices)}.{kind}_at_unix_ms <= EXCLUDED.{kind}_at_unix_ms RETURNING symbol")
+    return (f"{insert_sql(prices, ('symbol', *columns))} ON CONFLICT (symbol) DO UPDATE SET {set_excluded(columns)} "
+            f"WHERE {qualified(prices)}.{kind}_at_unix_ms <= EXCLUDED.{kind}_at_unix_ms RETURNING symbol")
 
 
 # Plain SQL (services/platform/db.py): one per price event, heartbeats included.
