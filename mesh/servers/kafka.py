@@ -267,6 +267,14 @@ def _server_properties(log_dir: Path, port: int, controller_port: int, extra: Ma
         "metadata.max.idle.interval.ms": "5000",
         "broker.heartbeat.interval.ms": "5000",
         "broker.session.timeout.ms": "30000",
+        # Idle cost again: every request-handler, network and coordinator thread wakes on its own
+        # poll timeout (~300 ms) whether or not a request came; the defaults (8 handlers, 3 network
+        # threads, 4 group-coordinator threads, 10 background threads) are sized for a many-core
+        # broker with many clients. The mesh's machine has two cores; these carry its peak load.
+        "num.network.threads": "1",
+        "num.io.threads": "2",
+        "background.threads": "2",
+        "group.coordinator.threads": "1",
         **extra,
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
