@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,9 +52,20 @@ def set_principal(principal: Principal | None) -> contextvars.Token:
 
 
 class TokenVerifier:
-    """RS256 only, known `kid` only, issuer/audience/expiry checked, access tokens only."""
+    """RS256 only, known `kid` only, issuer/audience/expiry checked, access tokens only.
 
-    def __init__(self, jwks: dict, issuer: str, audience: str, leeway_s: int = 5) -> None:
+    A token that verified is remembered (by its exact text, up to VERIFIED_CACHE_SIZE of them)
+    with its validity window, so a client's next request with the same token skips the RSA
+    signature check and the claim parsing: py-spy found them ~3.5 % of the Order service's CPU
+    under load, paid on every request of every signed-in caller. Only time can change a
+    verified token's outcome (the keys are fixed for the process's life), so a cached one is
+    still refused once expired or before `nbf`, exactly as `jwt.decode` would with the leeway.
+    Refusals are not remembered."""
+
+    VERIFIED_CACHE_SIZE = 10_000
+
+    def __init__(self, jwks: dict, issuer: str, audience: str, leeway_s: int = 5,
+                 clock=time.time) -> None:
         self._keys = {}
         for entry in jwks.get("keys", []):
             if entry.get("kty") == "RSA" and entry.get("kid"):
@@ -61,12 +73,23 @@ class TokenVerifier:
         self.issuer = issuer
         self.audience = audience
         self.leeway_s = leeway_s
+        self._clock = clock
+        self._verified: dict[str, tuple[Principal, float, float]] = {}  # token -> (principal, nbf, exp)
 
     @classmethod
     def from_file(cls, path: str | Path, issuer: str, audience: str) -> TokenVerifier:
         return cls(json.loads(Path(path).read_text()), issuer, audience)
 
     def verify(self, token: str) -> Principal:
+        known = self._verified.get(token)
+        if known is not None:
+            principal, not_before, expires = known
+            now = self._clock()
+            if now >= expires + self.leeway_s:
+                raise Unauthenticated("access token expired")
+            if now >= not_before - self.leeway_s:
+                return principal
+            # Not yet valid: decode it again below for the exact refusal.
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
@@ -91,8 +114,17 @@ class TokenVerifier:
         roles = claims.get("roles") or []
         if not isinstance(roles, list):
             raise Unauthenticated("roles claim must be a list")
-        return Principal(subject=str(claims["sub"]), roles=frozenset(map(str, roles)),
-                         email=str(claims.get("email", "")))
+        principal = Principal(subject=str(claims["sub"]), roles=frozenset(map(str, roles)),
+                              email=str(claims.get("email", "")))
+        self._remember(token, principal, float(claims["nbf"]), float(claims["exp"]))
+        return principal
+
+    def _remember(self, token: str, principal: Principal, not_before: float, expires: float) -> None:
+        if len(self._verified) >= self.VERIFIED_CACHE_SIZE:
+            # Oldest first (dicts keep insertion order): expired ones go, live ones are re-verified.
+            for stale in list(self._verified)[: self.VERIFIED_CACHE_SIZE // 10]:
+                del self._verified[stale]
+        self._verified[token] = (principal, not_before, expires)
 
 
 @dataclass(frozen=True)

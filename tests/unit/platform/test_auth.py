@@ -72,6 +72,60 @@ def test_signature_from_another_key_is_refused(verifier):
         verifier.verify(token(other))
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _verifier_with_clock(key, clock) -> TokenVerifier:
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwk.update(kid="k1", use="sig", alg="RS256")
+    return TokenVerifier({"keys": [jwk]}, ISSUER, AUDIENCE, clock=clock)
+
+
+def test_a_remembered_token_skips_the_signature_check_until_it_expires(key, monkeypatch):
+    clock = _Clock()
+    verifier = _verifier_with_clock(key, clock)
+    now = int(clock.now)
+    good = token(key, iat=now, nbf=now, exp=now + 60)
+    first = verifier.verify(good)
+    calls = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: calls.append(1) or real_decode(*a, **k))
+    assert verifier.verify(good) == first and calls == []  # answered from what was verified
+    clock.now = now + 60 + verifier.leeway_s - 1
+    assert verifier.verify(good) == first  # inside the leeway, as jwt.decode would accept
+    clock.now = now + 60 + verifier.leeway_s
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(good)
+    with pytest.raises(Unauthenticated, match="expired"):  # and stays refused
+        verifier.verify(good)
+
+
+def test_a_token_differing_from_a_remembered_one_is_verified_afresh(verifier, key):
+    good = token(key)
+    verifier.verify(good)
+    head, body, signature = good.split(".")
+    forged_body = base64.urlsafe_b64encode(json.dumps({**json.loads(base64.urlsafe_b64decode(body + "==")),
+                                                       "roles": ["admin:checker"]}).encode()).rstrip(b"=").decode()
+    with pytest.raises(Unauthenticated):
+        verifier.verify(f"{head}.{forged_body}.{signature}")
+    flipped = signature[:-2] + ("A" if signature[-2] != "A" else "B") + signature[-1]
+    with pytest.raises(Unauthenticated):
+        verifier.verify(f"{head}.{body}.{flipped}")
+
+
+def test_the_remembered_tokens_are_bounded(key):
+    verifier = _verifier_with_clock(key, _Clock())
+    verifier.VERIFIED_CACHE_SIZE = 20
+    for i in range(50):
+        verifier.verify(token(key, sub=f"acct-{i}"))
+    assert len(verifier._verified) <= 20
+
+
 def test_access_rules_come_from_the_proto_option():
     import tradex.metadata.v1.metadata_pb2  # noqa: F401 - registers the service descriptors
     create = access_rule_for("/tradex.metadata.v1.MetadataService/CreateInstrument")
