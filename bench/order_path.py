@@ -3,9 +3,11 @@
 For each taker order: when its POST was answered, when its engine command, its engine event and
 its last order update (FILLED) and settlement were produced to Kafka (the records' CreateTime,
 set by the producing process on this same machine), and when FILLED became visible through REST
--- all in ms after the POST began. And the rows every service's tables gained, changed or lost
-per order (PostgreSQL's own pg_stat_user_tables, read before and after), which is what the
-per-order CPU of PostgreSQL and of the services' transactions is made of.
+-- all in ms after the POST began. And what each order costs the database: the rows every
+service's tables gained, changed or lost (pg_stat_user_tables, read before and after) and the
+statements run (pg_stat_statements, loaded for this run only), which is what the per-order CPU
+of PostgreSQL and of the services' database code is made of (each statement is a round trip
+through psycopg in a service and a protocol exchange in a backend).
 
     python -m bench.order_path [--pairs 60]
 
@@ -39,6 +41,7 @@ from bench.mesh_bench import (
 )
 from mesh.exchange import Exchange
 from mesh.seed import ensure_admins, login, seed_instruments
+from mesh.servers.postgres import STAT_STATEMENTS_ENV
 
 # (topic, which of the order's records: its first or its last) -> the stage it marks.
 STAGES = [
@@ -54,6 +57,25 @@ def table_writes(database_url: str) -> dict[str, int]:
         rows = conn.execute("SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del "
                             "FROM pg_stat_user_tables").fetchall()
     return dict(rows)
+
+
+def _libpq(database_url: str) -> str:
+    return database_url.replace("postgresql+psycopg", "postgresql")
+
+
+def reset_statements(database_url: str) -> None:
+    with psycopg.connect(_libpq(database_url), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        conn.execute("SELECT pg_stat_statements_reset()")
+
+
+def statements(database_url: str) -> list[tuple[int, str]]:
+    """(calls, query text) of every statement since the reset, most called first. PostgreSQL
+    counts the same statement text on the services' schemas as one (e.g. every outbox INSERT)."""
+    with psycopg.connect(_libpq(database_url)) as conn:
+        rows = conn.execute("SELECT calls, query FROM pg_stat_statements "
+                            "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC").fetchall()
+    return [(int(calls), " ".join(query.split())) for calls, query in rows]
 
 
 def produced_at(bootstrap: str, order_ids: set[str]) -> dict[tuple[str, str, str], float]:
@@ -87,6 +109,7 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, default=60)
     args = parser.parse_args()
     os.environ.update(BENCH_ENV)
+    os.environ[STAT_STATEMENTS_ENV] = "1"
     root = Path(tempfile.mkdtemp(prefix="tradex-order-path-"))
     with Exchange(root, http_port=0, extra_env=BENCH_ENV) as exchange:
         exchange.start()
@@ -106,6 +129,7 @@ def main() -> None:
             if i == warm_up:
                 time.sleep(3)  # the warm-up's settlements and syncs are done
                 before = table_writes(exchange.stack.database_url)
+                reset_statements(exchange.stack.database_url)
             maker_side, taker_side = ("SELL", "BUY") if i % 2 == 0 else ("BUY", "SELL")
             place(api, maker, new_order(maker_side, price))
             began = time.time()
@@ -119,6 +143,7 @@ def main() -> None:
             time.sleep(0.2)  # one pair at a time, with its background work (syncs) done
         time.sleep(3)
         after = table_writes(exchange.stack.database_url)
+        ran = statements(exchange.stack.database_url)
         stamps = produced_at(exchange.stack.kafka_bootstrap, {t[0] for t in timings})
 
     stages: dict[str, list[float]] = defaultdict(list)
@@ -143,6 +168,11 @@ def main() -> None:
     for table, delta in sorted(deltas.items(), key=lambda kv: -kv[1]):
         if delta / orders >= 0.05:
             lines.append(f"| {table} | {delta / orders:.2f} |")
+    lines += ["", f"Statements per order (every service, the bench's GET polling included): "
+              f"**{sum(c for c, _ in ran) / orders:.1f}**; the most frequent:", "",
+              "| per order | statement |", "| --- | --- |"]
+    for calls, query in ran[:25]:
+        lines.append(f"| {calls / orders:.2f} | `{query[:110]}` |")
     emit(lines)
 
 

@@ -44,6 +44,8 @@ DEFAULT_SETTINGS: Mapping[str, str] = {
     # No unix socket: clients use TCP, and a long data-dir path can exceed the socket path limit.
     "unix_socket_directories": "",
 }
+# Set to 1 to load pg_stat_statements (bench/order_path.py counts each order's statements with it).
+STAT_STATEMENTS_ENV = "TRADEX_PG_STAT_STATEMENTS"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ def launch_postgres(
     _stop_leftover_server(data_dir)
     port = port or free_port()
     options = {**DEFAULT_SETTINGS, **(settings or {}), "listen_addresses": "127.0.0.1", "port": str(port)}
+    if os.environ.get(STAT_STATEMENTS_ENV) == "1":
+        options["shared_preload_libraries"] = "pg_stat_statements"
     argv = [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(data_dir)]
     for key, value in options.items():
         argv += ["-c", f"{key}={value}"]

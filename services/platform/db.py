@@ -6,6 +6,9 @@ by a consumer, written in the same transaction as the effect).
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 import psycopg
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
@@ -21,6 +24,19 @@ def make_engine(database_url: str, pool_size: int = 10, *, lock_timeout_ms: int 
     connect_args = {"options": f"-c lock_timeout={int(lock_timeout_ms)}"} if lock_timeout_ms else {}
     return create_async_engine(database_url, pool_size=pool_size, max_overflow=pool_size,
                                connect_args=connect_args)
+
+
+@contextlib.asynccontextmanager
+async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection in autocommit, for a read of ONE statement (a GET, a page of a list).
+
+    Why: `engine.connect()` begins a transaction on the first statement and rolls it back on
+    close, so a one-statement read was three round trips (BEGIN, SELECT, ROLLBACK); clients poll
+    these reads. A single statement sees the same snapshot either way (READ COMMITTED takes one
+    per statement). Reads of several statements that must agree stay in a transaction."""
+    async with engine.connect() as conn:
+        await conn.execution_options(isolation_level="AUTOCOMMIT")
+        yield conn
 
 
 async def driver_connection(conn: AsyncConnection) -> psycopg.AsyncConnection:

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.order.adapters import fill_store, order_store
 from services.order.domain.model import Fill, Order
+from services.platform.db import reading
 from services.platform.errors import InvalidArgument, NotFound
 from services.platform.paging import decode_token, encode_token, page_limit
 
@@ -23,7 +24,7 @@ class OrderQueries:
     engine: AsyncEngine
 
     async def get(self, user_id: str, order_id: str) -> Order:
-        async with self.engine.connect() as conn:
+        async with reading(self.engine) as conn:
             order = await order_store.get(conn, order_id)
         if order is None or order.user_id != user_id:
             raise NotFound(f"order {order_id} does not exist")
@@ -35,7 +36,7 @@ class OrderQueries:
         _time_range(start_unix_ms, end_unix_ms)
         limit = page_limit(page_size)
         before = str(decode_token(page_token).get("before", ""))
-        async with self.engine.connect() as conn:
+        async with reading(self.engine) as conn:
             page = await order_store.list_page(
                 conn, user_id=user_id, symbol=symbol, state=state, client_order_id=client_order_id,
                 start_unix_ms=start_unix_ms, end_unix_ms=end_unix_ms, before_order_id=before, limit=limit + 1)
@@ -49,7 +50,7 @@ class OrderQueries:
         raw = decode_token(page_token).get("before")
         if raw is not None and not isinstance(raw, int):
             raise InvalidArgument("page_token is not a token this API issued")
-        async with self.engine.connect() as conn:
+        async with reading(self.engine) as conn:
             page = await fill_store.list_page(
                 conn, user_id=user_id, symbol=symbol, order_id=order_id, start_unix_ms=start_unix_ms,
                 end_unix_ms=end_unix_ms, before_id=raw, limit=limit + 1)
