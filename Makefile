@@ -62,6 +62,7 @@ gen-check: install
 bench: install
 	$(PY) -m bench.engine_bench
 	$(PY) -m bench.mesh_bench
+	$(PY) -m bench.order_path
 	$(PY) -m bench.ws_bench --subscribers 100 --rate 20 --seconds 5
 	$(PY) -m bench.ws_bench --subscribers 1000 --rate 20 --seconds 5 --processes 2
 	$(PY) -m bench.ws_bench --mesh --subscribers 1000 --rate 20 --seconds 20 --processes 2
