@@ -8,9 +8,15 @@ mark loop (every PRICING_SAMPLE_INTERVAL_S): per instrument with an index, read 
 book, take a premium sample, compute the predicted funding rate and the mark; one transaction:
 the tick, md.mark.v1 and md.funding.v1; then the cache.
 
-Both record and publish a result only when what consumers read from it changed, or when the
-last publication is PRICING_HEARTBEAT_S old: an unchanged price every second would cost a
-transaction in Pricing and in each of its five consumers, for nothing.
+Both record and publish a result only when what consumers read from it changed, or on the
+heartbeat: an unchanged price every second would cost a transaction in Pricing and in each of
+its five consumers, for nothing. The heartbeat falls due when the clock enters a new
+PRICING_HEARTBEAT_S window (windows counted from the epoch), not PRICING_HEARTBEAT_S after each
+symbol's own last publication, and a tick records everything it publishes in ONE transaction:
+so a quiet market's heartbeats for every symbol leave together -- one transaction here, one
+relay pass, one consumed batch (one transaction) in each consumer -- instead of one of each per
+symbol at times of its own. Between two publications of an unchanged price there are at most
+PRICING_HEARTBEAT_S plus one tick, inside the consumers' 30 s freshness limits.
 """
 from __future__ import annotations
 
@@ -40,8 +46,12 @@ def _now_ms() -> int:
 
 # Below these a price or rate "changed" only in digits nobody reads: the mark's moving-average
 # basis and the funding rate's premium average drift in their last decimals with every sample
-# of a quiet market, which would otherwise make every sample news.
-_RELATIVE_TOLERANCE = Decimal("1e-9")
+# of a quiet market, and the mark's funding basis (index x (1 + F x time to funding / interval))
+# moves with the clock alone -- ~2e-8 of the price per 5 s sample at the interest-rate floor --
+# which would otherwise make every sample news (a mark publication every 5 s, each a transaction
+# in Pricing and in four consumers). 1e-7 of the price is 0.01 USDT at 97,000, a tenth of a
+# BTC-USDT-PERP tick; whatever moves less is published with the next heartbeat.
+_RELATIVE_TOLERANCE = Decimal("1e-7")
 _ABSOLUTE_TOLERANCE = Decimal("1e-12")
 
 
@@ -83,7 +93,10 @@ class PricingWorker:
 
     def _is_news(self, kind: str, symbol: str, what: tuple, now: int) -> bool:
         last = self._published.get((kind, symbol))
-        return last is None or not _same(last[0], what) or now - last[1] >= self.settings.heartbeat_ms
+        if last is None or not _same(last[0], what):
+            return True
+        heartbeat = self.settings.heartbeat_ms
+        return now // heartbeat > last[1] // heartbeat  # a new heartbeat window (see the module docstring)
 
     def _published_now(self, kind: str, symbol: str, what: tuple, now: int) -> None:
         self._published[(kind, symbol)] = (what, now)
@@ -126,23 +139,25 @@ class PricingWorker:
         wanted = {(s.exchange, s.symbol) for i in instruments for leg in i.definition.legs for s in leg.sources}
         quotes = await self.venues.fetch_all(wanted) if wanted else {}
         now = now_ms if now_ms is not None else _now_ms()
-        results = []
+        news: list[tuple[IndexResult, tuple]] = []
         for instrument in instruments:
             result = self.calculator.compute(instrument.definition, quotes, now)
             if result.price is None:
                 continue  # never priced yet: nothing to hold, nothing to publish
             what = (result.price, result.degraded, tuple(sorted((c.exchange, c.symbol, c.exclusion.value)
                                                                 for c in result.components)))
-            if not self._is_news("index", instrument.symbol, what, now):
-                continue
-            async with self.engine.begin() as conn:
-                payload = await store.record_index(conn, result)
-            self.on_committed()
-            self._published_now("index", instrument.symbol, what, now)
-            self.latest_index[instrument.symbol] = result
-            await self._cache_set(CACHE_INDEX.format(instrument.symbol), payload)
-            results.append(result)
-        return results
+            if self._is_news("index", instrument.symbol, what, now):
+                news.append((result, what))
+        if not news:
+            return []
+        async with self.engine.begin() as conn:  # the whole tick: one commit, one relay pass
+            payloads = [await store.record_index(conn, result) for result, _ in news]
+        self.on_committed()
+        for (result, what), payload in zip(news, payloads, strict=True):
+            self._published_now("index", result.symbol, what, now)
+            self.latest_index[result.symbol] = result
+            await self._cache_set(CACHE_INDEX.format(result.symbol), payload)
+        return [result for result, _ in news]
 
     async def run_index(self) -> None:
         await self.ready.wait()
@@ -159,7 +174,7 @@ class PricingWorker:
     # -- mark and funding
 
     async def mark_tick(self, now_ms: int | None = None) -> list[MarkResult]:
-        results = []
+        news: list[tuple[MarkResult, tuple, Decimal, int]] = []
         for symbol, index in list(self.latest_index.items()):
             instrument = self.instruments.get(symbol)
             if instrument is None or index.price is None:
@@ -174,18 +189,21 @@ class PricingWorker:
             result = state.sample(now_unix_ms=now, index=index.price, index_stale=index.degraded, book=book,
                                   impact_notional=notional, last_trade=trade[1] if trade else None)
             what = (result.mark, result.index, result.index_stale, result.funding_rate, result.next_funding_unix_ms)
-            if not self._is_news("mark", symbol, what, now):
-                continue
-            async with self.engine.begin() as conn:
-                mark, funding = await store.record_mark(
-                    conn, result, interest_rate=self.settings.funding_policy.interest_rate,
-                    impact_notional=notional, interval_ms=self.settings.funding_policy.interval_ms)
-            self.on_committed()
-            self._published_now("mark", symbol, what, now)
-            await self._cache_set(CACHE_MARK.format(symbol), mark)
-            await self._cache_set(CACHE_FUNDING.format(symbol), funding)
-            results.append(result)
-        return results
+            if self._is_news("mark", symbol, what, now):
+                news.append((result, what, notional, now))
+        if not news:
+            return []
+        async with self.engine.begin() as conn:  # the whole sample: one commit, one relay pass
+            recorded = [await store.record_mark(
+                conn, result, interest_rate=self.settings.funding_policy.interest_rate,
+                impact_notional=notional, interval_ms=self.settings.funding_policy.interval_ms)
+                for result, _, notional, _ in news]
+        self.on_committed()
+        for (result, what, _, at), (mark, funding) in zip(news, recorded, strict=True):
+            self._published_now("mark", result.symbol, what, at)
+            await self._cache_set(CACHE_MARK.format(result.symbol), mark)
+            await self._cache_set(CACHE_FUNDING.format(result.symbol), funding)
+        return [result for result, *_ in news]
 
     async def run_mark(self) -> None:
         await self.ready.wait()
