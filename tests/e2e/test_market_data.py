@@ -171,7 +171,14 @@ def test_trade_reaches_trades_candles_ticker_and_book_and_stream_matches(exchang
         log = (exchange.root / "logs" / "marketdata.log").read_text()
         assert f"gap: symbol {symbol} expected seq {seq + 1}, got {seq + 1000}" in log
         assert f"book {symbol} resynced from engine snapshot at seq {seq}" in log
-        after = get_book(exchange, symbol)
+        # GET book reads the copy in Valkey, saved once the repair's batch is written ("live first,
+        # durable after", docs/ARCHITECTURE.md): it may answer BOOK_RESYNCING (503, "retry shortly")
+        # for a moment after the stream already has the repaired book.
+        def served():
+            response = call(exchange.http_url, "GET", f"/v1/markets/{symbol}/book?depth=1000")
+            assert response.status in (200, 503), response.body
+            return response.body["book"] if response.status == 200 else None
+        after = wait_for(served, timeout=20)
         assert _levels(after["bids"]) == [Level(Decimal(98), Decimal("1.5"), 1)]  # the bogus level is not there
         # Trading continues on the repaired book.
         resting(exchange, buyer, limit_order(symbol, "BUY", "99.00", "1", leverage="10"))
