@@ -52,27 +52,23 @@ STAGES = [
 ]
 
 
-def table_writes(database_url: str) -> dict[str, int]:
-    with psycopg.connect(database_url.replace("postgresql+psycopg", "postgresql")) as conn:
+def table_writes(libpq_url: str) -> dict[str, int]:
+    with psycopg.connect(libpq_url) as conn:
         rows = conn.execute("SELECT schemaname || '.' || relname, n_tup_ins + n_tup_upd + n_tup_del "
                             "FROM pg_stat_user_tables").fetchall()
     return dict(rows)
 
 
-def _libpq(database_url: str) -> str:
-    return database_url.replace("postgresql+psycopg", "postgresql")
-
-
-def reset_statements(database_url: str) -> None:
-    with psycopg.connect(_libpq(database_url), autocommit=True) as conn:
+def reset_statements(libpq_url: str) -> None:
+    with psycopg.connect(libpq_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         conn.execute("SELECT pg_stat_statements_reset()")
 
 
-def statements(database_url: str) -> list[tuple[int, str]]:
+def statements(libpq_url: str) -> list[tuple[int, str]]:
     """(calls, query text) of every statement since the reset, most called first. PostgreSQL
     counts the same statement text on the services' schemas as one (e.g. every outbox INSERT)."""
-    with psycopg.connect(_libpq(database_url)) as conn:
+    with psycopg.connect(libpq_url) as conn:
         rows = conn.execute("SELECT calls, query FROM pg_stat_statements "
                             "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY calls DESC").fetchall()
     return [(int(calls), " ".join(query.split())) for calls, query in rows]
@@ -115,6 +111,7 @@ def main() -> None:
         exchange.start()
         base = exchange.http_url
         creds = ensure_admins(exchange.stack.database_url, exchange.root)
+        database = exchange.stack.postgres.libpq_url  # the bench's own server
         seed_instruments(base, login(base, **creds["maker"]), login(base, **creds["checker"]))
         stop_price_walks(exchange.spot_sim_url)  # no price traffic in the writes
         api = Http(exchange.http_port)
@@ -128,8 +125,8 @@ def main() -> None:
         for i in range(warm_up + args.pairs):
             if i == warm_up:
                 time.sleep(3)  # the warm-up's settlements and syncs are done
-                before = table_writes(exchange.stack.database_url)
-                reset_statements(exchange.stack.database_url)
+                before = table_writes(database)
+                reset_statements(database)
             maker_side, taker_side = ("SELL", "BUY") if i % 2 == 0 else ("BUY", "SELL")
             place(api, maker, new_order(maker_side, price))
             began = time.time()
@@ -142,8 +139,8 @@ def main() -> None:
                 timings.append((order_id, began, answered, time.time()))
             time.sleep(0.2)  # one pair at a time, with its background work (syncs) done
         time.sleep(3)
-        after = table_writes(exchange.stack.database_url)
-        ran = statements(exchange.stack.database_url)
+        after = table_writes(database)
+        ran = statements(database)
         stamps = produced_at(exchange.stack.kafka_bootstrap, {t[0] for t in timings})
 
     stages: dict[str, list[float]] = defaultdict(list)
