@@ -1,11 +1,21 @@
 """The main() of every service process: migrate, serve gRPC, run background loops, stop on
-SIGTERM/SIGINT with a grace period."""
+SIGTERM/SIGINT with a grace period -- and exit by STOP_DEADLINE_S even when the stop cannot finish.
+
+The deadline exists because some of the stop is not ours to bound: a Kafka consumer's close (it
+commits offsets and leaves its group) blocks in a worker thread for as long as the broker is
+gone, and the interpreter's exit then waits for that thread. A supervisor killed outright sends
+its children SIGTERM (parent-death signal) and is not there to escalate, so without a deadline
+such a child would linger forever holding its ports. Exiting early loses nothing: every effect
+is committed with its inbox row before its offset is stored, so the events behind an offset not
+yet committed are redelivered and dropped by the inbox."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
 import signal
+import sys
+import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,7 +26,7 @@ import uvloop
 
 from services.platform import migrations
 from services.platform.auth import TokenVerifier
-from services.platform.config import CommonSettings, ConfigError
+from services.platform.config import CommonSettings, ConfigError, env_float_seconds
 from services.platform.gc_tuning import settle
 from services.platform.grpc_server import start_server
 from services.platform.logs import configure_logging
@@ -25,6 +35,10 @@ from services.platform.mesh_tls import process_tls
 log = logging.getLogger(__name__)
 
 BLOCKING_THREADS = 32
+# The gRPC grace (2 s) plus closing consumers and pools on a healthy mesh takes well under this.
+STOP_DEADLINE_ENV = "TRADEX_STOP_DEADLINE_S"
+STOP_DEADLINE_S = 15.0
+EXIT_STOP_OVERRAN = 3
 
 
 @dataclass
@@ -59,12 +73,31 @@ async def serve(spec: ServiceSpec, verifier: TokenVerifier | None) -> None:
     settle()
     await stop.wait()
     log.info("stopping")
+    arm_stop_deadline(env_float_seconds(STOP_DEADLINE_ENV, STOP_DEADLINE_S))
     await server.stop(grace=2)
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
     for hook in spec.on_stop:
         await hook()
+
+
+def arm_stop_deadline(seconds: float, exit_code: int = EXIT_STOP_OVERRAN) -> threading.Timer:
+    """Ends the process `seconds` from now unless it has exited by then (see the module docstring).
+
+    A daemon timer thread, so it neither keeps a finished process alive nor depends on the event
+    loop, which may itself be the thing waiting on a stuck thread."""
+    def overran() -> None:
+        log.error("stop did not finish within %.0f s; exiting anyway", seconds)
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        sys.stderr.flush()
+        os._exit(exit_code)  # noqa: SLF001 -- the point: skip joining the stuck threads
+
+    timer = threading.Timer(seconds, overran)
+    timer.daemon = True
+    timer.start()
+    return timer
 
 
 async def _guarded(job: Callable[[], Awaitable[None]]) -> None:
