@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -34,13 +35,31 @@ def exchange():
             shutil.rmtree(root, ignore_errors=True)
 
 
+class _Admin(dict):
+    """An admin's credentials; its "token" is logged in afresh once it is 10 minutes old. The
+    session outlives a 15-minute access token when the machine is slow, and every test after
+    that would fail UNAUTHENTICATED for a reason that is not theirs."""
+
+    FRESH_S = 600
+
+    def __init__(self, http_url: str, creds: dict) -> None:
+        super().__init__(creds)
+        self._http_url = http_url
+        self._logged_in_at = float("-inf")
+
+    def __getitem__(self, key):
+        if key == "token" and time.monotonic() - self._logged_in_at > self.FRESH_S:
+            from mesh.seed import login
+
+            self["token"] = login(self._http_url, self["email"], self["password"])
+            self._logged_in_at = time.monotonic()
+        return super().__getitem__(key)
+
+
 @pytest.fixture(scope="session")
 def admins(exchange):
     """A maker and a checker created by the admin CLI, logged in through Envoy."""
-    from mesh.seed import ensure_admins, login
+    from mesh.seed import ensure_admins
 
     creds = ensure_admins(exchange.stack.database_url, exchange.root)
-    return {
-        role: {**creds[role], "token": login(exchange.http_url, creds[role]["email"], creds[role]["password"])}
-        for role in ("maker", "checker")
-    }
+    return {role: _Admin(exchange.http_url, creds[role]) for role in ("maker", "checker")}
