@@ -24,6 +24,7 @@ from services.order.app.stream import update_tail
 from services.order.app.wallet_calls import WalletCallDrainer
 from services.order.config import OrderSettings
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
@@ -57,15 +58,16 @@ async def build():
     public = OrderServicer(placement, commands, OrderQueries(engine), updates)
     internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=relay.wake),
                                      commands)
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="order.events")
     engine_events = EventConsumer(
-        name=consumers.ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap, topics=consumers.ENGINE_TOPICS,
+        name=consumers.ENGINE_CONSUMER, hub=hub, topics=consumers.ENGINE_TOPICS,
         engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
         on_committed=after_engine_event)
     # Withdrawn orders' cancel commands reach the relay through the outbox's NOTIFY.
-    user_status = EventConsumer(name=consumers.USER_CONSUMER, bootstrap=settings.kafka_bootstrap,
+    user_status = EventConsumer(name=consumers.USER_CONSUMER, hub=hub,
                                 topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,
                                 handlers=consumers.USER_HANDLERS)
-    positions = EventConsumer(name=consumers.POSITION_CONSUMER, bootstrap=settings.kafka_bootstrap,
+    positions = EventConsumer(name=consumers.POSITION_CONSUMER, hub=hub,
                               topics=consumers.POSITION_TOPICS, engine=engine, inbox=inbox,
                               handlers=consumers.POSITION_HANDLERS, relevant=consumers.position_or_settlement,
                               on_committed=drainer.wake)
@@ -77,7 +79,7 @@ async def build():
         register=[lambda server: order_pb2_grpc.add_OrderServiceServicer_to_server(public, server),
                   lambda server: order_pb2_grpc.add_OrderInternalServiceServicer_to_server(internal, server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, engine_events.run, user_status.run, positions.run, drainer.run, reconciler.run,
+        background=[relay.run, hub.run, engine_events.run, user_status.run, positions.run, drainer.run, reconciler.run,
                     update_tail(settings.kafka_bootstrap, updates).run],
         on_stop=[engine.dispose],
     )

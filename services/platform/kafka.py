@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
@@ -31,6 +32,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform import inbox as inbox_mod
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
+
+if TYPE_CHECKING:
+    from services.platform.consumer_hub import ConsumerHub
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +99,13 @@ class EventConsumer:
     `on_committed` runs after each transaction that applied events (to wake whatever acts on
     them: a relay, a drainer, a publisher) instead of those polling the database.
     `max_batch` = 1 applies every event in its own transaction.
+    With `hub` the records come from the process's shared client (services/platform/consumer_hub.py,
+    which runs it); without, from a client of its own whose group is `name`.
     """
 
-    def __init__(self, *, name: str, bootstrap: str, topics: list[str], engine: AsyncEngine,
+    def __init__(self, *, name: str, topics: list[str], engine: AsyncEngine,
                  inbox: sa.Table, handlers: dict[type[Message], Handler],
+                 bootstrap: str = "", hub: ConsumerHub | None = None,
                  consumer_overrides: dict | None = None, max_batch: int = MAX_BATCH,
                  relevant: Callable[[ReceivedEvent], bool] | None = None,
                  on_committed: Callable[[], None] = lambda: None) -> None:
@@ -107,7 +114,16 @@ class EventConsumer:
         self._engine = engine
         self._inbox = inbox
         self._handlers = {cls.DESCRIPTOR.full_name: (cls, fn) for cls, fn in handlers.items()}
-        self._consumer = make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})})
+        self._hub = hub
+        if hub is not None:
+            if consumer_overrides:
+                raise ValueError(f"consumer {name}: a hub's client is shared; overrides need a client of its own")
+            self._route = hub.attach(name, topics)
+            self._consumer = None  # the hub's client is called by its polling thread only
+        elif bootstrap:
+            self._consumer = make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})})
+        else:
+            raise ValueError(f"consumer {name}: needs a bootstrap (a client of its own) or a hub")
         self._max_batch = max(1, max_batch)
         self._relevant = relevant
         self._on_committed = on_committed
@@ -123,6 +139,9 @@ class EventConsumer:
         self._on_committed()
 
     async def run(self) -> None:
+        if self._hub is not None:
+            await self._run_on_hub(self._hub)
+            return
         self._consumer.subscribe(self._topics)
         log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics)})
         try:
@@ -138,6 +157,17 @@ class EventConsumer:
                     await self._process_records(good)
         finally:
             await asyncio.to_thread(self._consumer.close)
+
+    async def _run_on_hub(self, hub: ConsumerHub) -> None:
+        log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics),
+                                            "hub": hub.group})
+        while True:
+            records = await hub.take(self._route, self._max_batch)
+            try:
+                for start in range(0, len(records), self._max_batch):
+                    await self._process_records(records[start:start + self._max_batch])
+            finally:
+                hub.done(self._route, len(records))
 
     async def _process_records(self, records: list) -> None:
         if len(records) > 1:
@@ -160,8 +190,12 @@ class EventConsumer:
         last: dict[tuple[str, int], int] = {}
         for record in records:
             last[(record.topic(), record.partition())] = record.offset()
+        offsets = [TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
+        if self._hub is not None:
+            self._hub.store_offsets(offsets)  # by its polling thread (see consumer_hub.py)
+            return
         try:
-            self._consumer.store_offsets(offsets=[TopicPartition(t, p, o + 1) for (t, p), o in last.items()])
+            self._consumer.store_offsets(offsets=offsets)
         except KafkaException as exc:  # the partition was revoked meanwhile: its new owner redelivers
             log.warning("offsets not stored: %s", exc, extra={"consumer": self.name})
 
@@ -176,7 +210,7 @@ class EventConsumer:
                 raise
             except MalformedEvent:
                 log.error("dropping malformed record", exc_info=True, extra={"consumer": self.name})
-                self._consumer.store_offsets(message=record)
+                self._store_offsets([record])
                 return
             except Exception:
                 # The transaction rolled back; the same record is retried (never skipped).
@@ -209,5 +243,3 @@ class EventConsumer:
             self.after_commit(applied)
         return applied
 
-    def seek(self, topic: str, partition: int, offset: int) -> None:
-        self._consumer.seek(TopicPartition(topic, partition, offset))

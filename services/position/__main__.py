@@ -10,6 +10,7 @@ from tradex.engine.v1 import events_pb2 as engine_pb
 from tradex.position.v1 import position_pb2, position_pb2_grpc
 
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.events import oneof_filter
 from services.platform.kafka import EventConsumer, make_producer
@@ -66,8 +67,10 @@ async def build():
     updates = UserStreamHub()  # StreamPositionUpdates, fed from position.updated/closed.v1
     tail = UserTopicTail(settings.kafka_bootstrap, updates, TAILED_TOPICS, group="position.stream")
 
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="position.events")
+
     def consumer(name: str, topics: list[str], handlers: dict, relevant=None, changes_positions=True) -> EventConsumer:
-        return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
+        return EventConsumer(name=name, hub=hub, topics=topics, engine=engine,
                              inbox=inbox, handlers=handlers, relevant=relevant,
                              on_committed=exposures.wake if changes_positions else lambda: None)
 
@@ -83,7 +86,7 @@ async def build():
         register=[lambda server: position_pb2_grpc.add_PositionServiceServicer_to_server(
             PositionServicer(use_cases, updates), server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, trades.run, funding.run, marks.run,
+        background=[relay.run, hub.run, trades.run, funding.run, marks.run,
                     exposures.run, tail.run],
         on_stop=[engine.dispose],
     )

@@ -21,6 +21,7 @@ from pathlib import Path
 from tradex.risk.v1 import risk_pb2, risk_pb2_grpc
 
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
@@ -62,7 +63,8 @@ async def build():
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     watch = MarginWatch(engine, state, on_events_committed=relay.wake)
     wakes_watch = {"risk.accounts", "risk.prices"}
-    consumers = [EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="risk.events")
+    consumers = [EventConsumer(name=name, hub=hub, topics=topics, engine=engine,
                                inbox=inbox, handlers=handlers, relevant=relevant.get(name),
                                on_committed=watch.wake if name in wakes_watch else (lambda: None))
                  for name, topics, handlers in groups]
@@ -85,7 +87,7 @@ async def build():
     servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
     # Re-arms the margin watch after the transaction that recorded a completed liquidation.
     settlement_events = SettlementEvents(watch)
-    settlements = EventConsumer(name="risk.settlements", bootstrap=settings.kafka_bootstrap,
+    settlements = EventConsumer(name="risk.settlements", hub=hub,
                                 topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
                                 handlers=settlement_events.handlers(), on_committed=settlement_events.after_commit)
     spec = ServiceSpec(
@@ -93,7 +95,7 @@ async def build():
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: risk_pb2_grpc.add_RiskServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[load_state, *(after_warm_up(c) for c in consumers), after_warm_up(settlements), relay.run,
+        background=[load_state, hub.run, *(after_warm_up(c) for c in consumers), after_warm_up(settlements), relay.run,
                     watch.run],
         on_stop=[engine.dispose],
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 from tradex.settlement.v1 import settlement_pb2, settlement_pb2_grpc
 
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
@@ -41,9 +42,11 @@ async def build():
     sequences = EngineSequences()
     consumers = SettlementConsumers(liquidations, sequences)
 
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="settlement.events")
+
     def consumer(name: str, topics: list[str], handlers: dict, relevant=None) -> EventConsumer:
         # A commit that applied events wakes the liquidation worker.
-        return EventConsumer(name=name, bootstrap=settings.kafka_bootstrap, topics=topics, engine=engine,
+        return EventConsumer(name=name, hub=hub, topics=topics, engine=engine,
                              inbox=inbox, handlers=handlers, relevant=relevant, on_committed=liquidations.wake)
 
     async def consume_engine_events() -> None:
@@ -54,7 +57,7 @@ async def build():
 
     triggers = consumer("settlement.liquidations", LIQUIDATION_TOPICS, consumers.liquidation_handlers())
     engine_events = consumer("settlement.engine", ENGINE_TOPICS, consumers.engine_handlers(), sequences.relevant)
-    marks = EventConsumer(name="settlement.marks", bootstrap=settings.kafka_bootstrap, topics=MARK_TOPICS,
+    marks = EventConsumer(name="settlement.marks", hub=hub, topics=MARK_TOPICS,
                           engine=engine, inbox=inbox, handlers=consumers.mark_handlers())
 
     async def close() -> None:
@@ -66,7 +69,7 @@ async def build():
         register=[lambda server: settlement_pb2_grpc.add_SettlementServiceServicer_to_server(
             SettlementServicer(engine, upstreams), server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, triggers.run, consume_engine_events, marks.run, liquidations.run],
+        background=[relay.run, hub.run, triggers.run, consume_engine_events, marks.run, liquidations.run],
         on_stop=[close],
     )
     return spec, load_verifier(settings)

@@ -7,6 +7,7 @@ from pathlib import Path
 from tradex.wallet.v1 import wallet_pb2, wallet_pb2_grpc
 
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
@@ -44,9 +45,10 @@ async def build():
     public = WalletServicer(deposits, queries, updates)
     internal = WalletInternalServicer(FundsUseCases(engine, relay.wake), InsuranceUseCases(engine, relay.wake),
                                       queries)
-    users = EventConsumer(name="wallet.users", bootstrap=settings.kafka_bootstrap, topics=consumers.USER_TOPICS,
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="wallet.events")
+    users = EventConsumer(name="wallet.users", hub=hub, topics=consumers.USER_TOPICS,
                           engine=engine, inbox=inbox, handlers=consumers.USER_HANDLERS)
-    settlements = EventConsumer(name="wallet.settlements", bootstrap=settings.kafka_bootstrap,
+    settlements = EventConsumer(name="wallet.settlements", hub=hub,
                                 topics=consumers.SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
                                 handlers=consumers.SETTLEMENT_HANDLERS)
     spec = ServiceSpec(
@@ -55,7 +57,7 @@ async def build():
         register=[lambda server: wallet_pb2_grpc.add_WalletServiceServicer_to_server(public, server),
                   lambda server: wallet_pb2_grpc.add_WalletInternalServiceServicer_to_server(internal, server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, users.run, settlements.run, tail.run],
+        background=[relay.run, hub.run, users.run, settlements.run, tail.run],
         on_stop=[engine.dispose],
     )
     return spec, load_verifier(settings)
