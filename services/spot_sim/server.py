@@ -3,10 +3,12 @@
 Routes, each under the exchange's ccxt id so one port serves all four (ccxt's `urls['api']`
 are rewritten to http://127.0.0.1:<port>/<exchange id><original path>):
 
-  GET  /binance/api/v3/ticker/24hr?symbol=BTCUSDT
+  GET  /binance/api/v3/ticker/24hr?symbol=BTCUSDT          (or symbols=["BTCUSDT","ETHUSDT"])
   GET  /coinbase/api/v3/brokerage/market/products/BTC-USDT/ticker
-  GET  /kraken/0/public/Ticker?pair=XBTUSDT
+  GET  /kraken/0/public/Ticker?pair=XBTUSDT                   (or pair=XBTUSDT,ETHUSDT)
   GET  /okx/api/v5/market/ticker?instId=BTC-USDT
+  GET  /okx/api/v5/market/tickers?instType=SPOT               (every market)
+  A market that is down answers 503 alone and is left out of a batch answer.
   GET  /control                  the current prices and modes
   POST /control                  {"exchange": "kraken", "symbol": "BTC/USDT", "mode": "outlier",
                                   "factor": "1.5"} - modes: normal, stale (the quote freezes with
@@ -186,27 +188,46 @@ class SpotSimulator:
         half = (price * self.spread / 2).quantize(_Q, rounding=ROUND_HALF_EVEN)
         return price - half, price + half
 
-    async def binance(self, request: web.Request) -> web.Response:
-        venue_id = request.query.get("symbol", "")
-        quote = self.quote("binance", self._find("binance", venue_id))
-        if quote is None:
-            return web.json_response({"code": -1003, "msg": "simulated outage"}, status=503)
-        price, at = quote
-        bid, ask = self._spread(price)
-        return web.json_response({
+    def _quoted(self, exchange: str, venue_ids: list[str]) -> list[tuple[str, Decimal, Decimal, Decimal, int]]:
+        """(venue id, price, bid, ask, quote time) of each market the venue quotes now; a market
+        that is down is left out."""
+        out = []
+        for venue_id in venue_ids:
+            quote = self.quote(exchange, self._find(exchange, venue_id))
+            if quote is not None:
+                price, at = quote
+                out.append((venue_id, price, *self._spread(price), at))
+        return out
+
+    def _ids(self, exchange: str) -> list[str]:
+        return [market_id(exchange, symbol) for symbol in self.markets]
+
+    @staticmethod
+    def _binance_ticker(venue_id: str, price: Decimal, bid: Decimal, ask: Decimal, at: int) -> dict:
+        return {
             "symbol": venue_id, "priceChange": "0", "priceChangePercent": "0", "weightedAvgPrice": str(price),
             "prevClosePrice": str(price), "lastPrice": str(price), "lastQty": "0.01", "bidPrice": str(bid),
             "bidQty": "1", "askPrice": str(ask), "askQty": "1", "openPrice": str(price), "highPrice": str(price),
             "lowPrice": str(price), "volume": "100", "quoteVolume": str(price * 100), "openTime": at - 86_400_000,
-            "closeTime": at, "firstId": 1, "lastId": 2, "count": 2})
+            "closeTime": at, "firstId": 1, "lastId": 2, "count": 2}
+
+    async def binance(self, request: web.Request) -> web.Response:
+        if "symbols" in request.query:  # the batch form: a JSON list of ids, one ticker each
+            try:
+                venue_ids = [str(i) for i in json.loads(request.query["symbols"])]
+            except (ValueError, TypeError):
+                return web.json_response({"code": -1100, "msg": "symbols must be a JSON list"}, status=400)
+            return web.json_response([self._binance_ticker(*q) for q in self._quoted("binance", venue_ids)])
+        quoted = self._quoted("binance", [request.query.get("symbol", "")])
+        if not quoted:
+            return web.json_response({"code": -1003, "msg": "simulated outage"}, status=503)
+        return web.json_response(self._binance_ticker(*quoted[0]))
 
     async def coinbase(self, request: web.Request) -> web.Response:
-        venue_id = request.match_info["product_id"]
-        quote = self.quote("coinbase", self._find("coinbase", venue_id))
-        if quote is None:
+        quoted = self._quoted("coinbase", [request.match_info["product_id"]])
+        if not quoted:
             return web.json_response({"error": "unavailable", "message": "simulated outage"}, status=503)
-        price, at = quote
-        bid, ask = self._spread(price)
+        venue_id, price, bid, ask, at = quoted[0]
         when = datetime.datetime.fromtimestamp(at / 1000, tz=datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return web.json_response({
             "trades": [{"trade_id": str(at), "product_id": venue_id, "price": str(price), "size": "0.01",
@@ -214,29 +235,36 @@ class SpotSimulator:
             "best_bid": str(bid), "best_ask": str(ask)})
 
     async def kraken(self, request: web.Request) -> web.Response:
-        venue_id = request.query.get("pair", "")
-        quote = self.quote("kraken", self._find("kraken", venue_id))
-        if quote is None:
+        # One pair or several, comma-separated (the batch form); the result is keyed by pair.
+        quoted = self._quoted("kraken", [p for p in request.query.get("pair", "").split(",") if p])
+        if not quoted:
             return web.json_response({"error": ["EService:Unavailable"]}, status=503)
-        price, _ = quote
-        bid, ask = self._spread(price)
+        result = {}
+        for venue_id, price, bid, ask, _ in quoted:
+            p = str(price)
+            result[venue_id] = {"a": [str(ask), "1", "1.000"], "b": [str(bid), "1", "1.000"], "c": [p, "0.01"],
+                                "v": ["100", "100"], "p": [p, p], "t": [2, 2], "l": [p, p], "h": [p, p], "o": p}
+        return web.json_response({"error": [], "result": result})
+
+    @staticmethod
+    def _okx_ticker(venue_id: str, price: Decimal, bid: Decimal, ask: Decimal, at: int) -> dict:
         p = str(price)
-        return web.json_response({"error": [], "result": {venue_id: {
-            "a": [str(ask), "1", "1.000"], "b": [str(bid), "1", "1.000"], "c": [p, "0.01"],
-            "v": ["100", "100"], "p": [p, p], "t": [2, 2], "l": [p, p], "h": [p, p], "o": p}}})
+        return {"instType": "SPOT", "instId": venue_id, "last": p, "lastSz": "0.01", "askPx": str(ask), "askSz": "1",
+                "bidPx": str(bid), "bidSz": "1", "open24h": p, "high24h": p, "low24h": p,
+                "volCcy24h": str(price * 100), "vol24h": "100", "ts": str(at), "sodUtc0": p, "sodUtc8": p}
 
     async def okx(self, request: web.Request) -> web.Response:
-        venue_id = request.query.get("instId", "")
-        quote = self.quote("okx", self._find("okx", venue_id))
-        if quote is None:
+        quoted = self._quoted("okx", [request.query.get("instId", "")])
+        if not quoted:
             return web.json_response({"code": "50001", "msg": "simulated outage", "data": []}, status=503)
-        price, at = quote
-        bid, ask = self._spread(price)
-        p = str(price)
-        return web.json_response({"code": "0", "msg": "", "data": [{
-            "instType": "SPOT", "instId": venue_id, "last": p, "lastSz": "0.01", "askPx": str(ask), "askSz": "1",
-            "bidPx": str(bid), "bidSz": "1", "open24h": p, "high24h": p, "low24h": p, "volCcy24h": str(price * 100),
-            "vol24h": "100", "ts": str(at), "sodUtc0": p, "sodUtc8": p}]})
+        return web.json_response({"code": "0", "msg": "", "data": [self._okx_ticker(*quoted[0])]})
+
+    async def okx_all(self, request: web.Request) -> web.Response:
+        # The batch form: every SPOT market the venue quotes now.
+        if request.query.get("instType") != "SPOT":
+            return web.json_response({"code": "51000", "msg": "instType must be SPOT here", "data": []}, status=400)
+        return web.json_response({"code": "0", "msg": "",
+                                  "data": [self._okx_ticker(*q) for q in self._quoted("okx", self._ids("okx"))]})
 
     async def get_control(self, request: web.Request) -> web.Response:
         return web.json_response(self.state())
@@ -258,6 +286,7 @@ class SpotSimulator:
         app.router.add_get("/coinbase/api/v3/brokerage/market/products/{product_id}/ticker", self.coinbase)
         app.router.add_get("/kraken/0/public/Ticker", self.kraken)
         app.router.add_get("/okx/api/v5/market/ticker", self.okx)
+        app.router.add_get("/okx/api/v5/market/tickers", self.okx_all)
         app.router.add_get("/control", self.get_control)
         app.router.add_post("/control", self.post_control)
         return app

@@ -129,3 +129,74 @@ async def test_a_failing_source_is_asked_again_only_after_its_back_off(sim, venu
     await asyncio.sleep(0.6)
     quote = await venues.fetch("okx", "BTC/USDT")
     assert quote is not None and quote.price == D("100000") and sim.requests == asked + 1
+
+
+THREE_PAIRS = {"BTC/USDT": "100000", "ETH/USDT": "3000", "USDT/INR": "88"}
+
+
+@pytest.fixture
+async def three_pairs():
+    simulator = SpotSimulator(THREE_PAIRS, volatility="0", spread="0.0001", offsets=NO_OFFSETS)
+    await simulator.start()
+    clients = VenueClients(api_base_url=simulator.base_url, timeout_ms=2000)
+    yield simulator, clients
+    await clients.close()
+    await simulator.stop()
+
+
+ALL_SOURCES = {(e, s) for e in ("binance", "coinbase", "kraken", "okx") for s in THREE_PAIRS}
+
+
+async def test_a_tick_asks_each_batching_venue_once_and_gets_what_single_tickers_give(three_pairs):
+    sim, venues = three_pairs
+    asked = sim.requests
+    batched = await venues.fetch_all(ALL_SOURCES)
+    # Binance, Kraken and OKX once each for all three pairs; Coinbase once per pair.
+    assert sim.requests - asked == 3 + 3
+    single = {key: await venues.fetch(*key) for key in sorted(ALL_SOURCES)}
+    assert sim.requests - asked == 6 + 12
+    assert set(batched) == ALL_SOURCES
+    for key in ALL_SOURCES:  # mid of bid/ask and the venue's own time, as through its single ticker
+        assert batched[key].price == single[key].price == D(THREE_PAIRS[key[1]]), key
+        assert abs(batched[key].at_unix_ms - single[key].at_unix_ms) < 5000
+
+
+async def test_a_symbol_left_out_of_a_batch_fails_alone_and_a_failed_batch_is_asked_one_by_one(three_pairs, caplog):
+    sim, venues = three_pairs
+    await venues.fetch_all(ALL_SOURCES)
+    sim.control({"exchange": "okx", "symbol": "ETH/USDT", "mode": "down"})  # left out of OKX's answer
+    for symbol in THREE_PAIRS:  # Kraken answers 503 to the whole batch
+        sim.control({"exchange": "kraken", "symbol": symbol, "mode": "down"})
+    sim.control({"symbol": "BTC/USDT", "price": "100100"})
+    asked = sim.requests
+    with caplog.at_level(logging.WARNING, logger="services.pricing.adapters.venues"):
+        quotes = await venues.fetch_all(ALL_SOURCES)
+    assert sim.requests - asked == 3 + 3 + 3  # Kraken's failed batch was asked again pair by pair
+    failing = sorted((r.exchange, r.symbol) for r in caplog.records if "index source failing" in r.getMessage())
+    assert failing == [("kraken", s) for s in sorted(THREE_PAIRS)] + [("okx", "ETH/USDT")]
+    # The others answered afresh; the failing ones keep their last quote (the calculator ages it).
+    assert quotes[("okx", "BTC/USDT")].price == quotes[("binance", "BTC/USDT")].price == D("100100")
+    assert quotes[("kraken", "BTC/USDT")].price == D("100000") and quotes[("okx", "ETH/USDT")].price == D("3000")
+    # Backing off: the next tick leaves them out of their venues' requests (Kraken is not asked).
+    asked = sim.requests
+    await venues.fetch_all(ALL_SOURCES)
+    assert sim.requests - asked == 2 + 3  # binance, okx (BTC and INR only) + coinbase per pair
+
+
+async def test_an_unknown_symbol_does_not_take_its_venues_batch_down(three_pairs, caplog):
+    # A real venue refuses a whole batch naming a symbol it does not list (the simulator: 400).
+    sim, venues = three_pairs
+    sources = {("binance", "BTC/USDT"), ("binance", "ETH/USDT"), ("binance", "NOPE/USDT")}
+    with caplog.at_level(logging.WARNING, logger="services.pricing.adapters.venues"):
+        quotes = await venues.fetch_all(sources)
+    assert set(quotes) == {("binance", "BTC/USDT"), ("binance", "ETH/USDT")}
+    assert [(r.exchange, r.symbol) for r in caplog.records
+            if "index source failing" in r.getMessage()] == [("binance", "NOPE/USDT")]
+    # From then on the healthy two share one request; the unknown one is retried alone after its back-off.
+    asked = sim.requests
+    assert set(await venues.fetch_all(sources)) == {("binance", "BTC/USDT"), ("binance", "ETH/USDT")}
+    assert sim.requests - asked == 1
+    await asyncio.sleep(0.6)
+    asked = sim.requests
+    await venues.fetch_all(sources)
+    assert sim.requests - asked == 2
