@@ -36,7 +36,7 @@ from collections.abc import Callable
 
 from confluent_kafka import KafkaException, TopicPartition
 
-from services.platform.kafka import MAX_BATCH, STORED_OFFSETS, make_consumer, next_batch
+from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, make_consumer, next_batch
 
 log = logging.getLogger(__name__)
 

@@ -9,14 +9,9 @@ is claimed in the inbox, so exactly-once still holds per event): under load that
 for many events instead of one each. If a batch fails it is retried one event per transaction,
 so a bad event is isolated and retried alone without holding back the ones before it.
 
-Offsets are stored, not committed, after each transaction (`store_offsets`); librdkafka commits
-what is stored every OFFSET_COMMIT_INTERVAL_MS, and on close or rebalance. A commit is a write to
-__consumer_offsets on the broker: one per batch per consumer group was a large part of Kafka's CPU
-per order. A crash redelivers at most that interval's events, which the inbox drops.
-
-Idle cost: consumers long-poll. With `fetch.min.bytes` = 1 the broker answers a waiting fetch
-as soon as one record arrives, so a long `fetch.wait.max.ms` costs no latency, only fewer
-empty fetch round trips (about 2 per second per idle consumer instead of 100).
+Offsets are stored, not committed, after each transaction; how they reach the broker and how
+consumers long-poll: services/platform/kafka_clients.py, which also makes the clients (imported
+from here too, where services have always found them).
 """
 from __future__ import annotations
 
@@ -26,12 +21,19 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import KafkaException, TopicPartition
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform import inbox as inbox_mod
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
+from services.platform.kafka_clients import (  # noqa: F401 -- make_producer is re-exported
+    MAX_BATCH,
+    STORED_OFFSETS,
+    make_consumer,
+    make_producer,
+    next_batch,
+)
 
 if TYPE_CHECKING:
     from services.platform.consumer_hub import ConsumerHub
@@ -39,55 +41,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Handler = Callable[[AsyncConnection, Message, ReceivedEvent], Awaitable[None]]
-
-
-LONG_POLL_MS = 5000
-POLL_TIMEOUT_S = 1.0
-MAX_BATCH = 500
-OFFSET_COMMIT_INTERVAL_MS = 2000
-# For a consumer that stores its offsets once their effect is durable (see the module docstring).
-STORED_OFFSETS = {
-    "enable.auto.commit": True,
-    "enable.auto.offset.store": False,
-    "auto.commit.interval.ms": OFFSET_COMMIT_INTERVAL_MS,
-}
-
-def next_batch(consumer: Consumer, limit: int = MAX_BATCH, wait_s: float = POLL_TIMEOUT_S) -> list:
-    """Waits for the first record only, then takes whatever else is already fetched.
-
-    `consume(n, timeout)` alone would hold a lone record until the timeout expired (it waits to
-    fill the batch), adding that wait to every event's latency on a quiet topic."""
-    first = consumer.poll(wait_s)
-    if first is None:
-        return []
-    return [first, *consumer.consume(limit - 1, 0)] if limit > 1 else [first]
-
-
-def make_producer(bootstrap: str, **overrides) -> Producer:
-    config = {
-        "bootstrap.servers": bootstrap,
-        "enable.idempotence": True,
-        "acks": "all",
-        "linger.ms": 1,
-        "compression.type": "lz4",
-    }
-    config.update(overrides)
-    return Producer(config)
-
-
-def make_consumer(bootstrap: str, group_id: str, **overrides) -> Consumer:
-    config = {
-        "bootstrap.servers": bootstrap,
-        "group.id": group_id,
-        "enable.auto.commit": False,
-        "auto.offset.reset": "earliest",
-        "isolation.level": "read_committed",
-        "session.timeout.ms": 10000,
-        "fetch.min.bytes": 1,
-        "fetch.wait.max.ms": LONG_POLL_MS,
-    }
-    config.update(overrides)
-    return Consumer(config)
 
 
 class EventConsumer:
