@@ -21,22 +21,17 @@ warm-up -- holds back only its own topics, and nothing piles up in memory. A pau
 resumes from the record after the last one the hub received, so pausing loses nothing.
 
 Every call on the client runs in the polling thread, between two polls: the consumers' offset
-stores and the pauses are queued for it (`_requests`). confluent-kafka serializes the calls on
-one client, so a `store_offsets` from the event loop while the thread sat in `poll()` waited
-for that poll to end -- up to a second with the whole service's event loop stopped (seen:
-POST /v1/orders p50 1,029 ms instead of 41). Offsets stored a poll later only reach the next
-periodic commit a poll later; a crash before it redelivers, and the inbox drops those.
+stores and the pauses are queued for it (`PolledClient`, services/platform/kafka_clients.py,
+says why).
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
-from collections.abc import Callable
 
-from confluent_kafka import KafkaException, TopicPartition
+from confluent_kafka import TopicPartition
 
-from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, make_consumer, next_batch
+from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, PolledClient, make_consumer
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +52,9 @@ class Route:
 class ConsumerHub:
     def __init__(self, *, bootstrap: str, group: str, max_pending: int = MAX_PENDING) -> None:
         self.group = group
-        self.client = make_consumer(bootstrap, group, **STORED_OFFSETS)
+        self.client = PolledClient(make_consumer(bootstrap, group, **STORED_OFFSETS), group)
         self._routes: dict[str, Route] = {}
         self._max_pending = max_pending
-        self._requests: deque[tuple[str, Callable[[], None]]] = deque()  # run by the polling thread
-        self.requests_run = 0  # how many of them have run (to wait for one)
 
     def attach(self, name: str, topics: list[str]) -> Route:
         shared = sorted(t for t in topics if t in self._routes)
@@ -76,34 +69,17 @@ class ConsumerHub:
 
     async def run(self) -> None:
         topics = sorted(self._routes)
-        self.client.subscribe(topics)
+        self.client.call("subscribe", lambda consumer: consumer.subscribe(topics))
         log.info("consumer hub started", extra={"consumer": self.group, "topics": ",".join(topics)})
         try:
             while True:
-                self.dispatch(await asyncio.to_thread(self._poll))
+                self.dispatch(await asyncio.to_thread(self.client.poll))
         finally:
-            await asyncio.to_thread(self._close)
+            await asyncio.to_thread(self.client.close)
 
     def store_offsets(self, offsets: list[TopicPartition]) -> None:
         """Stores `offsets` for the next periodic commit (from the polling thread, next poll)."""
-        self._requests.append(("store offsets", lambda: self.client.store_offsets(offsets=offsets)))
-
-    def _poll(self) -> list:
-        self._run_requests()
-        return next_batch(self.client)
-
-    def _close(self) -> None:
-        self._run_requests()
-        self.client.close()
-
-    def _run_requests(self) -> None:
-        while self._requests:
-            what, request = self._requests.popleft()
-            try:
-                request()
-            except KafkaException as exc:  # e.g. a partition revoked meanwhile: its new owner redelivers
-                log.warning("could not %s: %s", what, exc, extra={"consumer": self.group})
-            self.requests_run += 1
+        self.client.store_offsets(offsets)
 
     def dispatch(self, records: list) -> None:
         """Queues each record for the consumer of its topic, keeping their order."""
@@ -136,11 +112,11 @@ class ConsumerHub:
             self._pause(route, False)
 
     def _pause(self, route: Route, paused: bool) -> None:
-        # The partitions of the assignment when the request runs: a rebalance in between may
-        # have moved some, and the next overflow pauses what is assigned then.
-        def request() -> None:
-            partitions = [tp for tp in self.client.assignment() if tp.topic in route.topics]
-            (self.client.pause if paused else self.client.resume)(partitions)
+        # The partitions of the assignment when the call runs: a rebalance in between may have
+        # moved some, and the next overflow pauses what is assigned then.
+        def call(consumer) -> None:
+            partitions = [tp for tp in consumer.assignment() if tp.topic in route.topics]
+            (consumer.pause if paused else consumer.resume)(partitions)
 
         route.paused = paused
-        self._requests.append((f"{'pause' if paused else 'resume'} {route.name}", request))
+        self.client.call(f"{'pause' if paused else 'resume'} {route.name}", call)

@@ -21,15 +21,16 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from confluent_kafka import KafkaException, TopicPartition
+from confluent_kafka import TopicPartition
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform import inbox as inbox_mod
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
-from services.platform.kafka_clients import (  # noqa: F401 -- make_producer is re-exported
+from services.platform.kafka_clients import (  # noqa: F401 -- make_producer, next_batch are re-exported
     MAX_BATCH,
     STORED_OFFSETS,
+    PolledClient,
     make_consumer,
     make_producer,
     next_batch,
@@ -74,7 +75,8 @@ class EventConsumer:
             self._route = hub.attach(name, topics)
             self._consumer = None  # the hub's client is called by its polling thread only
         elif bootstrap:
-            self._consumer = make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})})
+            self._consumer = PolledClient(
+                make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})}), name)
         else:
             raise ValueError(f"consumer {name}: needs a bootstrap (a client of its own) or a hub")
         self._max_batch = max(1, max_batch)
@@ -95,11 +97,12 @@ class EventConsumer:
         if self._hub is not None:
             await self._run_on_hub(self._hub)
             return
-        self._consumer.subscribe(self._topics)
+        topics = self._topics
+        self._consumer.call("subscribe", lambda consumer: consumer.subscribe(topics))
         log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics)})
         try:
             while True:
-                records = await asyncio.to_thread(next_batch, self._consumer, self._max_batch)
+                records = await asyncio.to_thread(self._consumer.poll, self._max_batch)
                 good = []
                 for record in records:
                     if record.error():
@@ -144,13 +147,9 @@ class EventConsumer:
         for record in records:
             last[(record.topic(), record.partition())] = record.offset()
         offsets = [TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
-        if self._hub is not None:
-            self._hub.store_offsets(offsets)  # by its polling thread (see consumer_hub.py)
-            return
-        try:
-            self._consumer.store_offsets(offsets=offsets)
-        except KafkaException as exc:  # the partition was revoked meanwhile: its new owner redelivers
-            log.warning("offsets not stored: %s", exc, extra={"consumer": self.name})
+        # By the polling thread, between two polls (PolledClient says why): Market Data stores
+        # from its writer's on_durable, while this consumer may already be polling again.
+        (self._hub or self._consumer).store_offsets(offsets)
 
     async def _process_with_retry(self, record) -> None:
         delay = 0.1

@@ -12,7 +12,13 @@ empty fetch round trips (about 2 per second per idle consumer instead of 100).
 """
 from __future__ import annotations
 
-from confluent_kafka import Consumer, Producer
+import logging
+from collections import deque
+from collections.abc import Callable
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+
+log = logging.getLogger(__name__)
 
 LONG_POLL_MS = 5000
 POLL_TIMEOUT_S = 1.0
@@ -61,3 +67,47 @@ def make_consumer(bootstrap: str, group_id: str, **overrides) -> Consumer:
     }
     config.update(overrides)
     return Consumer(config)
+
+
+class PolledClient:
+    """A consumer polled by one thread (`poll`, `close`), with every other call on it queued
+    (`call`) and run by that thread between two polls.
+
+    confluent-kafka serializes the calls on one client: a `store_offsets` from the event loop
+    while the thread sat in `poll()` waited for that poll to end, with the service's whole event
+    loop stopped for up to POLL_TIMEOUT_S (seen with the consumer hub: POST /v1/orders p50 1,029
+    ms instead of 41). An offset stored a poll later reaches the next periodic commit a poll
+    later; a crash before it redelivers, and the inbox drops those."""
+
+    def __init__(self, consumer: Consumer, name: str) -> None:
+        self.consumer = consumer
+        self.name = name
+        self._calls: deque[tuple[str, Callable[[Consumer], None]]] = deque()
+        self.calls_run = 0  # how many queued calls have run (to wait for one)
+
+    def call(self, what: str, fn: Callable[[Consumer], None]) -> None:
+        self._calls.append((what, fn))
+
+    def queued(self) -> int:
+        return len(self._calls)
+
+    def store_offsets(self, offsets: list[TopicPartition]) -> None:
+        self.call("store offsets", lambda consumer: consumer.store_offsets(offsets=offsets))
+
+    def poll(self, limit: int = MAX_BATCH) -> list:
+        """In the polling thread: the queued calls, then `next_batch`."""
+        self._run_calls()
+        return next_batch(self.consumer, limit)
+
+    def close(self) -> None:
+        self._run_calls()
+        self.consumer.close()
+
+    def _run_calls(self) -> None:
+        while self._calls:
+            what, fn = self._calls.popleft()
+            try:
+                fn(self.consumer)
+            except KafkaException as exc:  # e.g. a partition revoked meanwhile: its new owner redelivers
+                log.warning("could not %s: %s", what, exc, extra={"consumer": self.name})
+            self.calls_run += 1

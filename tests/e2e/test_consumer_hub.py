@@ -51,9 +51,9 @@ def test_a_slow_consumer_pauses_only_its_own_topics_and_loses_nothing(exchange):
                 while slow.pending < 10:
                     await asyncio.sleep(0.05)
             assert slow.paused
-            queued = hub.requests_run + len(hub._requests)  # noqa: SLF001 -- the pause is among them
+            queued = hub.client.calls_run + hub.client.queued()  # the pause is among them ...
             async with asyncio.timeout(10):  # ... and runs in the polling thread, between two polls
-                while hub.requests_run < queued:
+                while hub.client.calls_run < queued:
                     await asyncio.sleep(0.05)
             # Paused: what arrives on its topic stays in Kafka, while the other topic flows.
             _produce(bootstrap, slow_topic, [f"s{i}" for i in range(10, 20)])
