@@ -68,8 +68,11 @@ def test_a_deposit_is_opened_at_the_rail_confirmed_by_its_webhook_and_credited(e
     confirmed = wait_for(lambda: (lambda r: r.body["deposit"] if r.body["deposit"]["status"] ==
                                   "DEPOSIT_STATUS_CONFIRMED" else None)(
         call(exchange.http_url, "GET", f"/v1/deposits/{deposit['deposit_id']}", token=token)))
-    intent = rail(exchange, "GET", f"/v1/intents/{deposit['deposit_id']}")
-    assert confirmed["rail_reference"] == intent["rail_reference"] and intent["status"] == "DELIVERED"
+    # The rail records DELIVERED only once the webhook's 200 is back, which can be after the
+    # Wallet's commit is already visible: wait for it rather than read it once.
+    intent = wait_for(lambda: (lambda i: i if i["status"] == "DELIVERED" else None)(
+        rail(exchange, "GET", f"/v1/intents/{deposit['deposit_id']}")))
+    assert confirmed["rail_reference"] == intent["rail_reference"]
     assert available(exchange, user_id) == Decimal("250.75")
 
     ledger = call(exchange.http_url, "GET", "/v1/wallet/ledger", token=token).body["entries"]
