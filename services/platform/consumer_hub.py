@@ -29,8 +29,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from confluent_kafka import TopicPartition
-
 from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, PolledClient, make_consumer
 
 log = logging.getLogger(__name__)
@@ -45,6 +43,7 @@ class Route:
         self.name = name
         self.topics = frozenset(topics)
         self.queue: asyncio.Queue[list] = asyncio.Queue()
+        self.carry: list = []  # taken from the queue past a `take`'s limit, first out next time
         self.pending = 0
         self.paused = False
 
@@ -77,10 +76,6 @@ class ConsumerHub:
         finally:
             await asyncio.to_thread(self.client.close)
 
-    def store_offsets(self, offsets: list[TopicPartition]) -> None:
-        """Stores `offsets` for the next periodic commit (from the polling thread, next poll)."""
-        self.client.store_offsets(offsets)
-
     def dispatch(self, records: list) -> None:
         """Queues each record for the consumer of its topic, keeping their order."""
         batches: dict[Route, list] = {}
@@ -98,12 +93,13 @@ class ConsumerHub:
                 self._pause(route, True)
 
     async def take(self, route: Route, limit: int = MAX_BATCH) -> list:
-        """The route's next records: waits for some, then adds what else is queued, up to `limit`
-        (one transaction for what has gathered, as a client of its own would fetch it)."""
-        records = await route.queue.get()
+        """The route's next records, at most `limit`: waits for some, then adds what else is
+        queued (one transaction for what has gathered, as a client of its own would fetch it)."""
+        records = route.carry or await route.queue.get()
         while len(records) < limit and not route.queue.empty():
             records = records + route.queue.get_nowait()
-        return records
+        route.carry = records[limit:]
+        return records[:limit]
 
     def done(self, route: Route, count: int) -> None:
         """`count` records of the route were applied (or dropped): they no longer count as pending."""

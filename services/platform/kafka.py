@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from confluent_kafka import TopicPartition
@@ -26,18 +25,15 @@ from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform import inbox as inbox_mod
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
-from services.platform.kafka_clients import (  # noqa: F401 -- make_producer, next_batch are re-exported
+from services.platform.kafka_clients import (  # noqa: F401 -- these makers are re-exported
     MAX_BATCH,
     STORED_OFFSETS,
-    PolledClient,
     make_consumer,
     make_producer,
     next_batch,
 )
-
-if TYPE_CHECKING:
-    from services.platform.consumer_hub import ConsumerHub
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +50,13 @@ class EventConsumer:
     them: a relay, a drainer, a publisher) instead of those polling the database.
     `max_batch` = 1 applies every event in its own transaction.
     With `hub` the records come from the process's shared client (services/platform/consumer_hub.py,
-    which runs it); without, from a client of its own whose group is `name`.
+    whose `run` the service schedules); without, from a hub of its own -- one route, one client,
+    group `name` -- which this consumer's `run` runs too.
     """
 
     def __init__(self, *, name: str, topics: list[str], engine: AsyncEngine,
                  inbox: sa.Table, handlers: dict[type[Message], Handler],
-                 bootstrap: str = "", hub: ConsumerHub | None = None,
-                 consumer_overrides: dict | None = None, max_batch: int = MAX_BATCH,
+                 bootstrap: str = "", hub: ConsumerHub | None = None, max_batch: int = MAX_BATCH,
                  relevant: Callable[[ReceivedEvent], bool] | None = None,
                  on_committed: Callable[[], None] = lambda: None) -> None:
         self.name = name
@@ -68,17 +64,13 @@ class EventConsumer:
         self._engine = engine
         self._inbox = inbox
         self._handlers = {cls.DESCRIPTOR.full_name: (cls, fn) for cls, fn in handlers.items()}
+        self._own_hub = hub is None
+        if hub is None:
+            if not bootstrap:
+                raise ValueError(f"consumer {name}: needs a bootstrap (a client of its own) or a hub")
+            hub = ConsumerHub(bootstrap=bootstrap, group=name)
         self._hub = hub
-        if hub is not None:
-            if consumer_overrides:
-                raise ValueError(f"consumer {name}: a hub's client is shared; overrides need a client of its own")
-            self._route = hub.attach(name, topics)
-            self._consumer = None  # the hub's client is called by its polling thread only
-        elif bootstrap:
-            self._consumer = PolledClient(
-                make_consumer(bootstrap, name, **{**STORED_OFFSETS, **(consumer_overrides or {})}), name)
-        else:
-            raise ValueError(f"consumer {name}: needs a bootstrap (a client of its own) or a hub")
+        self._route = hub.attach(name, topics)
         self._max_batch = max(1, max_batch)
         self._relevant = relevant
         self._on_committed = on_committed
@@ -88,42 +80,27 @@ class EventConsumer:
         """Whether `event` needs the database at all."""
         return event.event_type in self._handlers and (self._relevant is None or self._relevant(event))
 
-
     def after_commit(self, applied: int) -> None:
         """Called after a transaction that applied `applied` > 0 new events."""
         self._on_committed()
 
     async def run(self) -> None:
-        if self._hub is not None:
-            await self._run_on_hub(self._hub)
+        if not self._own_hub:
+            await self._consume()
             return
-        topics = self._topics
-        self._consumer.call("subscribe", lambda consumer: consumer.subscribe(topics))
-        log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics)})
-        try:
-            while True:
-                records = await asyncio.to_thread(self._consumer.poll, self._max_batch)
-                good = []
-                for record in records:
-                    if record.error():
-                        log.warning("kafka error: %s", record.error(), extra={"consumer": self.name})
-                    else:
-                        good.append(record)
-                if good:
-                    await self._process_records(good)
-        finally:
-            await asyncio.to_thread(self._consumer.close)
+        async with asyncio.TaskGroup() as tasks:  # either one failing or cancelled stops both
+            tasks.create_task(self._hub.run())
+            tasks.create_task(self._consume())
 
-    async def _run_on_hub(self, hub: ConsumerHub) -> None:
+    async def _consume(self) -> None:
         log.info("consumer started", extra={"consumer": self.name, "topics": ",".join(self._topics),
-                                            "hub": hub.group})
+                                            "hub": self._hub.group})
         while True:
-            records = await hub.take(self._route, self._max_batch)
+            records = await self._hub.take(self._route, self._max_batch)
             try:
-                for start in range(0, len(records), self._max_batch):
-                    await self._process_records(records[start:start + self._max_batch])
+                await self._process_records(records)
             finally:
-                hub.done(self._route, len(records))
+                self._hub.done(self._route, len(records))
 
     async def _process_records(self, records: list) -> None:
         if len(records) > 1:
@@ -148,8 +125,8 @@ class EventConsumer:
             last[(record.topic(), record.partition())] = record.offset()
         offsets = [TopicPartition(t, p, o + 1) for (t, p), o in last.items()]
         # By the polling thread, between two polls (PolledClient says why): Market Data stores
-        # from its writer's on_durable, while this consumer may already be polling again.
-        (self._hub or self._consumer).store_offsets(offsets)
+        # from its writer's on_durable, while the hub may already be polling again.
+        self._hub.client.store_offsets(offsets)
 
     async def _process_with_retry(self, record) -> None:
         delay = 0.1
