@@ -29,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, PolledClient, make_consumer
+from services.platform.kafka_clients import MAX_BATCH, STORED_OFFSETS, PolledClient, make_consumer, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,7 @@ class ConsumerHub:
         topics = sorted(self._routes)
         self.client.call("subscribe", lambda consumer: consumer.subscribe(topics))
         log.info("consumer hub started", extra={"consumer": self.group, "topics": ",".join(topics)})
-        try:
-            while True:
-                self.dispatch(await asyncio.to_thread(self.client.poll))
-        finally:
-            await asyncio.to_thread(self.client.close)
+        await poll_on_thread(self.group, self.client.poll, self.dispatch, self.client.close)
 
     def dispatch(self, records: list) -> None:
         """Queues each record for the consumer of its topic, keeping their order."""

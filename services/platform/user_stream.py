@@ -23,7 +23,7 @@ from google.protobuf.message import DecodeError, Message
 
 from services.platform.errors import ResourceExhausted
 from services.platform.events import MalformedEvent, from_kafka
-from services.platform.kafka import make_consumer, next_batch
+from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +85,7 @@ class UserTopicTail:
     def __init__(self, bootstrap: str, hub: UserStreamHub, topics: dict[str, TailedTopic], *, group: str) -> None:
         self._hub = hub
         self._topics = topics
+        self._group = group
         # group.id is required by librdkafka even though assign() never joins the group.
         self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
 
@@ -97,16 +98,14 @@ class UserTopicTail:
 
     async def run(self) -> None:
         await asyncio.to_thread(self._assign_at_end)
-        try:
-            while True:
-                for record in await asyncio.to_thread(next_batch, self._consumer):
-                    self._publish(record)
-        finally:
-            await asyncio.to_thread(self._consumer.close)
+        await poll_on_thread(self._group, lambda: next_batch(self._consumer), self._publish, self._consumer.close)
 
-    def _publish(self, record) -> None:
-        if record.error():
-            return
+    def _publish(self, records: list) -> None:
+        for record in records:
+            if not record.error():
+                self._publish_one(record)
+
+    def _publish_one(self, record) -> None:
         tailed = self._topics.get(record.topic())
         if tailed is None:
             return

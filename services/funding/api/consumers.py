@@ -3,12 +3,11 @@ settlement: the scheduler fetches the values it freezes synchronously. No databa
 event: the cache is best-effort and rebuilt by the next estimate."""
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from tradex.marketdata.v1 import events_pb2 as md_pb
 
-from services.platform.kafka import make_consumer, next_batch
+from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
 
 log = logging.getLogger(__name__)
 TOPIC = "md.funding.v1"
@@ -16,26 +15,25 @@ TOPIC = "md.funding.v1"
 
 class RateCache:
     def __init__(self, bootstrap: str, group: str) -> None:
+        self._group = group
         # Every replica sees every estimate (a group of its own) and only new ones (nothing committed).
         self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
         self.estimates: dict[str, md_pb.FundingRateUpdated] = {}
 
     async def run(self) -> None:
         self._consumer.subscribe([TOPIC])
-        try:
-            while True:
-                messages = await asyncio.to_thread(next_batch, self._consumer)
-                for message in messages:
-                    if message.error():
-                        continue
-                    try:
-                        event = md_pb.FundingRateUpdated.FromString(message.value())
-                    except Exception:  # noqa: BLE001 - another event type or garbage: not ours
-                        continue
-                    rate = event.funding_rate
-                    known = self.estimates.get(rate.symbol)
-                    if rate.symbol and (known is None or
-                                        known.funding_rate.computed_at_unix_ms <= rate.computed_at_unix_ms):
-                        self.estimates[rate.symbol] = event
-        finally:
-            await asyncio.to_thread(self._consumer.close)
+        await poll_on_thread(self._group, lambda: next_batch(self._consumer), self._apply, self._consumer.close)
+
+    def _apply(self, messages: list) -> None:
+        for message in messages:
+            if message.error():
+                continue
+            try:
+                event = md_pb.FundingRateUpdated.FromString(message.value())
+            except Exception:  # noqa: BLE001 - another event type or garbage: not ours
+                continue
+            rate = event.funding_rate
+            known = self.estimates.get(rate.symbol)
+            if rate.symbol and (known is None or
+                                known.funding_rate.computed_at_unix_ms <= rate.computed_at_unix_ms):
+                self.estimates[rate.symbol] = event

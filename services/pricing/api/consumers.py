@@ -10,7 +10,6 @@
 """
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from decimal import Decimal, InvalidOperation
@@ -21,7 +20,7 @@ from tradex.engine.v1 import events_pb2 as engine_events
 from tradex.metadata.v1 import events_pb2 as metadata_events
 
 from services.platform.events import ReceivedEvent
-from services.platform.kafka import make_consumer
+from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
 from services.pricing.adapters import store
 from services.pricing.app.worker import PricingWorker
 
@@ -66,14 +65,13 @@ class TradePrices:
 
     async def run(self) -> None:
         self._consumer.subscribe([TRADE_TOPIC])
-        try:
-            while True:
-                record = await asyncio.to_thread(self._consumer.poll, 0.5)
-                if record is None or record.error():
-                    continue
-                try:
-                    self.apply(engine_events.EngineEvent.FromString(record.value() or b""))
-                except Exception:  # noqa: BLE001 -- a bad record must not stop the prices
-                    log.exception("engine event not understood; skipped")
-        finally:
-            await asyncio.to_thread(self._consumer.close)
+        await poll_on_thread(self.name, lambda: next_batch(self._consumer), self._apply_records, self._consumer.close)
+
+    def _apply_records(self, records: list) -> None:
+        for record in records:
+            if record.error():
+                continue
+            try:
+                self.apply(engine_events.EngineEvent.FromString(record.value() or b""))
+            except Exception:  # noqa: BLE001 -- a bad record must not stop the prices
+                log.exception("engine event not understood; skipped")
