@@ -120,7 +120,8 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
                          close: Callable[[], None]) -> None:
     """Calls `poll` in a thread of its own until cancelled and hands each non-empty batch to
     `deliver` on the running event loop, in order; `close` runs in that thread after the last
-    poll (a client is called by one thread only: PolledClient says why).
+    poll (a client is called by one thread only: PolledClient says why). An error of `poll` or
+    `deliver` ends the polling and is raised here, after the client closed.
 
     Why not `await asyncio.to_thread(poll)` in a loop: every poll's timeout woke a pool thread
     and the event loop, records or not -- about two wake-ups a second per idle client, in every
@@ -128,19 +129,23 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
     `deliver` has run, so records never pile up between the client and the loop (a consumer
     hub's pause takes effect before the next poll, as it did)."""
     loop = asyncio.get_running_loop()
-    finished: asyncio.Future = loop.create_future()
+    closed: asyncio.Future = loop.create_future()  # the thread's end, with the poll's error if any
     stopping = threading.Event()
     delivered = threading.Event()
+    failures: list[Exception] = []
 
     def hand_over(records: list) -> None:
         try:
             deliver(records)
+        except Exception as exc:  # noqa: BLE001 -- raised by the awaiting task once the client closed
+            failures.append(exc)
+            stopping.set()
         finally:
             delivered.set()
 
     def settle(error: BaseException | None) -> None:
-        if not finished.done():
-            finished.set_exception(error) if error is not None else finished.set_result(None)
+        if not closed.done():
+            closed.set_exception(error) if error is not None else closed.set_result(None)
 
     def polling() -> None:
         error: BaseException | None = None
@@ -166,7 +171,9 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
 
     threading.Thread(target=polling, name=f"poll {name}", daemon=True).start()
     try:
-        await asyncio.shield(finished)
+        await asyncio.shield(closed)
     finally:
         stopping.set()  # the thread ends after its current poll (at most POLL_TIMEOUT_S) and closes
-        await asyncio.shield(finished)
+        await asyncio.shield(closed)
+    if failures:
+        raise failures[0]

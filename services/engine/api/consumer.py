@@ -29,7 +29,7 @@ from services.engine.api.commands import apply_command, new_book
 from services.engine.api.events import to_protos
 from services.engine.api.snapshots import from_snapshot, to_book_hash, to_snapshot
 from services.engine.app.book import InputPosition, SymbolBook
-from services.platform.kafka import STORED_OFFSETS, make_consumer, next_batch
+from services.platform.kafka_clients import STORED_OFFSETS, make_consumer, next_batch, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -51,25 +51,31 @@ class CommandLoop:
         publisher = Publisher(self._bootstrap)
         consumer = make_consumer(self._bootstrap, self._group_id, **STORED_OFFSETS)
         try:
-            await asyncio.to_thread(self._recover, consumer)
-            while True:
-                records = await asyncio.to_thread(next_batch, consumer)
-                last = {}
-                for record in records:
-                    if record.error():
-                        log.warning("order.command.v1 error: %s", record.error())
-                        continue
-                    self._apply(record, publisher)
-                    last[record.partition()] = record.offset()
-                publisher.check()
-                if last:
-                    consumer.store_offsets(offsets=[TopicPartition(TOPIC_COMMANDS, p, o + 1) for p, o in last.items()])
-                self._note_progress(last)
+            try:
+                await asyncio.to_thread(self._recover, consumer)
+            except BaseException:
+                await asyncio.to_thread(consumer.close)
+                raise
+            # The batch is applied on the loop while the polling thread waits for it, so the
+            # offsets stored here never meet a running poll (PolledClient says why that matters).
+            await poll_on_thread(self._group_id, lambda: next_batch(consumer),
+                                 lambda records: self._apply_batch(records, consumer, publisher), consumer.close)
         except BaseException:
             publisher.abandon()
             raise
-        finally:
-            await asyncio.to_thread(consumer.close)
+
+    def _apply_batch(self, records: list, consumer: Consumer, publisher: Publisher) -> None:
+        last = {}
+        for record in records:
+            if record.error():
+                log.warning("order.command.v1 error: %s", record.error())
+                continue
+            self._apply(record, publisher)
+            last[record.partition()] = record.offset()
+        publisher.check()
+        if last:
+            consumer.store_offsets(offsets=[TopicPartition(TOPIC_COMMANDS, p, o + 1) for p, o in last.items()])
+        self._note_progress(last)
 
     # ----------------------------------------------------------------------------------- recovery
 

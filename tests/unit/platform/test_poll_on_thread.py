@@ -72,3 +72,21 @@ def test_a_failing_poll_is_raised_by_the_task_after_the_client_closed():
 
     asyncio.run(scenario())
     assert client.polls == 3 and client.closed_by == ["poll failing"]
+
+
+def test_a_failing_delivery_stops_the_polling_and_is_raised_after_the_client_closed():
+    client = FakeClient([[1], [2], [3]])
+    delivered: list[list] = []
+
+    def deliver(records: list) -> None:
+        delivered.append(records)
+        if records == [2]:
+            raise ValueError("cannot apply 2")
+
+    async def scenario() -> None:
+        with pytest.raises(ValueError, match="cannot apply 2"):
+            async with asyncio.timeout(5):
+                await poll_on_thread("refusing", client.poll, deliver, client.close)
+
+    asyncio.run(scenario())
+    assert delivered == [[1], [2]] and client.polls == 2 and client.closed_by == ["poll refusing"]

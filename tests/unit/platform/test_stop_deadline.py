@@ -1,7 +1,8 @@
 """A service process exits after SIGTERM even when part of its stop never returns.
 
-The stuck part is what a Kafka consumer's close does when the broker is gone: EventConsumer.run
-awaits the close in a worker thread on its way out, and that thread never comes back. The child
+The stuck part is what a Kafka consumer's close does when the broker is gone: a consumer's run
+awaits the close in its polling thread on its way out (poll_on_thread), and that thread never
+comes back. The child
 here is the real `runtime.main` (gRPC server on a mesh certificate, signal handling, background
 jobs) with one such job; only the stuck close is stood in for, by a thread waiting on nothing."""
 from __future__ import annotations
