@@ -23,6 +23,7 @@ from services.marketdata.app.marketdata import ENGINE_CONSUMER, MarketData
 from services.marketdata.config import MarketDataSettings
 from services.platform.cache import make_redis
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import make_producer
 from services.platform.outbox import OutboxRelay
@@ -39,10 +40,13 @@ async def build():
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     snapshots = EngineSnapshots(md.engine_addr)
     app = MarketData(engine, Store(engine), BookCache(redis), Hub(), snapshots.snapshot, relay.wake)
-    events = EngineEventConsumer(app, name=ENGINE_CONSUMER, bootstrap=settings.kafka_bootstrap,
-                                 topics=ENGINE_TOPICS, engine=engine, inbox=inbox)
-    prices = PriceHandlers(app).consumer(name="marketdata.prices", bootstrap=settings.kafka_bootstrap,
-                                         topics=PRICE_TOPICS, engine=engine, inbox=inbox)
+    # One client for both inbox consumers (services/platform/consumer_hub.py). Its group is the
+    # engine consumer's own, so that consumer's committed offsets carry over; the price topics
+    # are read once more from the start by it, and the inbox drops what was applied.
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group=ENGINE_CONSUMER)
+    events = EngineEventConsumer(app, name=ENGINE_CONSUMER, hub=hub, topics=ENGINE_TOPICS, engine=engine, inbox=inbox)
+    prices = PriceHandlers(app).consumer(name="marketdata.prices", hub=hub, topics=PRICE_TOPICS,
+                                         engine=engine, inbox=inbox)
     checks = CheckConsumer(app, settings.kafka_bootstrap)
 
     async def consume_events() -> None:
@@ -59,7 +63,7 @@ async def build():
         register=[lambda server: marketdata_pb2_grpc.add_MarketDataServiceServicer_to_server(
             MarketDataServicer(app), server)],
         service_names=SERVICE_NAMES,
-        background=[relay.run, app.run_writer, consume_events, prices.run, checks.run],
+        background=[relay.run, app.run_writer, hub.run, consume_events, prices.run, checks.run],
         on_stop=[close],
     )
     return spec, load_verifier(settings)

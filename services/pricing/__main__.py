@@ -6,8 +6,9 @@ publishing when the books are quiet; Market Data folds engine events per command
 MarketDataService's two price RPCs (GetIndexPrice, GetMarkPrice, public REST through Envoy) until
 Market Data exists; then those RPCs move there, reading the same Valkey keys.
 
-Background loops: the outbox relay, the instrument consumer (index sources from Metadata), the
-last-trade consumer (engine.event.v1), the index loop and the mark/funding loop.
+Background loops: the outbox relay, the consumer hub feeding the instrument consumer (index
+sources from Metadata) and the last-trade consumer (engine.event.v1), the index loop and the
+mark/funding loop.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from tradex.marketdata.v1 import marketdata_pb2, marketdata_pb2_grpc
 
 from services.platform.cache import make_redis
 from services.platform.config import CommonSettings
+from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
@@ -24,7 +26,7 @@ from services.platform.runtime import ServiceSpec, load_verifier, main
 from services.pricing.adapters.engine_client import EngineBooks
 from services.pricing.adapters.tables import SCHEMA, inbox, outbox
 from services.pricing.adapters.venues import VenueClients
-from services.pricing.api.consumers import INSTRUMENT_TOPICS, InstrumentEvents, TradePrices
+from services.pricing.api.consumers import INSTRUMENT_TOPICS, TRADE_TOPIC, InstrumentEvents, TradePrices
 from services.pricing.api.servicer import PricingServicer
 from services.pricing.app.worker import PricingWorker
 from services.pricing.config import PricingSettings
@@ -43,10 +45,12 @@ async def build():
     books = EngineBooks(pricing.engine_addr)
     worker = PricingWorker(engine=engine, cache=cache, venues=venues, books=books, settings=pricing,
                            on_committed=relay.wake)
-    instruments = EventConsumer(name="pricing.instruments", bootstrap=settings.kafka_bootstrap,
-                                topics=INSTRUMENT_TOPICS, engine=engine, inbox=inbox,
-                                handlers=InstrumentEvents(worker).handlers())
-    trades = TradePrices(worker, settings.kafka_bootstrap)
+    # One client for both consumers; its group is the instrument consumer's own, so that one's
+    # committed offsets carry over (the trade prices, latest wins, are read once from the start).
+    hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="pricing.instruments")
+    instruments = EventConsumer(name="pricing.instruments", hub=hub, topics=INSTRUMENT_TOPICS, engine=engine,
+                                inbox=inbox, handlers=InstrumentEvents(worker).handlers())
+    trades = TradePrices(worker, name="pricing.trades", hub=hub, topics=[TRADE_TOPIC], engine=engine, inbox=inbox)
 
     async def consume_instruments() -> None:
         await worker.ready.wait()  # events apply on top of the stored sources, never under them
@@ -64,7 +68,7 @@ async def build():
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: marketdata_pb2_grpc.add_MarketDataServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[relay.run, worker.load, consume_instruments, trades.run, worker.run_index, worker.run_mark,
+        background=[relay.run, worker.load, hub.run, consume_instruments, trades.run, worker.run_index, worker.run_mark,
                     worker.run_retention],
         on_stop=[close],
     )

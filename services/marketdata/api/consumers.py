@@ -1,4 +1,4 @@
-"""Kafka consumers of the Market Data service:
+"""Kafka consumers of the Market Data service (the first two share one client, a hub):
   marketdata.engine     engine.event.v1 (book deltas and trades): live at once, then written with
                         the inbox by the app's writer, in batches
   marketdata.prices     md.mark.v1, md.index.v1, md.funding.v1 (latest prices for tickers and the
@@ -19,7 +19,8 @@ from tradex.marketdata.v1 import events_pb2 as md_pb
 from services.marketdata.adapters import mappers
 from services.marketdata.app.marketdata import LiveEvent, MarketData
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
-from services.platform.kafka import EventConsumer, make_consumer, next_batch
+from services.platform.kafka import EventConsumer
+from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -114,28 +115,33 @@ class PriceHandlers:
 
 
 class CheckConsumer:
-    """engine.snapshot.v1 and engine.bookhash.v1: compared with the live books, no database."""
+    """engine.snapshot.v1 and engine.bookhash.v1: compared with the live books, no database.
+
+    Checks are idempotent and only the newest matter, so offsets are stored as polled and
+    committed by librdkafka; a restart starts from the latest."""
 
     def __init__(self, app: MarketData, bootstrap: str, group: str = "marketdata.checks") -> None:
         self._app = app
-        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
+        self._group = group
+        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest", "enable.auto.commit": True})
+        self._polled: asyncio.Queue[list] = asyncio.Queue()
 
     async def run(self) -> None:
         self._consumer.subscribe(CHECK_TOPICS)
-        try:
-            while True:
-                records = await asyncio.to_thread(next_batch, self._consumer)
-                for record in records:
-                    if record.error():
-                        continue
-                    try:
-                        await self._handle(from_kafka(record))
-                    except MalformedEvent:
-                        log.error("dropping malformed record", exc_info=True)
-                if records:
-                    self._consumer.commit(asynchronous=True)
-        finally:
-            await asyncio.to_thread(self._consumer.close)
+        async with asyncio.TaskGroup() as tasks:  # either one failing or cancelled stops both
+            tasks.create_task(poll_on_thread(self._group, lambda: next_batch(self._consumer), self._polled.put_nowait,
+                                             self._consumer.close))
+            tasks.create_task(self._check_forever())
+
+    async def _check_forever(self) -> None:
+        while True:
+            for record in await self._polled.get():
+                if record.error():
+                    continue
+                try:
+                    await self._handle(from_kafka(record))
+                except MalformedEvent:
+                    log.error("dropping malformed record", exc_info=True)
 
     async def _handle(self, received: ReceivedEvent) -> None:
         if received.event_type == engine_pb.BookSnapshot.DESCRIPTOR.full_name:

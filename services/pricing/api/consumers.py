@@ -5,8 +5,9 @@
   worker. Changing an instrument's sources is a Metadata change under the same maker-checker flow.
 - engine.event.v1: only the last trade price per symbol, for the mark. It is a latest-wins value
   ordered by engine_seq and kept in memory (a redelivered trade cannot move it backwards), so
-  this consumer needs no inbox and commits offsets automatically; every mark tick stores the
-  last trade price it used, which is what a restart starts from.
+  this consumer needs no inbox; every mark tick stores the last trade price it used, which is
+  what a restart starts from.
+Both share one Kafka client (services/platform/consumer_hub.py).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from tradex.engine.v1 import events_pb2 as engine_events
 from tradex.metadata.v1 import events_pb2 as metadata_events
 
 from services.platform.events import ReceivedEvent
-from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
+from services.platform.kafka import EventConsumer
 from services.pricing.adapters import store
 from services.pricing.app.worker import PricingWorker
 
@@ -46,12 +47,13 @@ class InstrumentEvents:
         return {metadata_events.InstrumentCreated: self.on_created}
 
 
-class TradePrices:
-    def __init__(self, worker: PricingWorker, bootstrap: str, group: str = "pricing.trades") -> None:
+class TradePrices(EventConsumer):
+    """engine.event.v1's trade prices into the worker: no inbox (latest wins, by engine_seq), the
+    batch's offsets stored once applied."""
+
+    def __init__(self, worker: PricingWorker, **kwargs) -> None:
+        super().__init__(handlers={}, **kwargs)  # no transaction: nothing of this is stored per event
         self.worker = worker
-        self.name = group
-        # The platform's long poll: an idle consumer costs no CPU, and a trade still arrives at once.
-        self._consumer = make_consumer(bootstrap, group, **{"enable.auto.commit": True})
 
     def apply(self, event: engine_events.EngineEvent) -> None:
         if event.WhichOneof("event") != "trade_executed":
@@ -63,15 +65,10 @@ class TradePrices:
             return
         self.worker.put_trade(event.symbol, event.engine_seq, price)
 
-    async def run(self) -> None:
-        self._consumer.subscribe([TRADE_TOPIC])
-        await poll_on_thread(self.name, lambda: next_batch(self._consumer), self._apply_records, self._consumer.close)
-
-    def _apply_records(self, records: list) -> None:
+    async def _process_records(self, records: list) -> None:
         for record in records:
-            if record.error():
-                continue
             try:
                 self.apply(engine_events.EngineEvent.FromString(record.value() or b""))
             except Exception:  # noqa: BLE001 -- a bad record must not stop the prices
                 log.exception("engine event not understood; skipped")
+        self._store_offsets(records)
