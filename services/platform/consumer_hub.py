@@ -4,7 +4,7 @@ Every librdkafka client is a group member of its own: threads, timers, a connect
 plus one to its coordinator, heartbeats every 3 s and a long poll every 5 s. Idle, each cost
 about 0.05 % of a core in the service and its share again in the broker, and a service had up
 to five (one per concern, each its own group). A hub is ONE client -- one group, named after the
-service -- subscribed to the union of its consumers' topics; each record goes to the consumer
+service or after its first consumer -- subscribed to the union of its consumers' topics; each record goes to the consumer
 that owns its topic, which applies it and stores its offset exactly as before. The inbox keeps
 each consumer's own name, so what a consumer applied stays applied once whichever client
 delivered it (a group renamed by this change re-reads its topics from the start once; the
@@ -70,15 +70,12 @@ class ConsumerHub:
         topics = sorted(self._routes)
         self.client.call("subscribe", lambda consumer: consumer.subscribe(topics))
         log.info("consumer hub started", extra={"consumer": self.group, "topics": ",".join(topics)})
-        await poll_on_thread(self.group, self.client.poll, self.dispatch, self.client.close)
+        await poll_on_thread(self.client, self.dispatch)
 
     def dispatch(self, records: list) -> None:
         """Queues each record for the consumer of its topic, keeping their order."""
         batches: dict[Route, list] = {}
         for record in records:
-            if record.error():
-                log.warning("kafka error: %s", record.error(), extra={"consumer": self.group})
-                continue
             route = self._routes.get(record.topic())
             if route is not None:  # the subscription is exactly the routed topics
                 batches.setdefault(route, []).append(record)

@@ -73,8 +73,9 @@ def make_consumer(bootstrap: str, group_id: str, **overrides) -> Consumer:
 
 
 class PolledClient:
-    """A consumer polled by one thread (`poll`, `close`), with every other call on it queued
-    (`call`) and run by that thread between two polls.
+    """A consumer polled by one thread (`poll`, `close`; `poll_on_thread` runs that thread), with
+    every other call on it queued (`call`) and run by that thread between two polls. Records that
+    carry an error are logged and dropped here, for every consumer.
 
     confluent-kafka serializes the calls on one client: a `store_offsets` from the event loop
     while the thread sat in `poll()` waited for that poll to end, with the service's whole event
@@ -97,10 +98,16 @@ class PolledClient:
     def store_offsets(self, offsets: list[TopicPartition]) -> None:
         self.call("store offsets", lambda consumer: consumer.store_offsets(offsets=offsets))
 
-    def poll(self, limit: int = MAX_BATCH) -> list:
-        """In the polling thread: the queued calls, then `next_batch`."""
+    def poll(self) -> list:
+        """In the polling thread: the queued calls, then `next_batch` without error records."""
         self._run_calls()
-        return next_batch(self.consumer, limit)
+        records = []
+        for record in next_batch(self.consumer):
+            if record.error():
+                log.warning("kafka error: %s", record.error(), extra={"consumer": self.name})
+            else:
+                records.append(record)
+        return records
 
     def close(self) -> None:
         self._run_calls()
@@ -116,12 +123,11 @@ class PolledClient:
             self.calls_run += 1
 
 
-async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[[list], None],
-                         close: Callable[[], None]) -> None:
-    """Calls `poll` in a thread of its own until cancelled and hands each non-empty batch to
-    `deliver` on the running event loop, in order; `close` runs in that thread after the last
-    poll (a client is called by one thread only: PolledClient says why). An error of `poll` or
-    `deliver` ends the polling and is raised here, after the client closed.
+async def poll_on_thread(client: PolledClient, deliver: Callable[[list], None]) -> None:
+    """Polls `client` in a thread of its own until cancelled and hands each non-empty batch to
+    `deliver` on the running event loop, in order; the client is closed in that thread after the
+    last poll (a client is called by one thread only: PolledClient says why). An error of the
+    poll or of `deliver` ends the polling and is raised here, after the client closed.
 
     Why not `await asyncio.to_thread(poll)` in a loop: every poll's timeout woke a pool thread
     and the event loop, records or not -- about two wake-ups a second per idle client, in every
@@ -151,7 +157,7 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
         error: BaseException | None = None
         try:
             while not stopping.is_set():
-                records = poll()
+                records = client.poll()
                 if records:
                     delivered.clear()
                     loop.call_soon_threadsafe(hand_over, records)
@@ -161,7 +167,7 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
             error = exc
         finally:
             try:
-                close()
+                client.close()
             except Exception as exc:  # noqa: BLE001
                 error = error or exc
             try:
@@ -169,7 +175,7 @@ async def poll_on_thread(name: str, poll: Callable[[], list], deliver: Callable[
             except RuntimeError:  # the loop is already closed: nobody waits any more
                 pass
 
-    threading.Thread(target=polling, name=f"poll {name}", daemon=True).start()
+    threading.Thread(target=polling, name=f"poll {client.name}", daemon=True).start()
     try:
         await asyncio.shield(closed)
     finally:

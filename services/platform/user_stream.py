@@ -23,7 +23,7 @@ from google.protobuf.message import DecodeError, Message
 
 from services.platform.errors import ResourceExhausted
 from services.platform.events import MalformedEvent, from_kafka
-from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
+from services.platform.kafka_clients import PolledClient, make_consumer, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -85,25 +85,23 @@ class UserTopicTail:
     def __init__(self, bootstrap: str, hub: UserStreamHub, topics: dict[str, TailedTopic], *, group: str) -> None:
         self._hub = hub
         self._topics = topics
-        self._group = group
         # group.id is required by librdkafka even though assign() never joins the group.
-        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
+        self._client = PolledClient(make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"}), group)
 
     def _assign_at_end(self) -> None:
         partitions = []
         for topic in self._topics:
-            for p in self._consumer.list_topics(topic, timeout=10).topics[topic].partitions:
+            for p in self._client.consumer.list_topics(topic, timeout=10).topics[topic].partitions:
                 partitions.append(TopicPartition(topic, p, OFFSET_END))
-        self._consumer.assign(partitions)
+        self._client.consumer.assign(partitions)
 
     async def run(self) -> None:
         await asyncio.to_thread(self._assign_at_end)
-        await poll_on_thread(self._group, lambda: next_batch(self._consumer), self._publish, self._consumer.close)
+        await poll_on_thread(self._client, self._publish)
 
     def _publish(self, records: list) -> None:
         for record in records:
-            if not record.error():
-                self._publish_one(record)
+            self._publish_one(record)
 
     def _publish_one(self, record) -> None:
         tailed = self._topics.get(record.topic())

@@ -29,7 +29,7 @@ from services.engine.api.commands import apply_command, new_book
 from services.engine.api.events import to_protos
 from services.engine.api.snapshots import from_snapshot, to_book_hash, to_snapshot
 from services.engine.app.book import InputPosition, SymbolBook
-from services.platform.kafka_clients import STORED_OFFSETS, make_consumer, next_batch, poll_on_thread
+from services.platform.kafka_clients import STORED_OFFSETS, PolledClient, make_consumer, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +58,8 @@ class CommandLoop:
                 raise
             # The batch is applied on the loop while the polling thread waits for it, so the
             # offsets stored here never meet a running poll (PolledClient says why that matters).
-            await poll_on_thread(self._group_id, lambda: next_batch(consumer),
-                                 lambda records: self._apply_batch(records, consumer, publisher), consumer.close)
+            await poll_on_thread(PolledClient(consumer, self._group_id),
+                                 lambda records: self._apply_batch(records, consumer, publisher))
         except BaseException:
             publisher.abandon()
             raise
@@ -67,9 +67,6 @@ class CommandLoop:
     def _apply_batch(self, records: list, consumer: Consumer, publisher: Publisher) -> None:
         last = {}
         for record in records:
-            if record.error():
-                log.warning("order.command.v1 error: %s", record.error())
-                continue
             self._apply(record, publisher)
             last[record.partition()] = record.offset()
         publisher.check()

@@ -7,7 +7,7 @@ import logging
 
 from tradex.marketdata.v1 import events_pb2 as md_pb
 
-from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
+from services.platform.kafka_clients import PolledClient, make_consumer, poll_on_thread
 
 log = logging.getLogger(__name__)
 TOPIC = "md.funding.v1"
@@ -15,19 +15,16 @@ TOPIC = "md.funding.v1"
 
 class RateCache:
     def __init__(self, bootstrap: str, group: str) -> None:
-        self._group = group
         # Every replica sees every estimate (a group of its own) and only new ones (nothing committed).
-        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"})
+        self._client = PolledClient(make_consumer(bootstrap, group, **{"auto.offset.reset": "latest"}), group)
         self.estimates: dict[str, md_pb.FundingRateUpdated] = {}
 
     async def run(self) -> None:
-        self._consumer.subscribe([TOPIC])
-        await poll_on_thread(self._group, lambda: next_batch(self._consumer), self._apply, self._consumer.close)
+        self._client.call("subscribe", lambda consumer: consumer.subscribe([TOPIC]))
+        await poll_on_thread(self._client, self._apply)
 
     def _apply(self, messages: list) -> None:
         for message in messages:
-            if message.error():
-                continue
             try:
                 event = md_pb.FundingRateUpdated.FromString(message.value())
             except Exception:  # noqa: BLE001 - another event type or garbage: not ours

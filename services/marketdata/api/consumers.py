@@ -20,7 +20,7 @@ from services.marketdata.adapters import mappers
 from services.marketdata.app.marketdata import LiveEvent, MarketData
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
 from services.platform.kafka import EventConsumer
-from services.platform.kafka_clients import make_consumer, next_batch, poll_on_thread
+from services.platform.kafka_clients import PolledClient, make_consumer, poll_on_thread
 
 log = logging.getLogger(__name__)
 
@@ -122,22 +122,19 @@ class CheckConsumer:
 
     def __init__(self, app: MarketData, bootstrap: str, group: str = "marketdata.checks") -> None:
         self._app = app
-        self._group = group
-        self._consumer = make_consumer(bootstrap, group, **{"auto.offset.reset": "latest", "enable.auto.commit": True})
+        self._client = PolledClient(
+            make_consumer(bootstrap, group, **{"auto.offset.reset": "latest", "enable.auto.commit": True}), group)
         self._polled: asyncio.Queue[list] = asyncio.Queue()
 
     async def run(self) -> None:
-        self._consumer.subscribe(CHECK_TOPICS)
+        self._client.call("subscribe", lambda consumer: consumer.subscribe(CHECK_TOPICS))
         async with asyncio.TaskGroup() as tasks:  # either one failing or cancelled stops both
-            tasks.create_task(poll_on_thread(self._group, lambda: next_batch(self._consumer), self._polled.put_nowait,
-                                             self._consumer.close))
+            tasks.create_task(poll_on_thread(self._client, self._polled.put_nowait))
             tasks.create_task(self._check_forever())
 
     async def _check_forever(self) -> None:
         while True:
             for record in await self._polled.get():
-                if record.error():
-                    continue
                 try:
                     await self._handle(from_kafka(record))
                 except MalformedEvent:

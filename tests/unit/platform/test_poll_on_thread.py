@@ -15,7 +15,8 @@ from services.platform.kafka_clients import poll_on_thread
 class FakeClient:
     """Answers polls from a script of batches (then empty polls), recording who called what."""
 
-    def __init__(self, script: list, fail_after: int | None = None) -> None:
+    def __init__(self, name: str, script: list, fail_after: int | None = None) -> None:
+        self.name = name
         self.script = list(script)
         self.polls = 0
         self.fail_after = fail_after
@@ -37,7 +38,7 @@ class FakeClient:
 
 
 def test_batches_reach_the_loop_in_order_one_at_a_time_and_cancel_closes_in_the_polling_thread():
-    client = FakeClient([[1, 2], [], [3], [4, 5, 6]])
+    client = FakeClient("test", [[1, 2], [], [3], [4, 5, 6]])
     seen: list[tuple[list, int, str]] = []
 
     async def scenario() -> None:
@@ -47,7 +48,7 @@ def test_batches_reach_the_loop_in_order_one_at_a_time_and_cancel_closes_in_the_
             # Runs on the loop; the thread has not polled past this batch yet.
             seen.append((records, client.polls, threading.current_thread().name))
 
-        task = asyncio.create_task(poll_on_thread("test", client.poll, deliver, client.close))
+        task = asyncio.create_task(poll_on_thread(client, deliver))
         async with asyncio.timeout(5):
             while len(seen) < 3:
                 await asyncio.sleep(0.01)
@@ -63,19 +64,19 @@ def test_batches_reach_the_loop_in_order_one_at_a_time_and_cancel_closes_in_the_
 
 
 def test_a_failing_poll_is_raised_by_the_task_after_the_client_closed():
-    client = FakeClient([[1]], fail_after=2)
+    client = FakeClient("failing", [[1]], fail_after=2)
 
     async def scenario() -> None:
         with pytest.raises(RuntimeError, match="broker gone"):
             async with asyncio.timeout(5):
-                await poll_on_thread("failing", client.poll, lambda records: None, client.close)
+                await poll_on_thread(client, lambda records: None)
 
     asyncio.run(scenario())
     assert client.polls == 3 and client.closed_by == ["poll failing"]
 
 
 def test_a_failing_delivery_stops_the_polling_and_is_raised_after_the_client_closed():
-    client = FakeClient([[1], [2], [3]])
+    client = FakeClient("refusing", [[1], [2], [3]])
     delivered: list[list] = []
 
     def deliver(records: list) -> None:
@@ -86,7 +87,7 @@ def test_a_failing_delivery_stops_the_polling_and_is_raised_after_the_client_clo
     async def scenario() -> None:
         with pytest.raises(ValueError, match="cannot apply 2"):
             async with asyncio.timeout(5):
-                await poll_on_thread("refusing", client.poll, deliver, client.close)
+                await poll_on_thread(client, deliver)
 
     asyncio.run(scenario())
     assert delivered == [[1], [2]] and client.polls == 2 and client.closed_by == ["poll refusing"]
