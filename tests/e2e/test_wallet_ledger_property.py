@@ -262,6 +262,28 @@ def test_the_database_refuses_an_unbalanced_journal_entry_at_commit(exchange):
                                       (entry,)).fetchall()
 
 
+def test_a_posting_added_to_a_committed_entry_must_leave_it_balanced(exchange):
+    """Only entries created in the same transaction are re-summed at COMMIT (migration 0003); a
+    posting added to an entry committed before is checked when its INSERT ends."""
+    entry = "late-" + uuid.uuid4().hex
+    insert = ("insert into wallet.postings (journal_entry_id, seq, account_kind, user_id, asset, direction, amount, "
+              "balance_after, created_at_unix_ms) values (%s, %s, 'CLEARING', '', 'USDT', %s, 1, 0, 0)")
+    with pg(exchange) as conn:  # nets to zero on one account: no balance anywhere changes
+        conn.execute("insert into wallet.journal_entries values (%s, 'DEPOSIT', %s, 'r', 0)", (entry, entry))
+        conn.execute(insert, (entry, 0, "DEBIT"))
+        conn.execute(insert, (entry, 1, "CREDIT"))  # row by row: the entry is this transaction's own
+        conn.commit()
+    with pg(exchange) as conn:
+        with pytest.raises(psycopg.errors.CheckViolation, match=f"{entry} is unbalanced in USDT"):
+            conn.execute(insert, (entry, 2, "CREDIT"))  # refused by the INSERT itself, before any COMMIT
+        conn.rollback()
+        conn.execute(insert.replace("%s, 1, 0, 0)", "%s, 1, 0, 0), (%s, %s, 'CLEARING', '', 'USDT', %s, 1, 0, 0)"),
+                     (entry, 2, "CREDIT", entry, 3, "DEBIT"))  # a balanced pair keeps it balanced
+        conn.rollback()
+    assert 2 == pg(exchange).execute("select count(*) from wallet.postings where journal_entry_id = %s",
+                                     (entry,)).fetchone()[0]
+
+
 def test_the_database_refuses_negative_user_balances_and_insurance_fund(exchange):
     user_id = "neg-" + uuid.uuid4().hex
     with pg(exchange) as conn:
