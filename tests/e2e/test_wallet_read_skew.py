@@ -78,7 +78,7 @@ def around_first_bucket_read(monkeypatch, bucket: str, other, *, before: bool, w
     `wait_s` None: `other` is awaited to the end (it must not need what the reader holds); else it
     is given that long and, if it is still waiting (for a lock the reader holds), left running for
     the caller to await."""
-    original = order_funds_store.get
+    original, original_first = order_funds_store.get, order_funds_store.get_first
     started: list[asyncio.Task] = []
 
     async def run_other() -> None:
@@ -89,17 +89,24 @@ def around_first_bucket_read(monkeypatch, bucket: str, other, *, before: bool, w
         else:
             await asyncio.wait({task}, timeout=wait_s)
 
-    async def get(conn, order_id):
-        if order_id != bucket or started:
-            return await original(conn, order_id)
+    async def reading(ids, read):
+        if bucket not in ids or started:
+            return await read()
         if before:
             await run_other()
-            return await original(conn, order_id)
-        row = await original(conn, order_id)
+            return await read()
+        row = await read()
         await run_other()
         return row
 
+    async def get(conn, order_id):
+        return await reading((order_id,), lambda: original(conn, order_id))
+
+    async def get_first(conn, order_id, fallback_id):  # a fill's read: its order's row, else the bucket
+        return await reading((order_id, fallback_id), lambda: original_first(conn, order_id, fallback_id))
+
     monkeypatch.setattr(order_funds_store, "get", get)
+    monkeypatch.setattr(order_funds_store, "get_first", get_first)
     yield started
 
 

@@ -27,8 +27,22 @@ _UPDATE_SQL = (
     "version = %s, updated_at_unix_ms = %s WHERE order_id = %s AND version = %s")
 
 
+# The first of two rows that exists, in one round trip (a fill's funds: the order's own, else its bucket).
+_GET_FIRST_SQL = (
+    "SELECT order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, version "
+    f"FROM {_TABLE} WHERE order_id = %s OR order_id = %s ORDER BY order_id <> %s LIMIT 1")
+
+
 async def get(conn: AsyncConnection, order_id: str) -> OrderFunds | None:
-    row = await sql_one(conn, _GET_SQL, (order_id,))
+    return _funds(await sql_one(conn, _GET_SQL, (order_id,)))
+
+
+async def get_first(conn: AsyncConnection, order_id: str, fallback_id: str) -> OrderFunds | None:
+    """The funds row of `order_id`, else that of `fallback_id`."""
+    return _funds(await sql_one(conn, _GET_FIRST_SQL, (order_id, fallback_id, order_id)))
+
+
+def _funds(row) -> OrderFunds | None:
     if row is None:
         return None
     order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, version = row

@@ -91,9 +91,10 @@ async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, re
     # where the Order service keeps the margin of all the user's open orders on the symbol. Read
     # under the balance's lock, so that the two agree (funds.balance_and_funds).
     balance = await require_balance(conn, s.user_id, s.asset, for_update=True)
-    funds = await order_funds_store.get(conn, s.order_id)
-    if funds is None and s.symbol:
-        funds = await order_funds_store.get(conn, order_margin_bucket(s.user_id, s.symbol))
+    if s.symbol:
+        funds = await order_funds_store.get_first(conn, s.order_id, order_margin_bucket(s.user_id, s.symbol))
+    else:
+        funds = await order_funds_store.get(conn, s.order_id)
     if funds is None:
         funds = OrderFunds(s.order_id, s.user_id, s.asset)
     if funds.user_id != s.user_id or funds.asset != s.asset:
