@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.tables import orders
+from services.order.adapters.tables import orders, positions
 from services.order.domain.model import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from services.order.domain.order_state import FINAL_STATUSES, OPEN_STATUSES, OrderStatus
 from services.platform.db import insert_sql, qualified, sql_all, sql_one, sql_run
@@ -44,7 +44,12 @@ _GET_FOR_UPDATE = f"{_GET} FOR UPDATE"
 _GET_MANY_FOR_UPDATE = f"{_SELECT} WHERE order_id = ANY(%s::text[]) ORDER BY order_id FOR UPDATE"
 _GET_BY_CLIENT_ORDER_ID = f"{_SELECT} WHERE user_id = %s AND client_order_id = %s"
 _GET_BY_LIQUIDATION_ID = f"{_SELECT} WHERE liquidation_id = %s"
-_OPEN_ORDERS = f"{_SELECT} WHERE user_id = %s AND symbol = %s AND {_OPEN} ORDER BY order_id"
+# A symbol's open orders and the position size beside them, in one round trip (every placement,
+# amend and order-margin SYNC reads both): one row with NULL order columns when none is open.
+_OPEN_ORDERS_WITH_POSITION = (
+    f"SELECT coalesce((SELECT size FROM {qualified(positions)} WHERE user_id = %s AND symbol = %s), 0), "
+    f"{', '.join('o.' + name for name in _COLUMNS)} FROM (VALUES (1)) AS one "
+    f"LEFT JOIN {_TABLE} AS o ON o.user_id = %s AND o.symbol = %s AND o.{_OPEN} ORDER BY o.order_id")
 _OPEN_SYMBOLS = f"SELECT DISTINCT symbol FROM {_TABLE} WHERE user_id = %s AND {_OPEN} ORDER BY symbol"
 _OPEN_FOR_UPDATE = f"{_SELECT} WHERE user_id = %s AND {_OPEN} ORDER BY order_id FOR UPDATE"
 _OPEN_ON_SYMBOL_FOR_UPDATE = (f"{_SELECT} WHERE user_id = %s AND symbol = %s AND {_OPEN} "
@@ -110,8 +115,10 @@ async def get_by_liquidation_id(conn: AsyncConnection, liquidation_id: str) -> O
     return _from_tuple(row) if row else None
 
 
-async def open_orders(conn: AsyncConnection, user_id: str, symbol: str) -> list[Order]:
-    return [_from_tuple(row) for row in await sql_all(conn, _OPEN_ORDERS, (user_id, symbol))]
+async def open_orders_with_position(conn: AsyncConnection, user_id: str, symbol: str) -> tuple[Decimal, list[Order]]:
+    """(the position size as this schema mirrors it, the open orders on the symbol)."""
+    rows = await sql_all(conn, _OPEN_ORDERS_WITH_POSITION, (user_id, symbol, user_id, symbol))
+    return rows[0][0], [_from_tuple(row[1:]) for row in rows if row[1] is not None]
 
 
 async def open_symbols(conn: AsyncConnection, user_id: str) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.order.adapters.tables import placements
+from services.order.adapters.tables import orders, placements
 from services.platform.db import qualified, sql_all, sql_one, sql_run
 
 
@@ -32,7 +32,13 @@ _CLAIM = (f"INSERT INTO {_TABLE} AS p (user_id, client_order_id, order_id, reque
           "SET attempts = p.attempts + 1, updated_at_unix_ms = EXCLUDED.updated_at_unix_ms "
           f"WHERE p.request_fingerprint = EXCLUDED.request_fingerprint RETURNING {_COLUMNS}")
 _GET = f"SELECT {_COLUMNS} FROM {_TABLE} WHERE user_id = %s AND client_order_id = %s"
-_LOCK = f"{_GET} FOR UPDATE"
+# Whether the order of this key is stored already, read with the lock in one round trip. The
+# answer is never stale: a row handed over by the transaction we waited for is one that did not
+# store the order (storing it deletes the row in the same commit), and a row we did not wait for
+# is read with a snapshot taken after anything committed before.
+_LOCK = (f"SELECT {_COLUMNS}, EXISTS (SELECT 1 FROM {qualified(orders)} o "
+         "WHERE o.user_id = %s AND o.client_order_id = %s) "
+         f"FROM {_TABLE} WHERE user_id = %s AND client_order_id = %s FOR UPDATE OF {placements.name}")
 _DELETE = f"DELETE FROM {_TABLE} WHERE user_id = %s AND client_order_id = %s"
 _STALE_FOR_UPDATE = (f"SELECT {_COLUMNS} FROM {_TABLE} WHERE updated_at_unix_ms < %s "
                      "ORDER BY updated_at_unix_ms LIMIT %s FOR UPDATE SKIP LOCKED")
@@ -48,10 +54,11 @@ async def claim(conn: AsyncConnection, *, user_id: str, client_order_id: str, or
     return Placement(*row)
 
 
-async def lock(conn: AsyncConnection, user_id: str, client_order_id: str) -> Placement | None:
-    """Holds the attempt for the rest of the transaction; waits while another request holds it."""
-    row = await sql_one(conn, _LOCK, (user_id, client_order_id))
-    return Placement(*row) if row else None
+async def lock(conn: AsyncConnection, user_id: str, client_order_id: str) -> tuple[Placement | None, bool]:
+    """Holds the attempt for the rest of the transaction (waits while another request holds it);
+    returns it and whether an order with this key is stored (False when there is no attempt)."""
+    row = await sql_one(conn, _LOCK, (user_id, client_order_id, user_id, client_order_id))
+    return (Placement(*row[:-1]), row[-1]) if row else (None, False)
 
 
 async def delete(conn: AsyncConnection, user_id: str, client_order_id: str) -> None:

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.order.adapters import order_store, position_store, wallet_call_store
+from services.order.adapters import order_store, wallet_call_store
 from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, WalletClient
 from services.order.domain.model import Order, Side
 from services.platform.db import sql_run
@@ -64,8 +64,8 @@ def requirement(position: Decimal, orders: Iterable[OpenOrder], taker_fee_rate: 
 
 async def symbol_view(conn: AsyncConnection, user_id: str, symbol: str) -> tuple[Decimal, list[Order]]:
     """(position size, open orders that count) as this schema has them now."""
-    orders = [o for o in await order_store.open_orders(conn, user_id, symbol) if counts(o)]
-    return await position_store.size(conn, user_id, symbol), orders
+    position, orders = await order_store.open_orders_with_position(conn, user_id, symbol)
+    return position, [o for o in orders if counts(o)]
 
 
 def _fee_rate(orders: Iterable[Order], default: Decimal = ZERO) -> Decimal:

@@ -106,13 +106,14 @@ class PlacementUseCases:
         original: Order | None = None
         try:
             async with self.engine.begin() as conn:
-                placement = await placement_store.lock(conn, user_id, request.client_order_id)
+                placement, stored = await placement_store.lock(conn, user_id, request.client_order_id)
                 if placement is None:
                     existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
                     return _replay(existing, fingerprint) if existing is not None else None
                 # Claimed again after the original was stored (this request waited in its claim for
                 # the original's commit): the order exists, nothing may be locked for this row.
-                original = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+                if stored:
+                    original = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
                 if original is not None:
                     await placement_store.delete(conn, user_id, request.client_order_id)
                 elif placement.request_fingerprint != fingerprint:
