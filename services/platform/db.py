@@ -28,12 +28,14 @@ def make_engine(database_url: str, pool_size: int = 10, *, lock_timeout_ms: int 
 
 @contextlib.asynccontextmanager
 async def reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A pooled connection in autocommit, for a read of ONE statement (a GET, a page of a list).
+    """A pooled connection in autocommit, for a read of ONE statement (a GET, a page of a list),
+    or a write of one statement that needs no other beside it (Order's placement claim).
 
     Why: `engine.connect()` begins a transaction on the first statement and rolls it back on
-    close, so a one-statement read was three round trips (BEGIN, SELECT, ROLLBACK); clients poll
-    these reads. A single statement sees the same snapshot either way (READ COMMITTED takes one
-    per statement). Reads of several statements that must agree stay in a transaction."""
+    close, so a one-statement read was three round trips (BEGIN, SELECT, ROLLBACK), a write
+    through `engine.begin()` three too (BEGIN, the statement, COMMIT); clients poll these reads.
+    A single statement sees the same snapshot either way (READ COMMITTED takes one per statement)
+    and commits alone. Statements that must agree or commit together stay in a transaction."""
     async with engine.connect() as conn:
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn

@@ -51,6 +51,7 @@ from services.order.domain.validation import (
     check_instrument_rules,
     check_min_notional,
 )
+from services.platform.db import reading
 from services.platform.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument
 from services.platform.ids import new_id, now_ms
 from services.platform.money import order_margin_bucket
@@ -88,7 +89,8 @@ class PlacementUseCases:
         check_instrument_rules(request, instrument)
         # A row removed by the reconciler (or a refusal) between our claim and our lock: claim again.
         for _ in range(3):
-            async with self.engine.begin() as conn:
+            # One upsert, committed alone (in autocommit: no BEGIN and COMMIT round trips).
+            async with reading(self.engine) as conn:
                 claimed = await placement_store.claim(
                     conn, user_id=user_id, client_order_id=request.client_order_id, order_id=new_id(),
                     fingerprint=fingerprint, now_ms=now_ms(), symbol=request.symbol)
