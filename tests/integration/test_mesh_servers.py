@@ -52,10 +52,17 @@ def _libpq(url: str) -> str:
 
 
 def test_postgres_answers_select_1_on_the_tradex_database(stack: Stack) -> None:
-    assert stack.database_url.startswith("postgresql+psycopg://postgres@127.0.0.1:")
+    # The services' URL goes through the unix socket (cheaper per statement than loopback TCP) ...
+    assert stack.database_url.startswith("postgresql+psycopg://postgres@/tradex?host=/")
     with psycopg.connect(_libpq(stack.database_url)) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,)
         assert conn.execute("SELECT current_database()").fetchone() == ("tradex",)
+        # inet_client_addr() is NULL for a unix-socket connection.
+        assert conn.execute("SELECT inet_client_addr()").fetchone() == (None,)
+    # ... and TCP on loopback still answers, for tools.
+    server = stack.postgres
+    with psycopg.connect(f"postgresql://postgres@127.0.0.1:{server.port}/tradex") as conn:
+        assert conn.execute("SELECT inet_client_addr()::text").fetchone() == ("127.0.0.1/32",)
 
 
 async def test_database_url_works_with_async_sqlalchemy(stack: Stack) -> None:
@@ -75,6 +82,8 @@ def test_postgres_keeps_its_data_across_restarts(tmp_path: Path) -> None:
             conn.execute("CREATE TABLE kept (note text)")
             conn.execute("INSERT INTO kept VALUES ('still here')")
         supervisor.stop(first.process)
+
+        assert first.socket_dir and not Path(first.socket_dir).exists()  # removed with the server
 
         second = start_postgres(supervisor, tmp_path / "pg")
         with psycopg.connect(second.libpq_url) as conn:
