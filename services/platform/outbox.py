@@ -21,10 +21,11 @@ marked published only after Kafka acknowledged them, and a relay that dies in be
 loses its connection, and with it the lock, to a standby that takes over) sends them again.
 
 Marking published is batched too: the relay remembers what Kafka acknowledged (and leaves it
-out of its next SELECTs) and records it with one UPDATE at most every `MARK_EVERY_S` (1 s), not one
-per pass -- at one UPDATE per pass that was about five statements per order. What a crash or a
-lost connection forgets is at most that second's events, sent again and dropped by the inboxes,
-as for a relay that dies between Kafka's acknowledgement and its UPDATE.
+out of its next SELECTs) and records it with one UPDATE once a second or once 64 are waiting
+(`MARK_EVERY_S`, `MARK_AFTER_EVENTS`; the SELECT compares each unpublished row with that list,
+so it stays short), not one per pass -- at one UPDATE per pass that was about five statements
+per order. What a crash or a lost connection forgets is at most those events, sent again and
+dropped by the inboxes, as for a relay that dies between Kafka's acknowledgement and its UPDATE.
 """
 from __future__ import annotations
 
@@ -121,8 +122,10 @@ async def listen(url: str, channel: str, on_notify: Callable[[], None], *,
 
 # The relay's safety timer while its LISTEN connection is up.
 LISTENING_SAFETY_S = 30.0
-# How long acknowledged events may wait to be marked published (one UPDATE for all of them).
+# How long acknowledged events may wait to be marked published (one UPDATE for all of them), and
+# how many: every SELECT compares each unpublished row with the list of those not yet marked.
 MARK_EVERY_S = 1.0
+MARK_AFTER_EVENTS = 64
 
 
 class OutboxRelay:
@@ -221,7 +224,7 @@ class OutboxRelay:
                     self._mark_due_at = asyncio.get_running_loop().time() + self._mark_every_s
                 self._acknowledged.extend(row[0] for row in rows)
             if self._acknowledged and (asyncio.get_running_loop().time() >= self._mark_due_at
-                                       or len(self._acknowledged) >= self._batch_size):
+                                       or len(self._acknowledged) >= MARK_AFTER_EVENTS):
                 await self._mark_acknowledged()
             return len(rows)
         except psycopg.Error:
