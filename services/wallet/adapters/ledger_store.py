@@ -108,6 +108,13 @@ _GET_ENTRY_POSTINGS_SQL = (
 _GET_OPERATION_SQL = (
     "SELECT idempotency_key, fingerprint, journal_entry_id, amount, created_at_unix_ms "
     f"FROM {_OPERATIONS} WHERE idempotency_key = %s")
+# The balance, locked, and the operation already recorded under a key, in one round trip (every
+# LockFunds, ReleaseFunds and order-margin SYNC reads both first).
+_GET_BALANCE_AND_OPERATION_SQL = (
+    "SELECT b.available, b.locked, b.position_margin, b.version, b.updated_at_unix_ms, "
+    "o.idempotency_key, o.fingerprint, o.journal_entry_id, o.amount, o.created_at_unix_ms "
+    f"FROM {_BALANCES} AS b LEFT JOIN {_OPERATIONS} AS o ON o.idempotency_key = %s "
+    "WHERE b.user_id = %s AND b.asset = %s FOR UPDATE OF b")
 _RECORD_OPERATION_SQL = (
     f"INSERT INTO {_OPERATIONS} (idempotency_key, fingerprint, journal_entry_id, amount, created_at_unix_ms) "
     "VALUES (%s, %s, %s, %s, %s)")
@@ -129,7 +136,7 @@ async def open_balances(conn: AsyncConnection, user_id: str, now_ms: int) -> int
 
 async def get_balance(conn: AsyncConnection, user_id: str, asset: str, *,
                       for_update: bool = False) -> Balance | None:
-    """`for_update`: lock the row whatever the attempt (app/funds.py, balance_and_funds: a
+    """`for_update`: lock the row whatever the attempt (app/funds.py, funds_under: a
     decision that reads a funds row beside the balance)."""
     sql = _GET_BALANCE_FOR_UPDATE_SQL if for_update or lock_on_read.get() else _GET_BALANCE_SQL
     row = await sql_one(conn, sql, (user_id, asset))
@@ -266,6 +273,21 @@ class Operation(NamedTuple):
 async def get_operation(conn: AsyncConnection, key: str) -> Operation | None:
     row = await sql_one(conn, _GET_OPERATION_SQL, (key,))
     return Operation(*row) if row else None
+
+
+async def get_balance_and_operation(conn: AsyncConnection, user_id: str, asset: str,
+                                    key: str) -> tuple[Balance | None, Operation | None]:
+    """The balance read FOR UPDATE and the operation recorded under `key` ((None, None) without a
+    balance row). An operation a concurrent twin commits while this waits for the lock can be
+    missed (the join reads the statement's snapshot); recording this one then hits the key's
+    unique index, and the transaction is retried (app/tx.py), finding it."""
+    row = await sql_one(conn, _GET_BALANCE_AND_OPERATION_SQL, (key, user_id, asset))
+    if row is None:
+        return None, None
+    available, locked, position_margin, version, updated_at_unix_ms = row[:5]
+    balance = Balance(user_id=user_id, asset=asset, available=available, locked=locked,
+                      position_margin=position_margin, version=version, updated_at_unix_ms=updated_at_unix_ms)
+    return balance, (Operation(*row[5:]) if row[5] is not None else None)
 
 
 @dataclass(frozen=True)

@@ -51,10 +51,14 @@ class TradeFill:
     fee: Decimal
 
 
+def _no_wallet(user_id: str, asset: str) -> FailedPrecondition:
+    return FailedPrecondition(f"user {user_id} has no {asset} wallet", reason="WALLET_NOT_OPEN")
+
+
 async def require_balance(conn: AsyncConnection, user_id: str, asset: str, *, for_update: bool = False) -> Balance:
     balance = await ledger_store.get_balance(conn, user_id, asset, for_update=for_update)
     if balance is None:
-        raise FailedPrecondition(f"user {user_id} has no {asset} wallet", reason="WALLET_NOT_OPEN")
+        raise _no_wallet(user_id, asset)
     return balance
 
 
@@ -78,14 +82,18 @@ class FundsUseCases:
         entry = await ledger_store.get_entry(conn, op.journal_entry_id) if op.journal_entry_id else None
         return FundsResult(funds, balance, entry, op.amount, replayed=True)
 
-    async def _replayed(self, conn: AsyncConnection, key: str, request: str, order_id: str, user_id: str,
-                        asset: str) -> FundsResult | None:
-        """The first result of an operation already applied under `key` (the same request), else None."""
-        op = await ledger_store.get_operation(conn, key)
-        if op is None:
-            return None
-        check_replay(key, op.fingerprint, request)
-        return await self._replay(conn, op, order_id, user_id, asset)
+    async def _start(self, conn: AsyncConnection, key: str, request: str, order_id: str, user_id: str,
+                     asset: str) -> tuple[FundsResult | None, Balance | None, OrderFunds | None]:
+        """(the first result of an operation already applied under `key` -- the same request --,
+        None, None), else (None, the user's balance read FOR UPDATE, the order's funds row under
+        it): see funds_under. The balance and the key's operation are one read."""
+        balance, op = await ledger_store.get_balance_and_operation(conn, user_id, asset, key)
+        if op is not None:
+            check_replay(key, op.fingerprint, request)
+            return await self._replay(conn, op, order_id, user_id, asset), None, None
+        if balance is None:
+            raise _no_wallet(user_id, asset)
+        return None, balance, await funds_under(conn, balance, order_id)
 
     async def _run(self, work) -> FundsResult:
         result = await run_tx(self.engine, work)
@@ -98,10 +106,10 @@ class FundsUseCases:
         request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
 
         async def work(conn: AsyncConnection) -> FundsResult:
-            if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
+            replayed, balance, funds = await self._start(conn, key, request, order_id, user_id, asset)
+            if replayed is not None:
                 return replayed
             now = now_ms()
-            balance, funds = await balance_and_funds(conn, order_id, user_id, asset)
             postings, updated = funds_domain.lock(balance, funds, amount)
             entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now)
             updated = await order_funds_store.save(conn, funds, updated, now)
@@ -122,11 +130,11 @@ class FundsUseCases:
             if funds is None:
                 raise NotFound(f"order {order_id} has no funds locked in the wallet")
             funds_domain.check_owner(funds, user_id, funds.asset)
-            if (replayed := await self._replayed(conn, key, request, order_id, user_id, funds.asset)) is not None:
+            # Read again under the balance lock: the row read above may predate a fill that took from it.
+            replayed, balance, funds = await self._start(conn, key, request, order_id, user_id, funds.asset)
+            if replayed is not None:
                 return replayed
             now = now_ms()
-            # Read again under the balance lock: the row read above may predate a fill that took from it.
-            balance, funds = await balance_and_funds(conn, order_id, user_id, funds.asset)
             postings, updated, released = funds_domain.release(balance, funds, amount)
             entry = None
             if postings:
@@ -148,10 +156,10 @@ class FundsUseCases:
         request = fingerprint(order_id=order_id, user_id=user_id, asset=asset, amount=amount)
 
         async def work(conn: AsyncConnection) -> FundsResult:
-            if (replayed := await self._replayed(conn, key, request, order_id, user_id, asset)) is not None:
+            replayed, balance, funds = await self._start(conn, key, request, order_id, user_id, asset)
+            if replayed is not None:
                 return replayed
             now = now_ms()
-            balance, funds = await balance_and_funds(conn, order_id, user_id, asset)
             postings, updated, short = funds_domain.set_level(balance, funds, amount)
             entry = None
             if postings:
@@ -171,12 +179,10 @@ class FundsUseCases:
                               margin=fill.margin, fee=fill.fee)
 
         async def work(conn: AsyncConnection) -> FundsResult:
-            op = await ledger_store.get_operation(conn, key)
-            if op is not None:
-                check_replay(key, op.fingerprint, request)
-                return await self._replay(conn, op, fill.order_id, fill.user_id, fill.asset)
+            replayed, balance, funds = await self._start(conn, key, request, fill.order_id, fill.user_id, fill.asset)
+            if replayed is not None:
+                return replayed
             now = now_ms()
-            balance, funds = await balance_and_funds(conn, fill.order_id, fill.user_id, fill.asset)
             # No row yet: reduce-only and liquidation orders lock nothing; their fees still need a record.
             if funds.version == 0 and fill.margin > 0:
                 raise FailedPrecondition(f"order {fill.order_id} has no locked funds to take margin from",
@@ -194,10 +200,9 @@ class FundsUseCases:
         return await self._run(work)
 
 
-async def balance_and_funds(conn: AsyncConnection, order_id: str, user_id: str,
-                            asset: str) -> tuple[Balance, OrderFunds]:
-    """The user's balance, read FOR UPDATE, then the order's (or bucket's) funds row (a new, empty
-    one if there is none), which must be the user's, in the asset.
+async def funds_under(conn: AsyncConnection, balance: Balance, order_id: str) -> OrderFunds:
+    """The order's (or bucket's) funds row (a new, empty one if there is none), which must be the
+    balance's user's, in its asset, read after `balance` was read FOR UPDATE (FundsUseCases._start).
 
     In that order and with that lock, because the two must agree: every change of a funds row's
     lock also posts to USER_LOCKED, so it writes the balance row first, and a funds row read under
@@ -205,7 +210,6 @@ async def balance_and_funds(conn: AsyncConnection, order_id: str, user_id: str,
     pair a row with a balance from before it. No version check catches a decision that posts
     nothing to the user: a fill's settlement that found the bucket emptied but not the
     available balance it went to took nothing, and the insurance fund paid its margin and fee."""
-    balance = await require_balance(conn, user_id, asset, for_update=True)
-    funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, user_id, asset)
-    funds_domain.check_owner(funds, user_id, asset)
-    return balance, funds
+    funds = await order_funds_store.get(conn, order_id) or OrderFunds(order_id, balance.user_id, balance.asset)
+    funds_domain.check_owner(funds, balance.user_id, balance.asset)
+    return funds

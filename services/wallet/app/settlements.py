@@ -89,7 +89,7 @@ async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, re
     shortfall covered from the insurance fund."""
     # The order's own lock (orders placed before order-margin buckets), else its symbol's bucket,
     # where the Order service keeps the margin of all the user's open orders on the symbol. Read
-    # under the balance's lock, so that the two agree (funds.balance_and_funds).
+    # under the balance's lock, so that the two agree (funds.funds_under).
     balance = await require_balance(conn, s.user_id, s.asset, for_update=True)
     if s.symbol:
         funds = await order_funds_store.get_first(conn, s.order_id, order_margin_bucket(s.user_id, s.symbol))
