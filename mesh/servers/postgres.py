@@ -103,7 +103,8 @@ def launch_postgres(
     _ensure_initialized(data_dir, run_as)
     _stop_leftover_server(data_dir)
     port = port or free_port()
-    socket_dir = _socket_dir(run_as, port)
+    # A caller that sets unix_socket_directories itself gets TCP URLs (its socket is its business).
+    socket_dir = None if "unix_socket_directories" in (settings or {}) else _socket_dir(run_as, port)
     options = {**DEFAULT_SETTINGS, "unix_socket_directories": socket_dir or "", **(settings or {}),
                "listen_addresses": "127.0.0.1", "port": str(port)}
     if os.environ.get(STAT_STATEMENTS_ENV) == "1":
@@ -118,8 +119,7 @@ def launch_postgres(
     except BaseException:
         _remove_socket_dir(socket_dir)
         raise
-    return RunningPostgres("127.0.0.1", port, database, process,
-                           socket_dir if options["unix_socket_directories"] == socket_dir else None)
+    return RunningPostgres("127.0.0.1", port, database, process, socket_dir)
 
 
 def _socket_dir(run_as: str | None, port: int) -> str | None:

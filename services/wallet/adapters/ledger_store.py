@@ -69,9 +69,11 @@ _BALANCES = qualified(balances)
 _SYSTEM_BALANCES = qualified(system_balances)
 _OPERATIONS = qualified(operations)
 
-_GET_BALANCE_SQL = (
-    "SELECT available, locked, position_margin, version, updated_at_unix_ms "
-    f"FROM {_BALANCES} WHERE user_id = %s AND asset = %s")
+# Balance and Operation fields in the order the readers below unpack them.
+_BALANCE_COLUMNS = ("available", "locked", "position_margin", "version", "updated_at_unix_ms")
+_OPERATION_COLUMNS = ("idempotency_key", "fingerprint", "journal_entry_id", "amount", "created_at_unix_ms")
+
+_GET_BALANCE_SQL = f"SELECT {', '.join(_BALANCE_COLUMNS)} FROM {_BALANCES} WHERE user_id = %s AND asset = %s"
 _GET_BALANCE_FOR_UPDATE_SQL = _GET_BALANCE_SQL + " FOR UPDATE"
 
 _SAVE_BALANCE_SQL = (
@@ -105,14 +107,11 @@ _GET_ENTRY_POSTINGS_SQL = (
     f"SELECT account_kind, asset, user_id, direction, amount FROM {qualified(postings)} "
     "WHERE journal_entry_id = %s ORDER BY seq")
 
-_GET_OPERATION_SQL = (
-    "SELECT idempotency_key, fingerprint, journal_entry_id, amount, created_at_unix_ms "
-    f"FROM {_OPERATIONS} WHERE idempotency_key = %s")
+_GET_OPERATION_SQL = f"SELECT {', '.join(_OPERATION_COLUMNS)} FROM {_OPERATIONS} WHERE idempotency_key = %s"
 # The balance, locked, and the operation already recorded under a key, in one round trip (every
 # LockFunds, ReleaseFunds and order-margin SYNC reads both first).
 _GET_BALANCE_AND_OPERATION_SQL = (
-    "SELECT b.available, b.locked, b.position_margin, b.version, b.updated_at_unix_ms, "
-    "o.idempotency_key, o.fingerprint, o.journal_entry_id, o.amount, o.created_at_unix_ms "
+    f"SELECT {', '.join('b.' + c for c in _BALANCE_COLUMNS)}, {', '.join('o.' + c for c in _OPERATION_COLUMNS)} "
     f"FROM {_BALANCES} AS b LEFT JOIN {_OPERATIONS} AS o ON o.idempotency_key = %s "
     "WHERE b.user_id = %s AND b.asset = %s FOR UPDATE OF b")
 _RECORD_OPERATION_SQL = (
