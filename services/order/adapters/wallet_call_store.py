@@ -30,6 +30,7 @@ _ENQUEUE = (f"INSERT INTO {_TABLE} (call_key, order_id, kind, payload, attempts,
 # WalletCall's fields in declaration order: a row in this column order is WalletCall's arguments.
 _PENDING = (f"SELECT {', '.join(f.name for f in fields(WalletCall))} FROM {_TABLE} "
             "WHERE done_at_unix_ms IS NULL ORDER BY id LIMIT %s")
+_ANY_PENDING = f"SELECT EXISTS (SELECT 1 FROM {_TABLE} WHERE done_at_unix_ms IS NULL)"
 _MARK_DONE = f"UPDATE {_TABLE} SET done_at_unix_ms = %s, attempts = attempts + 1, last_error = %s WHERE id = %s"
 _MARK_FAILED = (f"UPDATE {_TABLE} SET attempts = attempts + 1, next_attempt_at_unix_ms = %s, last_error = %s "
                 "WHERE id = %s")
@@ -47,6 +48,11 @@ async def pending(conn: AsyncConnection, limit: int) -> list[WalletCall]:
     return [WalletCall(call_id, call_key, order_id, kind, bytes(payload), attempts, next_attempt)
             for call_id, call_key, order_id, kind, payload, attempts, next_attempt
             in await sql_all(conn, _PENDING, (limit,))]
+
+
+async def any_pending(conn: AsyncConnection) -> bool:
+    """Whether any call is still owed, due or not (the partial index of pending calls answers)."""
+    return bool((await sql_one(conn, _ANY_PENDING))[0])
 
 
 async def mark_done(conn: AsyncConnection, call_id: int, now_ms: int, note: str = "") -> None:

@@ -1,0 +1,117 @@
+"""When the Order service's wallet-call drainer runs a pass, and how much a pass costs when
+nothing is owed (services/order/app/wallet_calls.py). The queue itself is faked here (the
+store's functions); what it does on the real database is covered by the e2e order tests."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from dataclasses import dataclass, field
+
+import pytest
+
+from services.order.adapters import wallet_call_store
+from services.order.adapters.wallet_client import RELEASE_FUNDS
+from services.order.app import wallet_calls
+from services.order.app.wallet_calls import WalletCallDrainer
+
+
+class _Conn:
+    async def execution_options(self, **options) -> None:
+        pass
+
+    async def scalar(self, statement, params=None) -> bool:
+        return True  # the drainer's advisory lock: always ours
+
+
+@dataclass
+class _Engine:
+    """Counts what the drainer opens: transactions (locked passes) and one-statement reads."""
+    transactions: int = 0
+    reads: int = 0
+
+    @contextlib.asynccontextmanager
+    async def begin(self):
+        self.transactions += 1
+        yield _Conn()
+
+    @contextlib.asynccontextmanager
+    async def connect(self):
+        self.reads += 1
+        yield _Conn()
+
+
+@dataclass
+class _Queue:
+    owed: list[wallet_call_store.WalletCall] = field(default_factory=list)
+    done: list[str] = field(default_factory=list)
+
+    def add(self, n: int) -> None:
+        start = len(self.owed) + len(self.done)
+        self.owed += [wallet_call_store.WalletCall(start + i, f"release:r{start + i}", f"o{start + i}",
+                                                   RELEASE_FUNDS, b"", 0, 0) for i in range(n)]
+
+    async def any_pending(self, conn) -> bool:
+        return bool(self.owed)
+
+    async def pending(self, conn, limit: int) -> list[wallet_call_store.WalletCall]:
+        return self.owed[:limit]
+
+    async def mark_done(self, conn, call_id: int, now_ms: int, note: str = "") -> None:
+        call = next(c for c in self.owed if c.id == call_id)
+        self.owed.remove(call)
+        self.done.append(call.call_key)
+
+
+@pytest.fixture
+def queue(monkeypatch) -> _Queue:
+    q = _Queue()
+    for name in ("any_pending", "pending", "mark_done"):
+        monkeypatch.setattr(wallet_call_store, name, getattr(q, name))
+    return q
+
+
+async def _sent(kind: str, payload: bytes) -> None:
+    pass
+
+
+def test_a_pass_with_nothing_owed_is_one_read_and_no_locked_transaction(queue):
+    engine = _Engine()
+    drainer = WalletCallDrainer(engine, _sent)
+    assert asyncio.run(drainer.drain_once()) == 0
+    assert (engine.reads, engine.transactions) == (1, 0)
+    queue.add(2)
+    assert asyncio.run(drainer.drain_once()) == 2
+    assert (engine.reads, engine.transactions) == (2, 1)
+    assert queue.owed == []
+
+
+def test_a_full_batch_makes_the_next_pass_start_at_once_and_a_partial_one_waits_for_a_wake(queue, monkeypatch):
+    # The safety timers far beyond the test: only "a full batch, go on" or a wake can drain.
+    monkeypatch.setattr(wallet_calls, "IDLE_SAFETY_S", 3600.0)
+    engine = _Engine()
+    drainer = WalletCallDrainer(engine, _sent, batch_size=2, safety_interval_s=3600.0)
+
+    async def scenario() -> None:
+        queue.add(5)  # batches of 2, 2, 1: the full ones are followed at once
+        running = asyncio.create_task(drainer.run())
+        try:
+            async with asyncio.timeout(5):
+                while queue.owed:
+                    await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            passes = engine.transactions
+            assert passes == 3  # no extra pass after the partial batch: it took everything owed
+            queue.add(1)  # queued by a commit, which wakes the drainer
+            drainer.wake()
+            async with asyncio.timeout(5):
+                while queue.owed:
+                    await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+            assert engine.transactions == passes + 1
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+    asyncio.run(scenario())
+    assert len(queue.done) == 6
