@@ -62,7 +62,7 @@ async def build():
     engine_events = EventConsumer(
         name=consumers.ENGINE_CONSUMER, hub=hub, topics=consumers.ENGINE_TOPICS,
         engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
-        on_committed=after_engine_event)
+        on_committed=after_engine_event, sent_together=True)  # the FILLED path: round trips are its time
     # Withdrawn orders' cancel commands reach the relay through the outbox's NOTIFY.
     user_status = EventConsumer(name=consumers.USER_CONSUMER, hub=hub,
                                 topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,

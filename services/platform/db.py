@@ -7,7 +7,8 @@ by a consumer, written in the same transaction as the effect).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+import contextvars
+from collections.abc import AsyncIterator, Callable
 
 import psycopg
 import sqlalchemy as sa
@@ -73,27 +74,86 @@ def set_excluded(columns) -> str:
     return ", ".join(f"{c} = EXCLUDED.{c}" for c in columns)
 
 
+def _as_sqlalchemy(exc: psycopg.Error, sql: str, params) -> sa.exc.DBAPIError:
+    return sa.exc.DBAPIError.instance(sql, params, exc, psycopg.Error)
+
+
 async def _execute(conn: AsyncConnection, sql: str, params) -> psycopg.AsyncCursor:
     raw = await driver_connection(conn)
     try:
         return await raw.execute(sql, params)
     except psycopg.Error as exc:
-        raise sa.exc.DBAPIError.instance(sql, params, exc, psycopg.Error) from exc
+        raise _as_sqlalchemy(exc, sql, params) from exc
 
 
 async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
     cursor = await _execute(conn, sql, params)
-    return await cursor.fetchall()
+    try:
+        return await cursor.fetchall()
+    except psycopg.Error as exc:  # inside sent_together, an earlier statement's error arrives here
+        raise _as_sqlalchemy(exc, sql, params) from exc
 
 
 async def sql_one(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> tuple | None:
     cursor = await _execute(conn, sql, params)
-    return await cursor.fetchone()
+    try:
+        return await cursor.fetchone()
+    except psycopg.Error as exc:
+        raise _as_sqlalchemy(exc, sql, params) from exc
 
 
 async def sql_run(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> int:
-    """Returns the row count (UPDATE/DELETE/INSERT without RETURNING)."""
+    """Returns the row count (UPDATE/DELETE/INSERT without RETURNING); -1 inside `sent_together`,
+    where the count is not known yet: a write whose count matters uses `sql_run_expecting`."""
     return (await _execute(conn, sql, params)).rowcount
+
+
+# A write's expected row count, checked when its `sent_together` block ends (before any commit).
+_Check = tuple[psycopg.AsyncCursor, int, Callable[[], Exception]]
+_deferred_checks: contextvars.ContextVar[list[_Check] | None] = contextvars.ContextVar(
+    "tradex_deferred_row_checks", default=None)
+
+
+async def sql_run_expecting(conn: AsyncConnection, sql: str, params: tuple | list | dict, *, rows: int,
+                            error: Callable[[], Exception]) -> None:
+    """A write that must change exactly `rows` rows (an optimistic version check, say); else
+    `error()` is raised -- at once, or, inside `sent_together`, when that block ends, which is
+    before the transaction can commit."""
+    cursor = await _execute(conn, sql, params)
+    checks = _deferred_checks.get()
+    if checks is not None:
+        checks.append((cursor, rows, error))
+    elif cursor.rowcount != rows:
+        raise error()
+
+
+@contextlib.asynccontextmanager
+async def sent_together(conn: AsyncConnection) -> AsyncIterator[None]:
+    """The plain-SQL statements inside go to PostgreSQL without waiting for each answer
+    (psycopg's pipeline mode): a write whose result nothing reads costs no round trip of its
+    own, and it travels with the next statement whose rows are read (a fetch waits for
+    everything sent before it) or with the block's end. The transaction's BEGIN travels with
+    its first statement. Errors are raised as SQLAlchemy's, like the sql_* functions', at the
+    fetch or block end that received them; row counts are known only at the end
+    (`sql_run_expecting`).
+
+    Only for plain SQL (sql_*, the driver connection): a SQLAlchemy statement inside would see
+    no result. Why: the Order service's engine-event transaction -- the FILLED path -- was 15
+    round trips, each ~1 ms of wall time while five services answer the same trade (see
+    docs/ARCHITECTURE.md, "Efficiency")."""
+    raw = await driver_connection(conn)
+    checks: list[_Check] = []
+    token = _deferred_checks.set(checks)
+    try:
+        async with raw.pipeline():
+            yield
+    except psycopg.Error as exc:
+        raise _as_sqlalchemy(exc, "(statements sent together)", None) from exc
+    finally:
+        _deferred_checks.reset(token)
+    for cursor, rows, error in checks:
+        if cursor.rowcount != rows:
+            raise error()
 
 
 def _outbox_columns() -> list:

@@ -16,6 +16,7 @@ from here too, where services have always found them).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -26,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.platform import inbox as inbox_mod
 from services.platform.consumer_hub import ConsumerHub
+from services.platform.db import sent_together
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
 from services.platform.kafka_clients import (  # noqa: F401 -- these makers are re-exported
     MAX_BATCH,
@@ -49,6 +51,9 @@ class EventConsumer:
     `on_committed` runs after each transaction that applied events (to wake whatever acts on
     them: a relay, a drainer, a publisher) instead of those polling the database.
     `max_batch` = 1 applies every event in its own transaction.
+    `sent_together`: the transaction's statements go in psycopg's pipeline mode
+    (services/platform/db.py, `sent_together`), for handlers on a latency path that write with
+    plain SQL only and check row counts with `sql_run_expecting`.
     With `hub` the records come from the process's shared client (services/platform/consumer_hub.py,
     whose `run` the service schedules); without, from a hub of its own -- one route, one client,
     group `name` -- which this consumer's `run` runs too.
@@ -58,7 +63,7 @@ class EventConsumer:
                  inbox: sa.Table, handlers: dict[type[Message], Handler],
                  bootstrap: str = "", hub: ConsumerHub | None = None, max_batch: int = MAX_BATCH,
                  relevant: Callable[[ReceivedEvent], bool] | None = None,
-                 on_committed: Callable[[], None] = lambda: None) -> None:
+                 on_committed: Callable[[], None] = lambda: None, sent_together: bool = False) -> None:
         self.name = name
         self._topics = topics
         self._engine = engine
@@ -74,6 +79,7 @@ class EventConsumer:
         self._max_batch = max(1, max_batch)
         self._relevant = relevant
         self._on_committed = on_committed
+        self._sent_together = sent_together
         self.applied = 0
 
     def wanted(self, event: ReceivedEvent) -> bool:
@@ -159,14 +165,15 @@ class EventConsumer:
             return 0
         applied = 0
         async with self._engine.begin() as conn:
-            fresh = await inbox_mod.claim_many(conn, self._inbox, self.name, [e.event_id for e in events])
-            for event in events:
-                if event.event_id not in fresh:
-                    continue
-                fresh.discard(event.event_id)  # the same id twice in one batch applies once
-                cls, handler = self._handlers[event.event_type]
-                await handler(conn, event.decode(cls), event)
-                applied += 1
+            async with sent_together(conn) if self._sent_together else contextlib.nullcontext():
+                fresh = await inbox_mod.claim_many(conn, self._inbox, self.name, [e.event_id for e in events])
+                for event in events:
+                    if event.event_id not in fresh:
+                        continue
+                    fresh.discard(event.event_id)  # the same id twice in one batch applies once
+                    cls, handler = self._handlers[event.event_type]
+                    await handler(conn, event.decode(cls), event)
+                    applied += 1
         if applied:
             self.applied += applied
             self.after_commit(applied)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.order.adapters.tables import orders, positions
 from services.order.domain.model import Order, OrderType, SelfTradePrevention, Side, TimeInForce
 from services.order.domain.order_state import FINAL_STATUSES, OPEN_STATUSES, OrderStatus
-from services.platform.db import insert_sql, qualified, sql_all, sql_one, sql_run
+from services.platform.db import insert_sql, qualified, sql_all, sql_one, sql_run, sql_run_expecting
 from services.platform.errors import Aborted
 
 _ENUMS = {"side": Side, "order_type": OrderType, "time_in_force": TimeInForce,
@@ -83,8 +83,8 @@ async def insert(conn: AsyncConnection, order: Order) -> bool:
 async def update(conn: AsyncConnection, order: Order) -> None:
     """Optimistic lock: the row must still be at the version the change started from."""
     params = (*_params(order), order.order_id, order.version - 1)
-    if await sql_run(conn, _UPDATE, params) != 1:
-        raise Aborted(f"order {order.order_id} changed concurrently; retry")
+    await sql_run_expecting(conn, _UPDATE, params, rows=1,
+                            error=lambda: Aborted(f"order {order.order_id} changed concurrently; retry"))
 
 
 async def save_margin(conn: AsyncConnection, order: Order) -> None:
