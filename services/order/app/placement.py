@@ -51,7 +51,7 @@ from services.order.domain.validation import (
     check_instrument_rules,
     check_min_notional,
 )
-from services.platform.db import reading, sent_together
+from services.platform.db import reading
 from services.platform.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument
 from services.platform.ids import new_id, now_ms
 from services.platform.money import order_margin_bucket
@@ -108,48 +108,44 @@ class PlacementUseCases:
         original: Order | None = None
         try:
             async with self.engine.begin() as conn:
-                # Sent together (services/platform/db.py): BEGIN travels with the lock, the bucket's
-                # lock with the open-orders read, the order's outbox rows and the placement's deletion
-                # with the end of the block: four round trips fewer before the engine hears of it.
-                async with sent_together(conn):
-                    placement, stored = await placement_store.lock(conn, user_id, request.client_order_id)
-                    if placement is None:
-                        existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
-                        return _replay(existing, fingerprint) if existing is not None else None
-                    # Claimed again after the original was stored (this request waited in its claim for
-                    # the original's commit): the order exists, nothing may be locked for this row.
-                    if stored:
-                        original = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
-                    if original is not None:
+                placement, stored = await placement_store.lock(conn, user_id, request.client_order_id)
+                if placement is None:
+                    existing = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+                    return _replay(existing, fingerprint) if existing is not None else None
+                # Claimed again after the original was stored (this request waited in its claim for
+                # the original's commit): the order exists, nothing may be locked for this row.
+                if stored:
+                    original = await order_store.get_by_client_order_id(conn, user_id, request.client_order_id)
+                if original is not None:
+                    await placement_store.delete(conn, user_id, request.client_order_id)
+                elif placement.request_fingerprint != fingerprint:
+                    raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
+                                        "order being placed")
+                elif placement.attempts > 1:
+                    # An earlier attempt may have died after LockFunds: give that back before
+                    # anything else (outside the refusal handling below, so a failure here keeps
+                    # the row and with it the duty to release). Its lock under the order's own id
+                    # (before order-margin buckets) is released now; its increment in the bucket by
+                    # the SYNC queued here, which re-levels the bucket once this attempt committed.
+                    await self.wallet.release_all(release_id=f"{placement.order_id}:retry{placement.attempts}:release",
+                                                  order_id=placement.order_id, user_id=user_id)
+                    await order_margin.owe_sync(conn, user_id, request.symbol,
+                                                f"{placement.order_id}:retry{placement.attempts}")
+                if original is None:
+                    # Placement, amend and the bucket's SYNC of this (user, symbol) take turns.
+                    await order_margin.hold_bucket(conn, user_id, request.symbol)
+                    try:
+                        order = await self._reserve(conn, placement, request, instrument)
+                    except _REFUSALS as exc:
+                        # Nothing of a refused order is kept; the same key may be used again.
                         await placement_store.delete(conn, user_id, request.client_order_id)
-                    elif placement.request_fingerprint != fingerprint:
-                        raise AlreadyExists(f"client_order_id {request.client_order_id} is in use by a different "
-                                            "order being placed")
-                    elif placement.attempts > 1:
-                        # An earlier attempt may have died after LockFunds: give that back before
-                        # anything else (outside the refusal handling below, so a failure here keeps
-                        # the row and with it the duty to release). Its lock under the order's own id
-                        # (before order-margin buckets) is released now; its increment in the bucket by
-                        # the SYNC queued here, which re-levels the bucket once this attempt committed.
-                        await self.wallet.release_all(release_id=f"{placement.order_id}:retry{placement.attempts}:release",
-                                                      order_id=placement.order_id, user_id=user_id)
-                        await order_margin.owe_sync(conn, user_id, request.symbol,
-                                                    f"{placement.order_id}:retry{placement.attempts}")
-                    if original is None:
-                        # Placement, amend and the bucket's SYNC of this (user, symbol) take turns.
-                        await order_margin.hold_bucket(conn, user_id, request.symbol)
-                        try:
-                            order = await self._reserve(conn, placement, request, instrument)
-                        except _REFUSALS as exc:
-                            # Nothing of a refused order is kept; the same key may be used again.
-                            await placement_store.delete(conn, user_id, request.client_order_id)
-                            refusal = exc
-                        else:
-                            if not await order_store.insert(conn, order):
-                                raise Aborted(f"order {order.order_id} was stored concurrently; retry")
-                            await publisher.new_order(conn, order)
-                            await publisher.order_updated(conn, order)
-                            await placement_store.delete(conn, user_id, request.client_order_id)
+                        refusal = exc
+                    else:
+                        if not await order_store.insert(conn, order):
+                            raise Aborted(f"order {order.order_id} was stored concurrently; retry")
+                        await publisher.new_order(conn, order)
+                        await publisher.order_updated(conn, order)
+                        await placement_store.delete(conn, user_id, request.client_order_id)
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
                 raise Aborted(f"another request with client_order_id {request.client_order_id} is still "
