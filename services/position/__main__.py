@@ -69,14 +69,19 @@ async def build():
 
     hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="position.events")
 
-    def consumer(name: str, topics: list[str], handlers: dict, relevant=None, changes_positions=True) -> EventConsumer:
+    def consumer(name: str, topics: list[str], handlers: dict, relevant=None, changes_positions=True,
+                 sent_together=False) -> EventConsumer:
         return EventConsumer(name=name, hub=hub, topics=topics, engine=engine,
                              inbox=inbox, handlers=handlers, relevant=relevant,
-                             on_committed=exposures.wake if changes_positions else lambda: None)
+                             on_committed=exposures.wake if changes_positions else lambda: None,
+                             sent_together=sent_together)
 
     # Only trades reach the database: book deltas and order lifecycle events get no inbox row.
+    # A trade's transaction is mostly writes nothing reads (plain SQL, no row counts checked):
+    # sent together, it holds its locks and the CPU for fewer round trips while Order applies
+    # the same trade (docs/ARCHITECTURE.md, "Efficiency").
     trades = consumer("position.trades", TRADE_TOPICS, consumers.trade_handlers(),
-                      oneof_filter(engine_pb.EngineEvent, "event", ["trade_executed"]))
+                      oneof_filter(engine_pb.EngineEvent, "event", ["trade_executed"]), sent_together=True)
     funding = consumer("position.funding", FUNDING_TOPICS, consumers.funding_handlers())
     # A mark alone republishes no exposure (Risk values positions at the mark itself).
     marks = consumer("position.marks", MARK_TOPICS, consumers.mark_handlers(), changes_positions=False)
