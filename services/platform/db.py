@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import psycopg
 import sqlalchemy as sa
@@ -86,20 +86,20 @@ async def _execute(conn: AsyncConnection, sql: str, params) -> psycopg.AsyncCurs
         raise _as_sqlalchemy(exc, sql, params) from exc
 
 
-async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
+async def _fetched(conn: AsyncConnection, sql: str, params, fetch: Callable[[psycopg.AsyncCursor], Awaitable]):
     cursor = await _execute(conn, sql, params)
     try:
-        return await cursor.fetchall()
+        return await fetch(cursor)
     except psycopg.Error as exc:  # inside sent_together, an earlier statement's error arrives here
         raise _as_sqlalchemy(exc, sql, params) from exc
 
 
+async def sql_all(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> list[tuple]:
+    return await _fetched(conn, sql, params, psycopg.AsyncCursor.fetchall)
+
+
 async def sql_one(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> tuple | None:
-    cursor = await _execute(conn, sql, params)
-    try:
-        return await cursor.fetchone()
-    except psycopg.Error as exc:
-        raise _as_sqlalchemy(exc, sql, params) from exc
+    return await _fetched(conn, sql, params, psycopg.AsyncCursor.fetchone)
 
 
 async def sql_run(conn: AsyncConnection, sql: str, params: tuple | list | dict = ()) -> int:
