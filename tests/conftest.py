@@ -25,7 +25,10 @@ def exchange():
                                                   # staleness than the production defaults.
                                                   "PRICING_SAMPLE_INTERVAL_S": "1", "PRICING_STALE_AFTER_S": "3",
                                                   # The demo market maker's quotes would trade with the tests.
-                                                  "TRADEX_MARKET_MAKER": "0"})
+                                                  "TRADEX_MARKET_MAKER": "0",
+                                                  # Tests wait for Risk's rows as the sign it applied an event:
+                                                  # checkpoints 5x a second instead of once.
+                                                  "RISK_CHECKPOINT_INTERVAL_S": "0.2"})
     mesh.start()
     try:
         yield mesh

@@ -1,17 +1,19 @@
 """python -m services.risk: the Risk service process.
 
 RiskService (PreTradeCheck for the Order service, GetAccountRisk for traders) answers from an
-in-memory state that four consumer groups keep from other services' events, each event applied
-to the risk schema and to memory in one transaction with its inbox row:
+in-memory state kept from other services' events:
 
-  risk.instruments  md.instrument.created.v1                            instrument limits
-  risk.accounts     user.*, wallet.balance.updated.v1, risk.exposure.v2  tiers, statuses, balances, positions
-  risk.prices       md.mark.v1, md.index.v1                              reference prices
-  risk.orders       engine.event.v1                                      working orders
-  risk.settlements  settlement.completed.v1                              re-arms the margin watch
+  risk.feed         user.*, wallet.balance.updated.v1,     tiers, statuses, balances, positions,
+                    risk.exposure.v2, md.mark.v1,          reference prices, working orders
+                    md.index.v1, engine.event.v1
+  risk.instruments  md.instrument.created.v1               instrument limits
+  risk.settlements  settlement.completed.v1                re-arms the margin watch
 
-Separate groups, so that a burst of prices or engine events never delays a suspension or a
-balance. At start-up the schema is loaded into memory first; until then checks are UNAVAILABLE.
+The feed (services/platform/replay.py) applies its events -- one or more per order -- to memory
+only; a checkpoint writes what they changed, with the feed's positions, about once a second
+(app/checkpoint.py). The two rare consumers apply theirs in a transaction with an inbox row, as
+everywhere else. At start-up the schema is loaded and the feed reads on from the stored
+positions; until it has caught up, checks are UNAVAILABLE.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from services.platform.consumer_hub import ConsumerHub
 from services.platform.db import make_engine
 from services.platform.kafka import EventConsumer, make_producer
 from services.platform.outbox import OutboxRelay
+from services.platform.replay import ReplayedFeed
 from services.platform.runtime import ServiceSpec, load_verifier, main
 from services.risk.adapters.tables import SCHEMA, inbox, outbox
 from services.risk.api.account_events import ACCOUNT_TOPICS, AccountEvents
@@ -33,6 +36,7 @@ from services.risk.api.engine_events import ORDER_TOPICS, EngineEvents
 from services.risk.api.market_events import PRICE_TOPICS, MarketEvents
 from services.risk.api.servicer import RiskServicer
 from services.risk.api.settlement_events import SETTLEMENT_TOPICS, SettlementEvents
+from services.risk.app.checkpoint import Changes, Checkpoints
 from services.risk.app.leverage import LeverageSettings
 from services.risk.app.margin_watch import MarginWatch
 from services.risk.app.pretrade import RiskUseCases
@@ -50,30 +54,51 @@ async def build():
     state = RiskState()
     for tier in risk.default_tiers:
         state.put_tier(tier)
-    orders = EngineEvents(state)
-    groups = [
-        ("risk.instruments", INSTRUMENT_TOPICS, InstrumentCacheUpdater(state.instruments).handlers()),
-        ("risk.accounts", ACCOUNT_TOPICS, AccountEvents(state).handlers()),
-        ("risk.prices", PRICE_TOPICS, MarketEvents(state).handlers()),
-        ("risk.orders", ORDER_TOPICS, orders.handlers()),
-    ]
-    relevant = {"risk.orders": orders.relevant}
+    changes = Changes()
+    engine_events = EngineEvents(state, changes)
     # The live margin watch and the relay of its risk.liquidation.v1 events. Balances, exposures
     # and prices wake it (it looks again when what an account's margin depends on changed).
     relay = OutboxRelay(engine, outbox, make_producer(settings.kafka_bootstrap))
     watch = MarginWatch(engine, state, on_events_committed=relay.wake)
-    wakes_watch = {"risk.accounts", "risk.prices"}
+    wakes_watch = frozenset(ACCOUNT_TOPICS + PRICE_TOPICS)
+
+    def on_applied(topics: frozenset[str]) -> None:
+        checkpoints.wake()
+        if topics & wakes_watch:
+            watch.wake()
+
+    feed = ReplayedFeed(
+        name="risk.feed", bootstrap=settings.kafka_bootstrap, topics=ACCOUNT_TOPICS + PRICE_TOPICS + ORDER_TOPICS,
+        handlers={**AccountEvents(state, changes).handlers(), **MarketEvents(state, changes).handlers(),
+                  **engine_events.handlers()},
+        on_applied=on_applied)
+    checkpoints = Checkpoints(engine, state, changes, feed, interval_s=risk.checkpoint_interval_s)
     hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="risk.events")
-    consumers = [EventConsumer(name=name, hub=hub, topics=topics, engine=engine,
-                               inbox=inbox, handlers=handlers, relevant=relevant.get(name),
-                               on_committed=watch.wake if name in wakes_watch else (lambda: None))
-                 for name, topics, handlers in groups]
+    instruments = EventConsumer(name="risk.instruments", hub=hub, topics=INSTRUMENT_TOPICS, engine=engine,
+                                inbox=inbox, handlers=InstrumentCacheUpdater(state.instruments).handlers())
+    # Re-arms the margin watch after the transaction that recorded a completed liquidation.
+    settlement_events = SettlementEvents(watch)
+    settlements = EventConsumer(name="risk.settlements", hub=hub,
+                                topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
+                                handlers=settlement_events.handlers(), on_committed=settlement_events.after_commit)
+    leverage = LeverageSettings(engine, state)
+    servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
     warmed = asyncio.Event()
 
-    async def load_state() -> None:
-        await warm_up(engine, state)
+    async def load_and_feed() -> None:
+        # Run again after a crash of the feed (runtime's _guarded): the reload then puts the last
+        # checkpoint under the newer memory, and reading on from its positions ends where memory was.
+        state.ready = False
+        positions = await warm_up(engine, state, feed.name)
         await leverage.load()
         warmed.set()
+
+        async def ready_when_caught_up() -> None:
+            await feed.caught_up.wait()
+            state.ready = True
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(feed.run(positions))
+            tasks.create_task(ready_when_caught_up())
 
     def after_warm_up(consumer: EventConsumer):
         # Events apply on top of the loaded state, never under it.
@@ -83,21 +108,14 @@ async def build():
         run.__qualname__ = f"consume:{consumer.name}"
         return run
 
-    leverage = LeverageSettings(engine, state)
-    servicer = RiskServicer(RiskUseCases(state, risk, leverage=leverage))
-    # Re-arms the margin watch after the transaction that recorded a completed liquidation.
-    settlement_events = SettlementEvents(watch)
-    settlements = EventConsumer(name="risk.settlements", hub=hub,
-                                topics=SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
-                                handlers=settlement_events.handlers(), on_committed=settlement_events.after_commit)
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",
         register=[lambda server: risk_pb2_grpc.add_RiskServiceServicer_to_server(servicer, server)],
         service_names=[SERVICE_NAME],
-        background=[load_state, hub.run, *(after_warm_up(c) for c in consumers), after_warm_up(settlements), relay.run,
-                    watch.run],
-        on_stop=[engine.dispose],
+        background=[load_and_feed, hub.run, after_warm_up(instruments), after_warm_up(settlements), relay.run,
+                    watch.run, checkpoints.run],
+        on_stop=[checkpoints.write, engine.dispose],
     )
     return spec, load_verifier(settings)
 

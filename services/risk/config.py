@@ -38,6 +38,9 @@ class RiskSettings:
     reservation_ttl_ms: int
     policy: RiskPolicy
     default_tiers: tuple[TierLimits, ...]
+    # How often, at most, the state the feed changed is written with its positions (app/checkpoint.py):
+    # a restart reads again what came after the last one.
+    checkpoint_interval_s: float = 1.0
 
     @classmethod
     def from_env(cls) -> RiskSettings:
@@ -51,6 +54,7 @@ class RiskSettings:
             reservation_ttl_ms=int(env_float_seconds("RISK_RESERVATION_TTL_S", 30) * 1000),
             policy=RiskPolicy(account_exposure_multiple=parsed),
             default_tiers=parse_tiers(os.environ.get("RISK_KYC_TIER_LIMITS") or DEFAULT_TIER_LIMITS),
+            checkpoint_interval_s=env_float_seconds("RISK_CHECKPOINT_INTERVAL_S", 1.0),
         )
 
 

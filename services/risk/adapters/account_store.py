@@ -39,11 +39,6 @@ def _account(row) -> Account:
                    tier_as_of_unix_ms=row.tier_as_of_unix_ms, status_as_of_unix_ms=row.status_as_of_unix_ms)
 
 
-async def get_for_update(conn: AsyncConnection, user_id: str) -> Account | None:
-    row = (await conn.execute(sa.select(accounts).where(accounts.c.user_id == user_id).with_for_update())).first()
-    return _account(row) if row else None
-
-
 async def save(conn: AsyncConnection, account: Account) -> None:
     values = dict(user_id=account.user_id, kyc_tier=account.kyc_tier, status=account.status.value,
                   tier_as_of_unix_ms=account.tier_as_of_unix_ms, status_as_of_unix_ms=account.status_as_of_unix_ms)

@@ -1,4 +1,5 @@
-"""Working orders from engine.event.v1 in the risk schema."""
+"""Working orders from engine.event.v1 in the risk schema, written by a checkpoint
+(app/checkpoint.py): the orders still open as a whole row each, the closed ones deleted."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -6,37 +7,32 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import insert_sql, qualified, set_excluded, sql_run
+from services.platform.db import qualified, set_excluded, sql_run
 from services.risk.adapters.tables import open_orders
 from services.risk.domain.orders import Side, WorkingOrder
 
-# Plain SQL (services/platform/db.py): these run for every order event the engine emits.
+# Plain SQL (services/platform/db.py), one statement for all of a checkpoint's orders.
 _TABLE = qualified(open_orders)
 _COLUMNS = ("order_id", "user_id", "symbol", "side", "price", "remaining", "leverage", "reduce_only",
             "source_event_id")
-_PUT = f"{insert_sql(open_orders, _COLUMNS)} ON CONFLICT (order_id) DO UPDATE SET {set_excluded(_COLUMNS[1:])}"
-_UPDATE_REMAINING = f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s WHERE order_id = %s"
-_UPDATE_REMAINING_AND_PRICE = (f"UPDATE {_TABLE} SET remaining = %s, source_event_id = %s, price = %s "
-                               "WHERE order_id = %s")
-_REMOVE = f"DELETE FROM {_TABLE} WHERE order_id = %s"
+_TYPES = ("text", "text", "text", "text", "numeric", "numeric", "numeric", "boolean", "text")
+_PUT = (f"INSERT INTO {_TABLE} ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
+        f"{', '.join(f'%s::{t}[]' for t in _TYPES)}) "
+        f"ON CONFLICT (order_id) DO UPDATE SET {set_excluded(_COLUMNS[1:])}")
+_REMOVE = f"DELETE FROM {_TABLE} WHERE order_id = ANY(%s::text[])"
 
 
-async def put(conn: AsyncConnection, order: WorkingOrder, event_id: str) -> None:
-    await sql_run(conn, _PUT, (order.order_id, order.user_id, order.symbol, order.side.value, order.price,
-                               order.remaining, order.leverage, order.reduce_only, event_id))
+async def put_all(conn: AsyncConnection, orders: list[tuple[WorkingOrder, str]]) -> None:
+    """Each (order, the event that last changed it), inserted or replaced whole."""
+    if orders:
+        rows = [(o.order_id, o.user_id, o.symbol, o.side.value, o.price, o.remaining, o.leverage, o.reduce_only,
+                 event_id) for o, event_id in orders]
+        await sql_run(conn, _PUT, tuple(map(list, zip(*rows, strict=True))))
 
 
-async def update(conn: AsyncConnection, order_id: str, event_id: str, *, remaining: Decimal,
-                 price: Decimal | None = None) -> None:
-    """Absolute values from the event (not deltas), so applying one twice is harmless."""
-    if price is None:
-        await sql_run(conn, _UPDATE_REMAINING, (remaining, event_id, order_id))
-    else:
-        await sql_run(conn, _UPDATE_REMAINING_AND_PRICE, (remaining, event_id, price, order_id))
-
-
-async def remove(conn: AsyncConnection, order_id: str) -> None:
-    await sql_run(conn, _REMOVE, (order_id,))
+async def remove_all(conn: AsyncConnection, order_ids: list[str]) -> None:
+    if order_ids:
+        await sql_run(conn, _REMOVE, (order_ids,))
 
 
 async def load_all(conn: AsyncConnection) -> list[WorkingOrder]:

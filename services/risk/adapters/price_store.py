@@ -26,6 +26,13 @@ async def upsert(conn: AsyncConnection, symbol: str, kind: str, quote: Quote) ->
     return await sql_one(conn, _UPSERT[kind], (symbol, quote.price, quote.stale, quote.at_unix_ms)) is not None
 
 
+async def upsert_both(conn: AsyncConnection, prices: SymbolPrices) -> None:
+    """The symbol's mark and index, each only if newer than the stored one."""
+    for kind, quote in (("mark", prices.mark), ("index", prices.index)):
+        if quote is not None:
+            await upsert(conn, prices.symbol, kind, quote)
+
+
 def _quote(price, stale: bool, at: int) -> Quote | None:
     return Quote(Decimal(price), stale, at) if price is not None else None
 

@@ -105,5 +105,15 @@ open_orders = sa.Table(
     sa.Column("source_event_id", sa.Text, nullable=False),
 )
 
+# Where the event feed stood when the rows above were last written (app/checkpoint.py): a start
+# loads the rows and reads on from here.
+feed_positions = sa.Table(
+    "feed_positions", metadata,
+    sa.Column("feed", sa.Text, primary_key=True),
+    sa.Column("topic", sa.Text, primary_key=True),
+    sa.Column("partition", sa.Integer, primary_key=True),
+    sa.Column("next_offset", sa.BigInteger, nullable=False),
+)
+
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)

@@ -1,16 +1,15 @@
 """Consumers of the per-user topics: tiers and statuses (user.*), balances
 (wallet.balance.updated.v1) and positions (risk.exposure.v2).
 
-Each handler runs in the consumer's one transaction with the inbox row; it writes the risk
-schema first and then mirrors the same change into memory. If the commit then fails the event
-is redelivered and applied again, and every change here is idempotent (newest-wins merges,
-highest-version-wins snapshots), so memory never differs from what the schema will hold.
+Applied to memory only, by the replayed feed (services/platform/replay.py); each changed key is
+marked for the next checkpoint (app/checkpoint.py). Every change is a newest-wins merge or a
+highest-version-wins snapshot, a function of the state and the event alone, so the events a
+restart reads again after the last checkpoint end in the state they made before.
 """
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncConnection
 from tradex.position.v1 import events_pb2 as position_events
 from tradex.user.v1 import events_pb2 as user_events
 from tradex.user.v1 import user_pb2
@@ -18,8 +17,8 @@ from tradex.wallet.v1 import events_pb2 as wallet_events
 from tradex.wallet.v1 import wallet_pb2
 
 from services.platform.events import ReceivedEvent
-from services.risk.adapters import account_store, balance_store, position_store
 from services.risk.api.event_parsing import POSITION_SIGNS, EventReader
+from services.risk.app.checkpoint import Changes
 from services.risk.domain.accounts import (
     Account,
     AccountStatus,
@@ -95,50 +94,45 @@ def locked_order_id(reference_id: str, idempotency_key: str) -> str:
 
 
 class AccountEvents:
-    def __init__(self, state: RiskState) -> None:
+    def __init__(self, state: RiskState, changes: Changes) -> None:
         self.state = state
+        self.changes = changes
 
-    async def _merge(self, conn: AsyncConnection, user_id: str, change) -> Account:
-        current = await account_store.get_for_update(conn, user_id) or new_account(user_id)
-        merged = change(current)
-        await account_store.save(conn, merged)
+    def _merge(self, received: ReceivedEvent, user_id: str, change) -> Account:
+        merged = change(self.state.accounts.get(user_id) or new_account(user_id))
         self.state.put_account(merged)
+        self.changes.mark("account", user_id, received.event_id)
         return merged
 
-    async def on_user_created(self, conn: AsyncConnection, event: user_events.UserCreated,
-                              received: ReceivedEvent) -> None:
+    def on_user_created(self, event: user_events.UserCreated, received: ReceivedEvent) -> None:
         reader = EventReader(received)
         user = event.user
         user_id = reader.required("user.user_id", user.user_id)
         at = reader.at(user.created_at_unix_ms)
         status = _status(user.status)
-        await self._merge(conn, user_id, lambda a: merge_status(merge_tier(a, user.kyc_tier, at), status, at))
+        self._merge(received, user_id, lambda a: merge_status(merge_tier(a, user.kyc_tier, at), status, at))
 
-    async def on_kyc_updated(self, conn: AsyncConnection, event: user_events.KycTierUpdated,
-                             received: ReceivedEvent) -> None:
+    def on_kyc_updated(self, event: user_events.KycTierUpdated, received: ReceivedEvent) -> None:
         reader = EventReader(received)
         user_id = reader.required("user_id", event.user_id)
         at = reader.at(event.updated_at_unix_ms)
         limits = tier_from_event(event, reader, at)
-        if limits is not None:
-            await account_store.upsert_tier(conn, limits, received.event_id)
-        await self._merge(conn, user_id, lambda a: merge_tier(a, event.to_tier, at))
+        self._merge(received, user_id, lambda a: merge_tier(a, event.to_tier, at))
         if limits is not None:
             self.state.put_tier(limits)
+            self.changes.mark("tier", limits.tier, received.event_id)
 
-    async def on_status_changed(self, conn: AsyncConnection, event: user_events.UserStatusChanged,
-                                received: ReceivedEvent) -> None:
+    def on_status_changed(self, event: user_events.UserStatusChanged, received: ReceivedEvent) -> None:
         reader = EventReader(received)
         user_id = reader.required("user_id", event.user_id)
         at = reader.at(event.changed_at_unix_ms)
-        await self._merge(conn, user_id, lambda a: merge_status(a, _status(event.to_status), at))
+        self._merge(received, user_id, lambda a: merge_status(a, _status(event.to_status), at))
 
-    async def on_balance_updated(self, conn: AsyncConnection, event: wallet_events.BalanceUpdated,
-                                 received: ReceivedEvent) -> None:
+    def on_balance_updated(self, event: wallet_events.BalanceUpdated, received: ReceivedEvent) -> None:
         reader = EventReader(received)
         balance = balance_from_event(event.balance, reader)
-        await balance_store.upsert(conn, balance)
         self.state.put_balance(balance)
+        self.changes.mark("balance", (balance.user_id, balance.asset), received.event_id)
         entry = event.journal_entry
         if entry.kind == wallet_pb2.JOURNAL_ENTRY_KIND_FUNDS_LOCKED and entry.reference_id:
             # From now on the wallet's available balance shows that approval's lock, so Risk stops
@@ -147,11 +141,10 @@ class AccountEvents:
             # "<order_id>:retry<n>", "<order_id>:amend:..."; a bucket's re-levelling matches none).
             self.state.wallet_locked(locked_order_id(entry.reference_id, entry.idempotency_key))
 
-    async def on_exposure_updated(self, conn: AsyncConnection, event: position_events.ExposureUpdated,
-                                  received: ReceivedEvent) -> None:
+    def on_exposure_updated(self, event: position_events.ExposureUpdated, received: ReceivedEvent) -> None:
         exposure = exposure_from_event(event, EventReader(received))
-        await position_store.replace(conn, exposure)
         self.state.put_exposure(exposure)
+        self.changes.mark("exposure", exposure.user_id, received.event_id)
 
     def handlers(self) -> dict:
         return {

@@ -1,4 +1,5 @@
-"""Start-up: load the risk schema into memory before any consumer runs or any check is served."""
+"""Start-up: load the risk schema (the last checkpoint, app/checkpoint.py) into memory before any
+consumer runs or any check is served, and where the event feed stood when it was written."""
 from __future__ import annotations
 
 import logging
@@ -8,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.risk.adapters import (
     account_store,
     balance_store,
+    checkpoint_store,
     instrument_store,
     order_store,
     position_store,
@@ -18,7 +20,9 @@ from services.risk.domain.state import RiskState
 log = logging.getLogger(__name__)
 
 
-async def warm_up(engine: AsyncEngine, state: RiskState) -> None:
+async def warm_up(engine: AsyncEngine, state: RiskState, feed: str) -> dict[tuple[str, int], int]:
+    """Fills `state` from the schema; returns the feed's stored positions (where to read on from).
+    The state is not `ready` yet: the feed must first catch up from those positions."""
     async with engine.connect() as conn:
         for limits in await instrument_store.load_all(conn):
             state.instruments.put(limits)
@@ -34,7 +38,9 @@ async def warm_up(engine: AsyncEngine, state: RiskState) -> None:
             state.prices[prices.symbol] = prices
         for order in await order_store.load_all(conn):
             state.put_open_order(order)
-    state.ready = True
+        positions = await checkpoint_store.load_positions(conn, feed)
     log.info("risk state loaded", extra={"instruments": len(state.instruments.symbols()),
                                          "accounts": len(state.accounts), "balances": len(state.balances),
-                                         "exposures": len(state.exposures), "open_orders": len(state.open_orders)})
+                                         "exposures": len(state.exposures), "open_orders": len(state.open_orders),
+                                         "feed_positions": len(positions)})
+    return positions

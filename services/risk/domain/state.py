@@ -1,5 +1,6 @@
-"""Risk's in-memory state: the mirror of its schema (filled at start-up, then by the consumers
-after each applied event) plus the reservations of recent approvals, which live only here.
+"""Risk's in-memory state: what the event feed built (loaded from the schema's last checkpoint at
+start-up, then changed by each event; app/checkpoint.py) plus the reservations of recent
+approvals, which live only here.
 
 Pure and synchronous: a check reads a consistent state because nothing here awaits, so a
 consumer can never update it half-way through a check on the same event loop.
