@@ -26,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_all, sql_one, sql_run
+from services.platform.db import qualified, sql_all, sql_one, sql_run, sql_run_expecting
 from services.wallet.adapters.tables import (
     balances,
     journal_entries,
@@ -166,11 +166,10 @@ async def list_system_balances(conn: AsyncConnection, kind: AccountKind | None =
 
 
 async def _save_balance(conn: AsyncConnection, before: Balance, after: Balance) -> None:
-    updated = await sql_run(conn, _SAVE_BALANCE_SQL, (
+    await sql_run_expecting(conn, _SAVE_BALANCE_SQL, (
         after.available, after.locked, after.position_margin, after.version, after.updated_at_unix_ms,
-        before.user_id, before.asset, before.version))
-    if updated != 1:
-        raise StaleBalance(f"balance {before.user_id}/{before.asset} changed since version {before.version}")
+        before.user_id, before.asset, before.version), rows=1, error=lambda: StaleBalance(
+            f"balance {before.user_id}/{before.asset} changed since version {before.version}"))
 
 
 async def _add_to_system(conn: AsyncConnection, kind: AccountKind, asset: str, delta: Decimal,

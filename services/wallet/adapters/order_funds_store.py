@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.platform.db import qualified, sql_one, sql_run
+from services.platform.db import qualified, sql_one, sql_run_expecting
 from services.wallet.adapters.ledger_store import StaleBalance
 from services.wallet.adapters.tables import order_funds
 from services.wallet.domain.order_funds import OrderFunds
@@ -20,7 +20,7 @@ _GET_SQL = (
 _INSERT_SQL = (
     f"INSERT INTO {_TABLE} (order_id, user_id, asset, locked, total_locked, settled_margin, fees, released, "
     "version, updated_at_unix_ms) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 1, %s) "
-    "ON CONFLICT DO NOTHING RETURNING order_id")
+    "ON CONFLICT DO NOTHING")
 
 _UPDATE_SQL = (
     f"UPDATE {_TABLE} SET locked = %s, total_locked = %s, settled_margin = %s, fees = %s, released = %s, "
@@ -54,15 +54,13 @@ async def save(conn: AsyncConnection, before: OrderFunds, after: OrderFunds, now
     """Inserts (before.version == 0) or updates at the version read; StaleBalance if another
     transaction got there first."""
     if before.version == 0:
-        created = await sql_one(conn, _INSERT_SQL, (
+        await sql_run_expecting(conn, _INSERT_SQL, (
             after.order_id, after.user_id, after.asset, after.locked, after.total_locked, after.settled_margin,
-            after.fees, after.released, now_ms))
-        if created is None:
-            raise StaleBalance(f"order funds {after.order_id} were created concurrently")
+            after.fees, after.released, now_ms), rows=1,
+            error=lambda: StaleBalance(f"order funds {after.order_id} were created concurrently"))
     else:
-        updated = await sql_run(conn, _UPDATE_SQL, (
+        await sql_run_expecting(conn, _UPDATE_SQL, (
             after.locked, after.total_locked, after.settled_margin, after.fees, after.released,
-            before.version + 1, now_ms, before.order_id, before.version))
-        if updated != 1:
-            raise StaleBalance(f"order funds {after.order_id} changed since version {before.version}")
+            before.version + 1, now_ms, before.order_id, before.version), rows=1,
+            error=lambda: StaleBalance(f"order funds {after.order_id} changed since version {before.version}"))
     return OrderFunds(**{**after.__dict__, "version": before.version + 1})

@@ -8,6 +8,7 @@ ledger_store.lock_on_read), so contended accounts converge rather than livelock.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -16,6 +17,7 @@ from typing import TypeVar
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.platform.db import sent_together
 from services.platform.errors import Aborted
 from services.wallet.adapters import ledger_store
 from services.wallet.adapters.ledger_store import StaleBalance
@@ -38,13 +40,18 @@ def _retryable(exc: BaseException) -> bool:
 
 
 async def run_tx(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]],
-                 attempts: int = MAX_ATTEMPTS) -> T:
+                 attempts: int = MAX_ATTEMPTS, *, together: bool = False) -> T:
+    """`together`: the statements go in psycopg's pipeline mode (services/platform/db.py,
+    `sent_together`), for work that runs plain SQL only and checks its row counts with
+    `sql_run_expecting`; a lost race then surfaces at the block's end, before COMMIT, and is
+    retried the same way."""
     token = ledger_store.lock_on_read.set(False)
     try:
         for attempt in range(attempts):
             try:
                 async with engine.begin() as conn:
-                    return await work(conn)
+                    async with sent_together(conn) if together else contextlib.nullcontext():
+                        return await work(conn)
             except Exception as exc:
                 if not _retryable(exc):
                     raise
