@@ -96,6 +96,7 @@ async def build():
         async def ready_when_caught_up() -> None:
             await feed.caught_up.wait()
             state.ready = True
+            checkpoints.wake()  # what the catch-up changed is written without waiting for a new event
         async with asyncio.TaskGroup() as tasks:
             tasks.create_task(feed.run(positions))
             tasks.create_task(ready_when_caught_up())
@@ -115,7 +116,7 @@ async def build():
         service_names=[SERVICE_NAME],
         background=[load_and_feed, hub.run, after_warm_up(instruments), after_warm_up(settlements), relay.run,
                     watch.run, checkpoints.run],
-        on_stop=[checkpoints.write, engine.dispose],
+        on_stop=[checkpoints.write_last, engine.dispose],
     )
     return spec, load_verifier(settings)
 

@@ -89,6 +89,14 @@ class Checkpoints:
         # events makes one checkpoint a second however many there were.
         await run_passes("risk checkpoint", one_pass, self._wakeup, log, settle_s=self._interval_s)
 
+    async def write_last(self) -> None:
+        """On a clean stop: a failure is logged, not raised -- the next start reads on from the
+        checkpoint before, which loses nothing."""
+        try:
+            await self.write()
+        except Exception:  # noqa: BLE001
+            log.exception("last checkpoint not written")
+
     async def write(self) -> bool:
         """Writes a checkpoint if anything moved since the last one; True if it wrote. Not while
         the state is catching up (it may then be behind what is stored, or mixed with it)."""
