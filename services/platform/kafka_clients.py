@@ -45,6 +45,14 @@ def next_batch(consumer: Consumer, limit: int = MAX_BATCH, wait_s: float = POLL_
     return [first, *consumer.consume(limit - 1, 0)] if limit > 1 else [first]
 
 
+def topic_partitions(consumer: Consumer, topic: str) -> list[int]:
+    """The topic's partitions, in order, for a client that assigns them itself (no group)."""
+    meta = consumer.list_topics(topic, timeout=10).topics[topic]
+    if meta.error is not None:
+        raise RuntimeError(f"topic {topic}: {meta.error}")
+    return sorted(meta.partitions)
+
+
 def make_producer(bootstrap: str, **overrides) -> Producer:
     config = {
         "bootstrap.servers": bootstrap,

@@ -34,7 +34,7 @@ from confluent_kafka import OFFSET_BEGINNING, TopicPartition
 from google.protobuf.message import Message
 
 from services.platform.events import MalformedEvent, ReceivedEvent, from_kafka
-from services.platform.kafka_clients import PolledClient, make_consumer, poll_on_thread
+from services.platform.kafka_clients import PolledClient, make_consumer, poll_on_thread, topic_partitions
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +44,18 @@ Position = tuple[str, int]  # (topic, partition)
 
 class ReplayedFeed:
     def __init__(self, *, name: str, bootstrap: str, topics: list[str], handlers: dict[type[Message], Apply],
-                 on_applied: Callable[[frozenset[str]], None] = lambda topics: None) -> None:
+                 on_applied: Callable[[frozenset[str]], None] = lambda topics: None,
+                 on_caught_up: Callable[[], None] = lambda: None) -> None:
         """`handlers` maps an event's message class to what applies it (other types are passed
         over); `on_applied(topics)` runs after each batch of records read, with the topics of the
-        events it applied (possibly none: the positions moved all the same)."""
+        events it applied (possibly none: the positions moved all the same); `on_caught_up()`
+        once per run, when `caught_up` is set."""
         self.name = name
         self.topics = list(topics)
         self._bootstrap = bootstrap
         self._handlers = {cls.DESCRIPTOR.full_name: (cls, fn) for cls, fn in handlers.items()}
         self._on_applied = on_applied
+        self._on_caught_up = on_caught_up
         self._client: PolledClient | None = None
         self.positions: dict[Position, int] = {}  # next offset to apply, per partition
         self.caught_up = asyncio.Event()
@@ -74,6 +77,7 @@ class ReplayedFeed:
             await asyncio.to_thread(self._client.close)  # poll_on_thread closes it from here on
             raise
         self.caught_up.set()
+        self._on_caught_up()
         log.info("feed caught up", extra={"consumer": self.name, "applied": self.applied})
         await poll_on_thread(self._client, self.apply_records)
 
@@ -81,10 +85,7 @@ class ReplayedFeed:
         consumer = self._client.consumer
         assigned, ends = [], {}
         for topic in self.topics:
-            meta = consumer.list_topics(topic, timeout=10).topics[topic]
-            if meta.error is not None:
-                raise RuntimeError(f"feed {self.name}: topic {topic}: {meta.error}")
-            for partition in sorted(meta.partitions):
+            for partition in topic_partitions(consumer, topic):
                 low, high = consumer.get_watermark_offsets(TopicPartition(topic, partition), timeout=10)
                 stored = start.get((topic, partition))
                 assigned.append(TopicPartition(topic, partition, OFFSET_BEGINNING if stored is None else stored))
@@ -109,9 +110,9 @@ class ReplayedFeed:
                                               [TopicPartition(t, p) for t, p in behind])
                 for tp in now:
                     if tp.offset >= 0:
-                        self.positions[(tp.topic, tp.partition)] = max(
-                            self.positions.get((tp.topic, tp.partition), 0), tp.offset)
-            behind = {p: end for p, end in behind.items() if self.positions.get(p, 0) < end}
+                        key = (tp.topic, tp.partition)
+                        self.positions[key] = max(self.positions[key], tp.offset)
+            behind = {p: end for p, end in behind.items() if self.positions[p] < end}
 
     def apply_records(self, records: list) -> None:
         topics = set()

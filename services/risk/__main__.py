@@ -67,11 +67,15 @@ async def build():
         if topics & wakes_watch:
             watch.wake()
 
+    def on_caught_up() -> None:
+        state.ready = True
+        checkpoints.wake()  # what the catch-up changed is written without waiting for a new event
+
     feed = ReplayedFeed(
         name="risk.feed", bootstrap=settings.kafka_bootstrap, topics=ACCOUNT_TOPICS + PRICE_TOPICS + ORDER_TOPICS,
         handlers={**AccountEvents(state, changes).handlers(), **MarketEvents(state, changes).handlers(),
                   **engine_events.handlers()},
-        on_applied=on_applied)
+        on_applied=on_applied, on_caught_up=on_caught_up)
     checkpoints = Checkpoints(engine, state, changes, feed, interval_s=risk.checkpoint_interval_s)
     hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="risk.events")
     instruments = EventConsumer(name="risk.instruments", hub=hub, topics=INSTRUMENT_TOPICS, engine=engine,
@@ -92,14 +96,7 @@ async def build():
         positions = await warm_up(engine, state, feed.name)
         await leverage.load()
         warmed.set()
-
-        async def ready_when_caught_up() -> None:
-            await feed.caught_up.wait()
-            state.ready = True
-            checkpoints.wake()  # what the catch-up changed is written without waiting for a new event
-        async with asyncio.TaskGroup() as tasks:
-            tasks.create_task(feed.run(positions))
-            tasks.create_task(ready_when_caught_up())
+        await feed.run(positions)
 
     def after_warm_up(consumer: EventConsumer):
         # Events apply on top of the loaded state, never under it.

@@ -10,19 +10,13 @@ from confluent_kafka import Consumer, TopicPartition
 from tradex.engine.v1 import events_pb2 as pb
 
 from services.platform.kafka import make_consumer
+from services.platform.kafka_clients import topic_partitions
 
 log = logging.getLogger(__name__)
 
 
 def _consumer(bootstrap: str) -> Consumer:
     return make_consumer(bootstrap, "engine-recovery-" + uuid.uuid4().hex, **{"fetch.wait.max.ms": 10})
-
-
-def _partitions(consumer: Consumer, topic: str) -> list[int]:
-    meta = consumer.list_topics(topic, timeout=10).topics[topic]
-    if meta.error is not None:
-        raise RuntimeError(f"topic {topic}: {meta.error}")
-    return sorted(meta.partitions)
 
 
 def _read(consumer: Consumer, topic: str, ranges: dict[int, tuple[int, int]], idle_timeout: float = 10.0):
@@ -59,7 +53,7 @@ def latest_snapshots(bootstrap: str, topic: str) -> dict[str, pb.BookSnapshot]:
     consumer = _consumer(bootstrap)
     try:
         ranges = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-                  for p in _partitions(consumer, topic)}
+                  for p in topic_partitions(consumer, topic)}
         latest: dict[str, pb.BookSnapshot] = {}
         for record in _read(consumer, topic, ranges):
             snap = pb.BookSnapshot.FromString(record.value() or b"")
@@ -82,7 +76,7 @@ def last_published_seqs(bootstrap: str, topic: str, need: dict[str, int], window
     consumer = _consumer(bootstrap)
     try:
         marks = {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-                 for p in _partitions(consumer, topic)}
+                 for p in topic_partitions(consumer, topic)}
         while True:
             found: dict[str, int] = {}
             ranges = {p: (max(low, high - window), high) for p, (low, high) in marks.items()}

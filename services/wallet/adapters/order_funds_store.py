@@ -1,6 +1,7 @@
 """Per-order funds rows, optimistic-locked like balances. In the caller's transaction.
 
-Plain SQL on the transaction's psycopg connection (services/platform/db.py, sql_one/sql_run):
+Plain SQL on the transaction's psycopg connection (services/platform/db.py, sql_one and
+sql_run_expecting, whose version checks also hold inside `sent_together`):
 every lock, release and fill reads and writes one of these rows."""
 from __future__ import annotations
 
