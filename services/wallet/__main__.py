@@ -50,7 +50,7 @@ async def build():
                           engine=engine, inbox=inbox, handlers=consumers.USER_HANDLERS)
     settlements = EventConsumer(name="wallet.settlements", hub=hub,
                                 topics=consumers.SETTLEMENT_TOPICS, engine=engine, inbox=inbox,
-                                handlers=consumers.SETTLEMENT_HANDLERS)
+                                handlers=consumers.SETTLEMENT_HANDLERS, sent_together=True)
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",

@@ -133,11 +133,10 @@ async def open_balances(conn: AsyncConnection, user_id: str, now_ms: int) -> int
     return len(result.all())
 
 
-async def get_balance(conn: AsyncConnection, user_id: str, asset: str, *,
-                      for_update: bool = False) -> Balance | None:
-    """`for_update`: lock the row whatever the attempt (app/funds.py, funds_under: a
-    decision that reads a funds row beside the balance)."""
-    sql = _GET_BALANCE_FOR_UPDATE_SQL if for_update or lock_on_read.get() else _GET_BALANCE_SQL
+async def get_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance | None:
+    """Read optimistically on a first attempt, FOR UPDATE on a retry (app/tx.py); a decision that
+    reads a funds row beside the balance locks it first (get_balance_and_operation)."""
+    sql = _GET_BALANCE_FOR_UPDATE_SQL if lock_on_read.get() else _GET_BALANCE_SQL
     row = await sql_one(conn, sql, (user_id, asset))
     if row is None:
         return None
@@ -163,6 +162,18 @@ async def list_system_balances(conn: AsyncConnection, kind: AccountKind | None =
     rows = (await conn.execute(query.order_by(system_balances.c.account_kind, system_balances.c.asset))).all()
     return [SystemBalance(AccountKind(r.account_kind), r.asset, r.balance, r.version, r.updated_at_unix_ms)
             for r in rows]
+
+
+_SYSTEM_BALANCE_SQL = f"SELECT balance FROM {_SYSTEM_BALANCES} WHERE account_kind = %s AND asset = %s"
+
+
+async def system_balance(conn: AsyncConnection, kind: AccountKind, asset: str) -> Decimal:
+    """One system account's balance, in plain SQL (a settlement's shortfall reads the insurance
+    fund inside the consumer's statements sent together)."""
+    row = await sql_one(conn, _SYSTEM_BALANCE_SQL, (kind.value, asset))
+    if row is None:
+        raise LookupError(f"no {kind.value} account for {asset}")
+    return row[0]
 
 
 async def _save_balance(conn: AsyncConnection, before: Balance, after: Balance) -> None:

@@ -51,14 +51,14 @@ class TradeFill:
     fee: Decimal
 
 
-def _no_wallet(user_id: str, asset: str) -> FailedPrecondition:
+def no_wallet(user_id: str, asset: str) -> FailedPrecondition:
     return FailedPrecondition(f"user {user_id} has no {asset} wallet", reason="WALLET_NOT_OPEN")
 
 
-async def require_balance(conn: AsyncConnection, user_id: str, asset: str, *, for_update: bool = False) -> Balance:
-    balance = await ledger_store.get_balance(conn, user_id, asset, for_update=for_update)
+async def require_balance(conn: AsyncConnection, user_id: str, asset: str) -> Balance:
+    balance = await ledger_store.get_balance(conn, user_id, asset)
     if balance is None:
-        raise _no_wallet(user_id, asset)
+        raise no_wallet(user_id, asset)
     return balance
 
 
@@ -92,7 +92,7 @@ class FundsUseCases:
             check_replay(key, op.fingerprint, request)
             return await self._replay(conn, op, order_id, user_id, asset), None, None
         if balance is None:
-            raise _no_wallet(user_id, asset)
+            raise no_wallet(user_id, asset)
         return None, balance, await funds_under(conn, balance, order_id)
 
     async def _run(self, work) -> FundsResult:

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.platform.ids import new_id, now_ms
 from services.platform.money import order_margin_bucket
 from services.wallet.adapters import ledger_store, order_funds_store
-from services.wallet.app.funds import post_entry, require_balance
-from services.wallet.app.tx import in_savepoints, run_tx
+from services.wallet.app.funds import no_wallet, post_entry, require_balance
+from services.wallet.app.tx import run_tx
 from services.wallet.domain import settlements as domain
 from services.wallet.domain.balances import ZERO, Balance, SystemBalance
 from services.wallet.domain.idempotency import check_replay, fingerprint, insurance_key, settlement_key
@@ -49,48 +49,52 @@ class SettlementResult:
 
 
 async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> SettlementResult:
-    """Inside the consumer's transaction (which also holds the inbox row). Idempotent by
-    settlement_id on top of the inbox's event id, because Position re-emits the same
-    settlement_id under a new event id when it replays its ledger."""
+    """Inside the consumer's transaction (which also holds the inbox row), plain SQL only: the
+    consumer sends its statements together (services/platform/db.py, `sent_together`).
+    Idempotent by settlement_id on top of the inbox's event id, because Position re-emits the
+    same settlement_id under a new event id when it replays its ledger.
+
+    No savepoint and no retry loop of its own: the user's balance is read FOR UPDATE first,
+    together with the operation already recorded under the key (one round trip), so nothing
+    decided below can go stale -- the funds row is read under that lock (funds.funds_under) and
+    the system accounts change by atomic increments. What can still fail (a deadlock with a
+    LockFunds on the same rows, a twin that recorded the key while this waited for the lock)
+    fails the consumer's transaction, which EventConsumer retries, one event at a time."""
     key = settlement_key(s.settlement_id)
     parts = {} if s.trade is None else dict(
         order_id=s.order_id, margin_released=s.trade.margin_released, margin_in=s.trade.margin_in,
         realized_pnl=s.trade.realized_pnl, fee=s.trade.fee)
     request = fingerprint(user_id=s.user_id, asset=s.asset, kind=s.kind.value, amount=s.amount, **parts)
-
-    async def work(conn: AsyncConnection) -> SettlementResult:
-        op = await ledger_store.get_operation(conn, key)
-        if op is not None:
-            check_replay(key, op.fingerprint, request)
-            return SettlementResult(op.amount, None, replayed=True)
-        now = now_ms()
-        if s.kind is SettlementKind.TRADE:
-            return await _apply_trade(conn, s, key, request, now)
-        balance = await require_balance(conn, s.user_id, s.asset)
-        postings, posted = domain.settle(balance, s.kind, s.amount)
-        entry = None
-        if postings:
-            entry, _ = await post_entry(conn, domain.ENTRY_KIND[s.kind], key, s.reference_id or s.settlement_id,
-                                        postings, balance, now)
-        if posted != s.amount:
-            # Funding is collected from total equity; what even that cannot pay is a shortfall.
-            await _cover_shortfall(conn, s, -(s.amount - posted), ZERO, ZERO, now)
-        await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
-                                            posted, now)
-        return SettlementResult(posted, entry, replayed=False)
-
-    return await in_savepoints(conn, work)
+    balance, op = await ledger_store.get_balance_and_operation(conn, s.user_id, s.asset, key)
+    if op is not None:
+        check_replay(key, op.fingerprint, request)
+        return SettlementResult(op.amount, None, replayed=True)
+    if balance is None:
+        raise no_wallet(s.user_id, s.asset)
+    now = now_ms()
+    if s.kind is SettlementKind.TRADE:
+        return await _apply_trade(conn, s, key, request, balance, now)
+    postings, posted = domain.settle(balance, s.kind, s.amount)
+    entry = None
+    if postings:
+        entry, _ = await post_entry(conn, domain.ENTRY_KIND[s.kind], key, s.reference_id or s.settlement_id,
+                                    postings, balance, now)
+    if posted != s.amount:
+        # Funding is collected from total equity; what even that cannot pay is a shortfall.
+        await _cover_shortfall(conn, s, -(s.amount - posted), ZERO, ZERO, now)
+    await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
+                                        posted, now)
+    return SettlementResult(posted, entry, replayed=False)
 
 
 async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, request: str,
-                       now: int) -> SettlementResult:
+                       balance: Balance, now: int) -> SettlementResult:
     """settlement.v1 kind TRADE: one journal entry for everything the fill moves, the funds row its
     margin comes from (the order's, else its symbol's order-margin bucket) updated with it, and any
     shortfall covered from the insurance fund."""
     # The order's own lock (orders placed before order-margin buckets), else its symbol's bucket,
     # where the Order service keeps the margin of all the user's open orders on the symbol. Read
-    # under the balance's lock, so that the two agree (funds.funds_under).
-    balance = await require_balance(conn, s.user_id, s.asset, for_update=True)
+    # under the balance's lock (apply_settlement), so that the two agree (funds.funds_under).
     if s.symbol:
         funds = await order_funds_store.get_first(conn, s.order_id, order_margin_bucket(s.user_id, s.symbol))
     else:
@@ -123,7 +127,7 @@ async def _cover_shortfall(conn: AsyncConnection, s: SettlementPosting, pnl_shor
     covered = ZERO
     uncovered = pnl_short + fee_short
     if uncovered > 0:
-        fund = (await ledger_store.list_system_balances(conn, AccountKind.INSURANCE_FUND, s.asset))[0].balance
+        fund = await ledger_store.system_balance(conn, AccountKind.INSURANCE_FUND, s.asset)
         postings, uncovered = domain.shortfall_cover(fund, s.asset, pnl_short, fee_short)
         covered = pnl_short + fee_short - uncovered
         if postings:

@@ -61,23 +61,3 @@ async def run_tx(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitabl
         raise Aborted("too much concurrent activity on this account; retry")
     finally:
         ledger_store.lock_on_read.reset(token)
-
-
-async def in_savepoints(conn: AsyncConnection, work: Callable[[AsyncConnection], Awaitable[T]],
-                        attempts: int = MAX_ATTEMPTS) -> T:
-    """The same retry inside a transaction someone else owns (a consumer's, which also holds
-    the inbox row): each attempt runs in a SAVEPOINT that is rolled back on a lost race."""
-    token = ledger_store.lock_on_read.set(False)
-    try:
-        for attempt in range(attempts):
-            try:
-                async with conn.begin_nested():
-                    return await work(conn)
-            except Exception as exc:
-                if not _retryable(exc):
-                    raise
-                ledger_store.lock_on_read.set(True)
-                await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise Aborted("too much concurrent activity on this account; retry")
-    finally:
-        ledger_store.lock_on_read.reset(token)
