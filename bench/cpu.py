@@ -37,6 +37,22 @@ def delta(before: Mapping[str, float], after: Mapping[str, float]) -> dict[str, 
     return {name: max(0.0, after.get(name, 0.0) - before.get(name, 0.0)) for name in after}
 
 
+def machine_snapshot() -> tuple:
+    """The whole machine's CPU times (all cores summed), /proc/stat through psutil."""
+    return psutil.cpu_times()
+
+
+def machine_delta(before, after, mesh_seconds: float, wall_seconds: float) -> dict[str, float]:
+    """Over one phase, in % of one core: `steal` (time the hypervisor gave this VM's cores to
+    others: the VM ran slower for reasons outside it) and `outside` (busy time of processes that
+    are not the mesh's: the bench client itself, anything else on the machine)."""
+    def busy(t) -> float:
+        return t.user + t.nice + t.system + t.irq + t.softirq
+
+    return {"steal": 100.0 * (after.steal - before.steal) / wall_seconds,
+            "outside": 100.0 * max(0.0, busy(after) - busy(before) - mesh_seconds) / wall_seconds}
+
+
 def measure_idle(pids: Mapping[str, int], seconds: float) -> dict[str, float]:
     """Percent of one core per process over `seconds` of wall time."""
     before, t0 = snapshot(pids), time.monotonic()

@@ -226,6 +226,7 @@ class RatePhase:
     unfilled_as: dict[str, int] = field(default_factory=dict)
     achieved_rate: float = 0.0
     cpu_ms_per_order: dict[str, float] = field(default_factory=dict)
+    machine: dict[str, float] = field(default_factory=dict)  # cpu.machine_delta over the phase
 
 
 def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate: int, seconds: float,
@@ -253,7 +254,7 @@ def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate
             with lock:
                 phase.errors.append(str(error)[:200])
 
-    before = cpu.snapshot(pids)
+    before, machine_before = cpu.snapshot(pids), cpu.machine_snapshot()
     started = time.perf_counter()
     with ThreadPoolExecutor(workers) as pool:
         for i in range(count):
@@ -265,6 +266,8 @@ def run_rate(api: Http, pairs: list[tuple[Trader, Trader]], price: Decimal, rate
     for taker in {t for t, _, _ in posted}:
         taker.stream.wait_filled([o for t, o, _ in posted if t is taker], timeout=30)
     used = cpu.delta(before, cpu.snapshot(pids))
+    phase.machine = cpu.machine_delta(machine_before, cpu.machine_snapshot(), sum(used.values()),
+                                      time.perf_counter() - started)
     phase.sent = 2 * count
     phase.achieved_rate = phase.sent / send_elapsed
     for taker, order_id, t0 in posted:
@@ -445,19 +448,22 @@ def render_floor(floor_ms: list[float], one: dict[str, list[float]]) -> list[str
 def render_load(phases: list[RatePhase]) -> list[str]:
     out: list[str] = []
     out += ["", "## Open-loop load (taker POST -> FILLED on its stream)", "",
-            "| offered orders/s | achieved | orders | p50 ms | p99 ms | unfilled | errors |",
-            "| --- | --- | --- | --- | --- | --- | --- |"]
+            "| offered orders/s | achieved | orders | p50 ms | p99 ms | unfilled | errors | VM steal | CPU outside the mesh |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     capacity = 0
     for phase in phases:
         p99 = percentile(phase.latencies_ms, .99)
         out.append(f"| {phase.rate} | {phase.achieved_rate:.0f} | {phase.sent} | {percentile(phase.latencies_ms, .5):.1f} | "
-                   f"{p99:.1f} | {phase.unfilled} | {len(phase.errors)} |")
+                   f"{p99:.1f} | {phase.unfilled} | {len(phase.errors)} | {phase.machine.get('steal', 0):.1f} % | "
+                   f"{phase.machine.get('outside', 0):.1f} % |")
         if not phase.errors and not phase.unfilled and p99 <= 100:
             capacity = phase.rate
     for phase in phases:
         if phase.unfilled_as:
             ended = ", ".join(f"{n} {what}" for what, n in sorted(phase.unfilled_as.items()))
             out.append(f"\nat {phase.rate}/s the unfilled takers ended as: {ended}")
+    out.append("\nVM steal and CPU outside the mesh: % of one core over the phase (the bench client, which "
+               "shares the cores, is most of the latter); a run with steal is a slower machine, not slower code")
     out.append(f"\ncapacity (highest offered rate with p99 <= 100 ms, all filled, no errors): {capacity} orders/s")
     errors = [e for phase in phases for e in phase.errors]
     if errors:
