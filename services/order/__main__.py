@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tradex.order.v1 import order_pb2, order_pb2_grpc
 
+from services.order.adapters import wallet_call_store
 from services.order.adapters.instruments import InstrumentDirectory
 from services.order.adapters.risk_client import RiskClient
 from services.order.adapters.tables import SCHEMA, inbox, outbox
@@ -48,21 +49,25 @@ async def build():
     wallet = WalletClient(order.wallet_addr, timeout_s=order.rpc_timeout_s)
     drainer = WalletCallDrainer(engine, wallet.send, sync=OrderMarginSync(engine, wallet))
 
-    def after_engine_event() -> None:
-        relay.wake()
-        drainer.wake()
+    def wake_drainer_if_owed() -> None:
+        if wallet_call_store.take_queued():
+            drainer.wake()
 
-    placement = PlacementUseCases(engine, instruments, risk, wallet, on_events_committed=relay.wake)
-    commands = OrderCommands(engine, instruments, risk, wallet, on_events_committed=relay.wake)
+    def after_commit() -> None:
+        relay.wake()
+        wake_drainer_if_owed()
+
+    placement = PlacementUseCases(engine, instruments, risk, wallet, on_events_committed=after_commit)
+    commands = OrderCommands(engine, instruments, risk, wallet, on_events_committed=after_commit)
     updates = UserStreamHub()
     public = OrderServicer(placement, commands, OrderQueries(engine), updates)
-    internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=relay.wake),
+    internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=after_commit),
                                      commands)
     hub = ConsumerHub(bootstrap=settings.kafka_bootstrap, group="order.events")
     engine_events = EventConsumer(
         name=consumers.ENGINE_CONSUMER, hub=hub, topics=consumers.ENGINE_TOPICS,
         engine=engine, inbox=inbox, handlers=consumers.ENGINE_HANDLERS, relevant=consumers.is_order_event,
-        on_committed=after_engine_event, sent_together=True)  # the FILLED path: round trips are its time
+        on_committed=after_commit, sent_together=True)  # the FILLED path: round trips are its time
     # Withdrawn orders' cancel commands reach the relay through the outbox's NOTIFY.
     user_status = EventConsumer(name=consumers.USER_CONSUMER, hub=hub,
                                 topics=consumers.USER_TOPICS, engine=engine, inbox=inbox,
@@ -70,9 +75,9 @@ async def build():
     positions = EventConsumer(name=consumers.POSITION_CONSUMER, hub=hub,
                               topics=consumers.POSITION_TOPICS, engine=engine, inbox=inbox,
                               handlers=consumers.POSITION_HANDLERS, relevant=consumers.position_or_settlement,
-                              on_committed=drainer.wake)
+                              on_committed=wake_drainer_if_owed)
     reconciler = PlacementReconciler(engine, wallet, abandon_after_s=order.placement_abandon_after_s,
-                                     interval_s=order.reconcile_interval_s)
+                                     interval_s=order.reconcile_interval_s, on_committed=wake_drainer_if_owed)
     spec = ServiceSpec(
         settings=settings, schema=SCHEMA,
         migrations_dir=Path(__file__).parent / "adapters" / "migrations",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -25,8 +26,9 @@ log = logging.getLogger(__name__)
 
 class PlacementReconciler:
     def __init__(self, engine: AsyncEngine, wallet: WalletClient, *, abandon_after_s: float = 30.0,
-                 interval_s: float = 5.0) -> None:
+                 interval_s: float = 5.0, on_committed: Callable[[], None] = lambda: None) -> None:
         self._engine = engine
+        self._on_committed = on_committed  # wakes the drainer for the SYNCs queued
         self._wallet = wallet
         self._abandon_after_ms = int(abandon_after_s * 1000)
         self._interval_s = interval_s
@@ -58,4 +60,6 @@ class PlacementReconciler:
                 log.warning("abandoned placement released", extra={
                     "order_id": placement.order_id, "user_id": placement.user_id,
                     "client_order_id": placement.client_order_id, "had_funds": had_funds})
-            return len(stale)
+        if stale:
+            self._on_committed()
+        return len(stale)

@@ -95,9 +95,9 @@ class WalletCallDrainer:
     async def drain_once(self) -> int:
         """Sends one batch; returns how many calls completed."""
         self._full = False
-        # Most wake-ups come from commits that owe nothing (an order accepted, a position
-        # mirrored): one autocommit read answers those, instead of a locked transaction of four
-        # statements (what `order_path` counted: two empty passes per crossing pair).
+        # Only commits that queued a call wake us (wallet_call_store.take_queued), but another
+        # replica's drainer may have sent it already: one autocommit read answers that, instead
+        # of a locked transaction of four statements.
         async with reading(self._engine) as conn:
             if not await wallet_call_store.any_pending(conn):
                 self._left = False

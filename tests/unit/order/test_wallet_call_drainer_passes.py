@@ -115,3 +115,43 @@ def test_a_full_batch_makes_the_next_pass_start_at_once_and_a_partial_one_waits_
 
     asyncio.run(scenario())
     assert len(queue.done) == 6
+
+
+def test_only_a_task_that_queued_a_call_is_told_to_wake_the_drainer(monkeypatch):
+    """Order's commit callbacks wake the drainer only after a transaction that owed a call
+    (services/order/__main__.py, wake_drainer_if_owed): the flag is per task, set by enqueue,
+    and cleared when read, so the next commit that owes nothing wakes nobody."""
+    statements: list[str] = []
+
+    async def run(conn, sql, params=()) -> int:
+        statements.append(sql)
+        return -1
+
+    monkeypatch.setattr(wallet_call_store, "sql_run", run)
+
+    queued: asyncio.Event | None = None
+
+    async def commit(owes: bool) -> bool:
+        if owes:
+            await wallet_call_store.enqueue(object(), call_key="sync:b:1", order_id="b", kind=RELEASE_FUNDS,
+                                            payload=b"", now_ms=1)
+            queued.set()
+        await asyncio.sleep(0)  # the COMMIT: other tasks run meanwhile
+        return wallet_call_store.take_queued()
+
+    async def consumer_task() -> list[bool]:
+        return [await commit(True), await commit(False), await commit(True), await commit(True)]
+
+    async def placement_task() -> bool:
+        await queued.wait()  # runs while the consumer's task has queued and not yet asked
+        return wallet_call_store.take_queued()
+
+    async def main() -> tuple[list[bool], bool]:
+        nonlocal queued
+        queued = asyncio.Event()
+        return tuple(await asyncio.gather(consumer_task(), placement_task()))
+
+    woken, placement_woken = asyncio.run(main())
+    assert woken == [True, False, True, True]
+    assert placement_woken is False  # another task never sees what the consumer's task queued
+    assert len(statements) == 3 and all("RETURNING" not in sql for sql in statements)
