@@ -57,9 +57,10 @@ async def apply_settlement(conn: AsyncConnection, s: SettlementPosting) -> Settl
     No savepoint and no retry loop of its own: the user's balance is read FOR UPDATE first,
     together with the operation already recorded under the key (one round trip), so nothing
     decided below can go stale -- the funds row is read under that lock (funds.funds_under) and
-    the system accounts change by atomic increments. What can still fail (a deadlock with a
-    LockFunds on the same rows, a twin that recorded the key while this waited for the lock)
-    fails the consumer's transaction, which EventConsumer retries, one event at a time."""
+    the system accounts change by atomic increments (locks taken in the Wallet's one order:
+    the user's row, then system rows sorted). What can still fail (a twin that recorded the key
+    while this waited for the lock, a lost connection) fails the consumer's transaction, which
+    EventConsumer retries, one event at a time."""
     key = settlement_key(s.settlement_id)
     parts = {} if s.trade is None else dict(
         order_id=s.order_id, margin_released=s.trade.margin_released, margin_in=s.trade.margin_in,
