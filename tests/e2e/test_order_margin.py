@@ -163,3 +163,34 @@ def test_a_settlement_that_comes_after_its_fills_sync_is_followed_by_another_syn
     wait_for(lambda: wallet_balance(exchange, seller_id) == (D(1000) - D("5.005") - need("100", "1.5"),
                                                              need("100", "1.5"), D(5)), timeout=40)
     assert bucket(exchange, seller_id, symbol) == need("100", "1.5")
+
+
+def test_a_position_update_alone_re_levels_the_bucket(exchange, admins):
+    """A fill's SYNC computes with the Order service's copy of the position, which
+    position.updated.v1 brings later. With Position down while the user's closing IOC fills, that
+    SYNC still sees the old long, so the resting sell counts as closing and the bucket goes to 0;
+    the position's update, once Position is back, owes the SYNC that finds the sell now opens a
+    short (services/order/api/consumers.py, _position_changed)."""
+    symbol = approved_instrument(exchange, admins)["symbol"]
+    user_id, token = funded_user(exchange, "1000")
+    _, counterparty = funded_user(exchange, "1000")
+    resting(exchange, counterparty, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    opened = placed(exchange, token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, token, opened["order_id"], "ORDER_STATUS_FILLED")
+    wait_for(lambda: sql(exchange, "select size from orders.positions where user_id = %s and symbol = %s",
+                         user_id, symbol) == [(D(1),)], timeout=30)
+    close = resting(exchange, token, limit_order(symbol, "SELL", "105.00", "1", leverage="10"))
+    assert D(close["margin_locked"]) == 0
+
+    def close_the_long_while_position_is_down() -> None:
+        resting(exchange, counterparty, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+        ioc = placed(exchange, token, limit_order(symbol, "SELL", "100.00", "1", leverage="10",
+                                                  time_in_force="TIME_IN_FORCE_IOC"))
+        wait_for_status(exchange, token, ioc["order_id"], "ORDER_STATUS_FILLED")
+        # The IOC's fill owed a SYNC, computed on the copy that still says long 1.
+        wait_for(lambda: bucket(exchange, user_id, symbol) == D(0), timeout=30)
+
+    kill_and_restart(exchange, "position", before_restart=close_the_long_while_position_is_down)
+    wait_for(lambda: sql(exchange, "select size from orders.positions where user_id = %s and symbol = %s",
+                         user_id, symbol) == [(D(0),)], timeout=40)
+    wait_for(lambda: bucket(exchange, user_id, symbol) == need("105"), timeout=30)

@@ -51,6 +51,7 @@ _OPEN_ORDERS_WITH_POSITION = (
     f"{', '.join('o.' + name for name in _COLUMNS)} FROM (VALUES (1)) AS one "
     f"LEFT JOIN {_TABLE} AS o ON o.user_id = %s AND o.symbol = %s AND o.{_OPEN} ORDER BY o.order_id")
 _OPEN_SYMBOLS = f"SELECT DISTINCT symbol FROM {_TABLE} WHERE user_id = %s AND {_OPEN} ORDER BY symbol"
+_ANY_OPEN_ON_SYMBOL = f"SELECT EXISTS (SELECT 1 FROM {_TABLE} WHERE user_id = %s AND symbol = %s AND {_OPEN})"
 _OPEN_FOR_UPDATE = f"{_SELECT} WHERE user_id = %s AND {_OPEN} ORDER BY order_id FOR UPDATE"
 _OPEN_ON_SYMBOL_FOR_UPDATE = (f"{_SELECT} WHERE user_id = %s AND symbol = %s AND {_OPEN} "
                               "ORDER BY order_id FOR UPDATE")
@@ -119,6 +120,12 @@ async def open_orders_with_position(conn: AsyncConnection, user_id: str, symbol:
     """(the position size as this schema mirrors it, the open orders on the symbol)."""
     rows = await sql_all(conn, _OPEN_ORDERS_WITH_POSITION, (user_id, symbol, user_id, symbol))
     return rows[0][0], [_from_tuple(row[1:]) for row in rows if row[1] is not None]
+
+
+async def any_open_on_symbol(conn: AsyncConnection, user_id: str, symbol: str) -> bool:
+    """Whether `user_id` has an open order on `symbol` (the partial index answers; no order rows
+    are read, however many a market maker keeps open)."""
+    return bool((await sql_one(conn, _ANY_OPEN_ON_SYMBOL, (user_id, symbol)))[0])
 
 
 async def open_symbols(conn: AsyncConnection, user_id: str) -> list[str]:

@@ -60,8 +60,9 @@ async def _position_changed(conn: AsyncConnection, position, received: ReceivedE
         size = -size
     if not await position_store.put(conn, position.user_id, position.symbol, size, position.version):
         return  # an older state than the one stored
-    _, orders = await order_margin.symbol_view(conn, position.user_id, position.symbol)
-    if orders:
+    # Any open order, not only those that need margin: a SYNC finding only reduce-only ones
+    # releases the bucket, which is right too, and this reads no order rows.
+    if await order_store.any_open_on_symbol(conn, position.user_id, position.symbol):
         await order_margin.owe_sync(conn, position.user_id, position.symbol, received.event_id)
 
 
