@@ -53,6 +53,13 @@ def locked_becomes(exchange, user_id: str, symbol: str, amount: D) -> None:
     wait_for(lambda: reached() == (amount, amount, D(1000)), timeout=30)
 
 
+def go_long_one_at_100(exchange, symbol: str, token: str, counterparty: str) -> None:
+    """The user (token) buys 1 @ 100 at leverage 10 from the counterparty's resting sell."""
+    resting(exchange, counterparty, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
+    opened = placed(exchange, token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
+    wait_for_status(exchange, token, opened["order_id"], "ORDER_STATUS_FILLED")
+
+
 def cancel(exchange, token: str, order: dict) -> None:
     response = call(exchange.http_url, "DELETE", f"/v1/orders/{order['order_id']}", token=token)
     assert response.status == 200, response.body
@@ -107,10 +114,7 @@ def test_a_position_offsets_the_closing_side_and_fills_leave_nothing_locked(exch
     symbol = approved_instrument(exchange, admins)["symbol"]
     user_id, token = funded_user(exchange, "1000")
     counterparty_id, counterparty = funded_user(exchange, "1000")
-    # The user goes long 1 @ 100.
-    resting(exchange, counterparty, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
-    opened = placed(exchange, token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
-    wait_for_status(exchange, token, opened["order_id"], "ORDER_STATUS_FILLED")
+    go_long_one_at_100(exchange, symbol, token, counterparty)
     wait_for(lambda: wallet_balance(exchange, user_id)[2] == D(10))  # the position's margin
     locked_becomes_with_margin = lambda amount: wait_for(  # noqa: E731
         lambda: (bucket(exchange, user_id, symbol), wallet_balance(exchange, user_id)[1]) == (amount, amount),
@@ -174,9 +178,7 @@ def test_a_position_update_alone_re_levels_the_bucket(exchange, admins):
     symbol = approved_instrument(exchange, admins)["symbol"]
     user_id, token = funded_user(exchange, "1000")
     _, counterparty = funded_user(exchange, "1000")
-    resting(exchange, counterparty, limit_order(symbol, "SELL", "100.00", "1", leverage="10"))
-    opened = placed(exchange, token, limit_order(symbol, "BUY", "100.00", "1", leverage="10"))
-    wait_for_status(exchange, token, opened["order_id"], "ORDER_STATUS_FILLED")
+    go_long_one_at_100(exchange, symbol, token, counterparty)
     wait_for(lambda: sql(exchange, "select size from orders.positions where user_id = %s and symbol = %s",
                          user_id, symbol) == [(D(1),)], timeout=30)
     close = resting(exchange, token, limit_order(symbol, "SELL", "105.00", "1", leverage="10"))

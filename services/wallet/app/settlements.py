@@ -165,8 +165,8 @@ class InsuranceUseCases:
         request = fingerprint(op="draw", settlement_id=settlement_id, user_id=user_id, asset=asset, amount=amount)
 
         async def postings(conn: AsyncConnection) -> list:
-            fund = (await ledger_store.list_system_balances(conn, AccountKind.INSURANCE_FUND, asset))[0]
-            return domain.insurance_draw(fund.balance, asset, amount)
+            fund = await ledger_store.system_balance(conn, AccountKind.INSURANCE_FUND, asset)
+            return domain.insurance_draw(fund, asset, amount)
 
         return await self._system_transfer(key, request, EntryKind.INSURANCE_DRAW, settlement_id, asset, amount,
                                            postings)
