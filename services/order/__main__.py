@@ -58,7 +58,7 @@ async def build():
         wake_drainer_if_owed()
 
     placement = PlacementUseCases(engine, instruments, risk, wallet, on_events_committed=after_commit)
-    commands = OrderCommands(engine, instruments, risk, wallet, on_events_committed=after_commit)
+    commands = OrderCommands(engine, instruments, risk, on_events_committed=after_commit)
     updates = UserStreamHub()
     public = OrderServicer(placement, commands, OrderQueries(engine), updates)
     internal = OrderInternalServicer(LiquidationUseCases(engine, instruments, on_events_committed=after_commit),

@@ -111,8 +111,14 @@ def test_a_placed_order_locks_margin_and_publishes_its_command(exchange, instrum
     assert order["status"] == "ORDER_STATUS_NEW" and order["user_id"] == user_id
     # 200 notional / 10 leverage + 200 * 0.0004 taker-fee reserve
     assert Decimal(order["margin_locked"]) == Decimal("20.08") and order["margin_asset"] == "USDT"
+    # Booked just after the commit, by the SYNC the placement queued with the order.
+    wait_for(lambda: available_before - wallet_balance(exchange, user_id)[0] == Decimal("20.08"))
     available, locked, _ = wallet_balance(exchange, user_id)
-    assert available_before - available == Decimal("20.08") and locked >= Decimal("20.08")
+    assert locked >= Decimal("20.08")
+    bucket = f"om:{user_id}:{instrument['symbol']}"
+    # One entry, a SetOrderMargin's ("order-margin:<call>"), not a LockFunds ("lock:<order>").
+    assert sql(exchange, "select kind, split_part(idempotency_key, ':', 1) from wallet.journal_entries "
+                         "where reference_id = %s", bucket) == [("FUNDS_LOCKED", "order-margin")]
     command = sql(exchange, "select topic, key from orders.outbox where event_id = %s",
                   f"cmd:{order['order_id']}:new")
     assert command == [("order.command.v1", instrument["symbol"])]
@@ -161,8 +167,11 @@ def test_a_retry_after_a_crash_between_lock_and_commit_locks_once(exchange, inst
     placed = place(exchange, token, body)
     assert placed.status == 200, placed.body
     assert placed.body["order"]["order_id"] == order_id
-    assert wallet_balance(exchange, user_id)[:2] == (Decimal("989.96"), Decimal("10.04"))
     assert sql(exchange, "select count(*) from orders.placements where user_id = %s", user_id) == [(0,)]
+    # The earlier attempt's lock went back and the bucket holds the order's margin: locked once.
+    wait_for(lambda: sql(exchange, "select order_id, locked from wallet.order_funds where user_id = %s and "
+                                   "locked > 0", user_id) == [(f"om:{user_id}:{body['symbol']}", Decimal("10.04"))])
+    assert wallet_balance(exchange, user_id)[:2] == (Decimal("989.96"), Decimal("10.04"))
 
 
 def test_the_reconciler_returns_the_lock_of_an_abandoned_placement(exchange, instrument):

@@ -6,7 +6,7 @@ User, Wallet, Position, engine and Market Data services would (same topics, keys
 payloads), then PreTradeCheck is called on the risk service's own port (it is internal: Envoy
 has no route to it) and GetAccountRisk through Envoy REST with a token signed by the exchange's
 key. Two tests use the real producers instead (User signup + KYC approval, Wallet deposit +
-LockFunds), and two SIGKILL Risk to show the state comes back from its schema's last checkpoint
+SetOrderMargin), and two SIGKILL Risk to show the state comes back from its schema's last checkpoint
 and the events read again after it.
 """
 from __future__ import annotations
@@ -76,13 +76,15 @@ class Events:
             user_id=user_id, to_status=status, reason="test", changed_by="admin", changed_at_unix_ms=now_ms()))
 
     def balance(self, user_id: str, available: str, version: int, asset: str = "USDT", *, locked: str = "0",
-                journal: wallet_pb2.JournalEntry | None = None) -> str:
+                journal: wallet_pb2.JournalEntry | None = None,
+                order_funds: tuple[wallet_pb2.OrderFunds, ...] = ()) -> str:
         total = Decimal(available) + Decimal(locked)
         return self.send("wallet.balance.updated.v1", user_id, wallet_events.BalanceUpdated(
             balance=wallet_pb2.Balance(user_id=user_id, asset=asset, available=available, locked=locked,
                                        position_margin="0", total=str(total), version=version,
                                        updated_at_unix_ms=now_ms()),
-            journal_entry=journal or wallet_pb2.JournalEntry(kind=wallet_pb2.JOURNAL_ENTRY_KIND_DEPOSIT)),
+            journal_entry=journal or wallet_pb2.JournalEntry(kind=wallet_pb2.JOURNAL_ENTRY_KIND_DEPOSIT),
+            order_funds=order_funds),
             event_id=f"balance:{user_id}:{asset}:v{version}")
 
     def exposure(self, user_id: str, version: int, *positions: tuple[str, int, str, str]) -> str:
@@ -210,7 +212,7 @@ def test_each_rule_refuses_with_its_reason(exchange, events, market, risk):
     assert reason(check(risk, order("nobody-" + uuid.uuid4().hex, market))) == "UNKNOWN_ACCOUNT"
 
 
-def test_an_approval_is_held_against_the_next_check_until_the_wallet_shows_it(exchange, events, market, risk):
+def test_an_approval_is_held_against_the_next_check_until_the_wallet_books_it(exchange, events, market, risk):
     fresh_mark(exchange, events, market)
     user_id = trader(exchange, events, usdt="1000")
     first = check(risk, order(user_id, market, quantity="60", order_id="first-" + user_id))
@@ -219,10 +221,14 @@ def test_an_approval_is_held_against_the_next_check_until_the_wallet_shows_it(ex
     assert reason(check(risk, order(user_id, market, quantity="60"))) == "INSUFFICIENT_MARGIN"
     # Retrying the same order replaces its own reservation instead of adding to it.
     assert check(risk, order(user_id, market, quantity="60", order_id="first-" + user_id)).decision == APPROVED
-    # The wallet locked it (FUNDS_LOCKED referencing the order): no double count, 397.6 left.
+    # The Order service's SYNC booked it into the symbol's order-margin bucket: no double count,
+    # 397.6 left.
+    bucket = f"om:{user_id}:{market}"
     events.balance(user_id, "397.6", version=2, locked="602.4", journal=wallet_pb2.JournalEntry(
-        kind=wallet_pb2.JOURNAL_ENTRY_KIND_FUNDS_LOCKED, reference_id="first-" + user_id))
-    wait_for(lambda: sql(exchange, "select version from risk.balances where user_id = %s", user_id) == [(2,)])
+        kind=wallet_pb2.JOURNAL_ENTRY_KIND_FUNDS_LOCKED, reference_id=bucket), order_funds=(wallet_pb2.OrderFunds(
+            order_id=bucket, user_id=user_id, asset="USDT", locked="602.4"),))
+    wait_for(lambda: sql(exchange, "select version, order_margin from risk.balances where user_id = %s",
+                         user_id) == [(2, f'{{"{market}": "602.4"}}')])
     assert check(risk, order(user_id, market, quantity="39", order_id="second")).decision == APPROVED  # 391.56
     assert reason(check(risk, order(user_id, market, quantity="40", order_id="second"))) == "INSUFFICIENT_MARGIN"
 
@@ -458,11 +464,15 @@ def test_real_wallet_deposit_and_lock_reach_risk(exchange, events, market, risk)
     first_id = "wallet-first-" + user_id
     first = check(risk, order(user_id, market, quantity="60", order_id=first_id))
     assert first.decision == APPROVED
+    # As the Order service's SYNC does after the order's commit: the symbol's bucket set to it.
     with exchange.stack.channel("wallet") as channel:
-        wallet_pb2_grpc.WalletInternalServiceStub(channel).LockFunds(wallet_pb2.LockFundsRequest(
-            lock_id=first_id, order_id=first_id, user_id=user_id, asset="USDT", amount=first.lock_amount), timeout=5)
-    wait_for(lambda: sql(exchange, "select available, locked from risk.balances where user_id = %s and asset = "
-                                   "'USDT'", user_id) == [(Decimal("397.6"), Decimal("602.4"))])
+        wallet_pb2_grpc.WalletInternalServiceStub(channel).SetOrderMargin(wallet_pb2.SetOrderMarginRequest(
+            operation_id=first_id, order_id=f"om:{user_id}:{market}", user_id=user_id, asset="USDT",
+            amount=first.lock_amount), timeout=5)
+    # The Wallet's event names the bucket's level; Risk keeps it with the balance.
+    wait_for(lambda: sql(exchange, "select available, locked, order_margin from risk.balances where user_id = %s "
+                                   "and asset = 'USDT'", user_id) == [(Decimal("397.6"), Decimal("602.4"),
+                                                                      f'{{"{market}": "602.4"}}')])
     # Risk now reads the lock from the wallet's balance and no longer holds it itself.
     assert check(risk, order(user_id, market, quantity="39")).decision == APPROVED
     assert reason(check(risk, order(user_id, market, quantity="40"))) == "INSUFFICIENT_MARGIN"

@@ -1,5 +1,5 @@
-"""WalletInternalService over gRPC: LockFunds synchronously while placing an order; SettleTrade
-and ReleaseFunds from the wallet-call queue (app/wallet_calls.py), which stores each request as
+"""WalletInternalService over gRPC: SetOrderMargin, SettleTrade and ReleaseFunds from the
+wallet-call queue (app/wallet_calls.py), which stores each request as
 serialized protobuf so that a retry sends exactly the bytes first decided on."""
 from __future__ import annotations
 
@@ -22,16 +22,6 @@ class WalletClient:
     def __init__(self, address: str, *, timeout_s: float = 5.0) -> None:
         self._stub = wallet_pb2_grpc.WalletInternalServiceStub(channel(address))
         self._timeout_s = timeout_s
-
-    async def lock_funds(self, *, lock_id: str, order_id: str, user_id: str, asset: str, amount: Decimal) -> None:
-        """Raises FailedPrecondition (reason from the wallet, e.g. INSUFFICIENT_FUNDS) or
-        Unavailable (outcome unknown: the caller keeps the attempt for a retry or the reconciler)."""
-        request = wallet_pb2.LockFundsRequest(lock_id=lock_id, order_id=order_id, user_id=user_id, asset=asset,
-                                              amount=format_decimal(amount))
-        try:
-            await self._stub.LockFunds(request, timeout=self._timeout_s)
-        except grpc.aio.AioRpcError as error:
-            raise translate("wallet", error) from None
 
     async def release_all(self, *, release_id: str, order_id: str, user_id: str) -> bool:
         """Everything the order still has locked; False if the wallet holds nothing for it."""

@@ -15,15 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from services.order.adapters import order_store, publisher
 from services.order.adapters.instruments import InstrumentDirectory
 from services.order.adapters.risk_client import RiskClient
-from services.order.adapters.wallet_client import WalletClient
 from services.order.app import order_margin
 from services.order.domain import lifecycle, money
 from services.order.domain.model import Order, OrderType
 from services.order.domain.validation import parse_amend
-from services.platform.decimals import format_decimal
 from services.platform.errors import Aborted, FailedPrecondition, NotFound
 from services.platform.ids import new_id, now_ms
-from services.platform.money import order_margin_bucket
 
 _LOCK_NOT_AVAILABLE = "55P03"  # lock_timeout expired
 USER_REQUESTED = "USER_REQUESTED"
@@ -67,7 +64,6 @@ class OrderCommands:
     engine: AsyncEngine
     instruments: InstrumentDirectory
     risk: RiskClient
-    wallet: WalletClient
     on_events_committed: Callable[[], None] = lambda: None
     lock_timeout_ms: int = 10_000
 
@@ -91,14 +87,11 @@ class OrderCommands:
         return order_ids
 
     async def amend(self, user_id: str, order_id: str, price: str, quantity: str) -> Order:
-        """One amend in flight per order. The order's row is held (FOR UPDATE) across Risk's check,
-        the top-up LockFunds and the commit of the request, and an order whose previous amend still
-        waits for the engine is refused (ABORTED: retry once it is confirmed) before anything is
-        locked. So concurrent amends never lock a top-up that is then thrown away, and the release
-        on the engine's confirmation (what the order holds beyond what its confirmed quantity needs)
-        cannot give back margin a later pending amend still needs: the order ends with exactly the
-        lock its final quantity needs. A crash between LockFunds and the commit leaves that top-up
-        attributed to the order (its lock_id names the order), returned with the order's final release."""
+        """One amend in flight per order. The order's row is held (FOR UPDATE) across Risk's check
+        and the commit of the request, and an order whose previous amend still waits for the engine
+        is refused (ABORTED: retry once it is confirmed). The margin a change adds is booked (and
+        the margin it frees returned) by the SYNC of the symbol's bucket once the engine confirmed
+        it; until then Risk counts the larger of the two versions (app/order_margin.py)."""
         async with self.engine.connect() as conn:
             order = _own(await order_store.get(conn, order_id), user_id, order_id)
         _check_amendable(order)
@@ -133,12 +126,11 @@ class OrderCommands:
         return requested
 
     async def _lock_more_if_needed(self, conn, order: Order, price: Decimal, quantity: Decimal) -> Decimal:
-        """A change that adds to its symbol's order margin is checked by Risk and the difference
-        locked into the bucket first (app/order_margin.py), with the bucket held; margin a change
-        frees goes back with the SYNC after the engine confirmed it."""
+        """A change that adds to its symbol's order margin is checked by Risk first; the bucket
+        is set to the new requirement by the SYNC after the engine confirmed the change
+        (app/order_margin.py), as is margin a change frees. Returns what the change adds."""
         if not order_margin.counts(order):
             return money.ZERO  # reduce-only: locks nothing
-        await order_margin.hold_bucket(conn, order.user_id, order.symbol)
         remaining = quantity - order.filled_quantity
         now_part = await order_margin.increment(conn, order, price=order.price, remaining=order.remaining_quantity)
         new_part = await order_margin.increment(conn, order, price=price, remaining=remaining)
@@ -149,11 +141,4 @@ class OrderCommands:
             order_id=order.order_id, user_id=order.user_id, symbol=order.symbol, side=order.side,
             order_type=order.order_type, price=price, quantity=remaining, leverage=order.leverage,
             reduce_only=order.reduce_only)
-        # Keyed by the amend's target, so a retried amend re-locks nothing, and stable across a
-        # crash before the commit (the bucket's next SYNC then re-levels it).
-        await self.wallet.lock_funds(
-            lock_id=f"{order.order_id}:amend:{order.amend_count + 1}:{format_decimal(price)}:"
-                    f"{format_decimal(quantity)}",
-            order_id=order_margin_bucket(order.user_id, order.symbol), user_id=order.user_id,
-            asset=order.margin_asset, amount=top_up)
         return top_up

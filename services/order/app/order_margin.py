@@ -4,8 +4,10 @@ lock per order. Why and how: docs/ARCHITECTURE.md, "Order margin".
 
 - The bucket's level is the requirement `order_margin(position, open orders)`: the larger side,
   net of what the position offsets. Orders on both sides of a symbol therefore share one lock.
-- Placement adds the order's increment (requirement with it minus without it, >= 0) with
-  LockFunds into the bucket: the Wallet refuses it if the user lacks the funds.
+- Placement records the order's increment (requirement with it minus without it, >= 0) and, when
+  it is positive, queues a SYNC with the order; Risk approved the increment against the user's
+  available balance net of what its view requires beyond the booked levels (Risk's
+  domain/cover.py), so the SYNC finds the funds.
 - Every change of an open order (fill, cancel, expiry, rejection, amend) and of the position
   queues a SYNC in the wallet-call queue (app/wallet_calls.py): after the commit, the drainer
   recomputes the requirement from this schema and sets the bucket to it in one Wallet entry
@@ -15,9 +17,10 @@ lock per order. Why and how: docs/ARCHITECTURE.md, "Order margin".
 - A fill's settlement.v1 (Position) takes its margin from the bucket (the Wallet falls back to it
   when the order has no funds row of its own); the SYNC after the fill re-levels the bucket.
 
-Placement, amend and SYNC for one (user, symbol) are serialized by a transaction-scoped advisory
-lock on the bucket id, held across their Wallet calls, so a SYNC never levels the bucket on a
-view that misses an order whose lock is being added.
+The SYNCs of one (user, symbol) are serialized by a transaction-scoped advisory lock on the
+bucket id, held across their Wallet call, so the last to read the schema is the last to set the
+bucket. Placement and amend take no lock: they call no Wallet, and each commit that changes the
+requirement queues a SYNC of its own.
 """
 from __future__ import annotations
 
@@ -43,7 +46,7 @@ _LOCK = "SELECT pg_advisory_xact_lock(hashtext(%s))"
 
 
 async def hold_bucket(conn: AsyncConnection, user_id: str, symbol: str) -> None:
-    """Serializes placement, amend and SYNC of one bucket until the transaction ends."""
+    """Serializes the SYNCs of one bucket until the transaction ends."""
     await sql_run(conn, _LOCK, (order_margin_bucket(user_id, symbol),))
 
 

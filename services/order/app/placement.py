@@ -1,34 +1,30 @@
-"""PlaceOrder: validation, Risk, the margin lock, and the order with its engine command.
+"""PlaceOrder: validation, Risk, and the order with its engine command and its margin's SYNC.
 
-Crash safety of a placement (Risk and the Wallet are other processes, so "lock funds, then
-commit the order" cannot be one transaction):
+Risk approves the order on its in-memory view (which counts the approval against the user's
+available balance until the Wallet has booked it); the placement then commits the order, its
+engine command (outbox) and a SYNC of the symbol's order-margin bucket (the wallet-call queue) in
+one transaction and calls nothing else: the drainer sets the bucket to the requirement after the
+commit (app/order_margin.py). A fill whose settlement comes before the SYNC takes its margin from
+available. Why: docs/ARCHITECTURE.md, "Order margin booked after the commit".
 
-1. A `placements` row (user, client_order_id) -> order_id is committed FIRST, before any other
-   service is called. A retry with the same client_order_id therefore always finds the same
-   order_id (time-ordered ULIDs stay; no need to derive ids from the key), and every attempt
-   bumps the row's `attempts`.
-2. The attempt then runs in a second transaction that holds the row locked (SELECT ... FOR
-   UPDATE) across PreTradeCheck and LockFunds, and commits the order, its engine command
-   (outbox) and the deletion of the row together. A concurrent request with the same key waits
-   on the lock and then returns the placed order. A request that waited in its claim (the upsert
-   waits on the held row) finds the row gone when the original commits and claims a fresh one:
-   holding it, it first looks for the order under its client_order_id and, finding the original,
-   deletes its own row and answers with that order -- before Risk or the Wallet are asked, so
-   concurrent identical placements never lock twice, not even for a moment.
-3. If the process dies in between, PostgreSQL aborts that transaction and frees the row lock;
-   the row stays. Two things can then find it:
-   - a client retry (attempts > 1): it first returns whatever an earlier attempt may have
-     locked (ReleaseFunds all_remaining, NOT_FOUND = nothing), then locks afresh under a lock_id
-     of its own (`<order_id>:retry<n>`), so funds are never locked twice for one order, even
-     when Risk's lock amount changed between attempts (MARKET orders);
-   - the reconciler (app/reconciler.py): rows nobody holds and nobody touched for
-     `abandon_after_s` are released the same way and deleted, so a lock whose order never got
-     committed goes back to the user. A later retry then starts afresh under a new order_id.
-   The row lock makes the two exclusive: the reconciler skips locked rows (SKIP LOCKED) and a
-   request waits for the reconciler, then finds no row and starts over.
-A refused order (Risk rejection, insufficient funds, a rule checked at Risk's reference price)
-deletes its row in the same transaction: nothing is stored, locked or published, and the client
-may retry with the same client_order_id.
+Idempotency (the client_order_id):
+
+1. A `placements` row (user, client_order_id) -> order_id is committed FIRST. A retry with the
+   same client_order_id therefore always finds the same order_id, and every attempt bumps the
+   row's `attempts`.
+2. The attempt runs in a second transaction that holds the row locked (SELECT ... FOR UPDATE)
+   across PreTradeCheck and commits the order, its command, its SYNC and the deletion of the row
+   together. A concurrent request with the same key waits on the lock and then returns the
+   placed order; one that waited in its claim finds the row gone, claims a fresh one, and, finding
+   the original under its client_order_id, deletes its own row and answers with that order.
+3. If the process dies in between, PostgreSQL aborts the attempt; the row stays for a client
+   retry or the reconciler (app/reconciler.py) to clear. Orders placed before the SYNC took over
+   locked under the order's own id first, so a retry (attempts > 1) and the reconciler still give
+   back whatever such an attempt may have locked (ReleaseFunds all_remaining, NOT_FOUND = nothing)
+   and queue a SYNC.
+A refused order (Risk rejection, a rule checked at Risk's reference price) deletes its row in the
+same transaction: nothing is stored or published, and the client may retry with the same
+client_order_id.
 """
 from __future__ import annotations
 
@@ -54,7 +50,6 @@ from services.order.domain.validation import (
 from services.platform.db import reading
 from services.platform.errors import Aborted, AlreadyExists, FailedPrecondition, InvalidArgument
 from services.platform.ids import new_id, now_ms
-from services.platform.money import order_margin_bucket
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +62,6 @@ def _replay(order: Order, fingerprint: str) -> Order:
         raise AlreadyExists(f"client_order_id {order.client_order_id} was already used for a different order "
                             f"({order.order_id})")
     return order
-
-
-def _lock_id(order_id: str, attempt: int) -> str:
-    return order_id if attempt == 1 else f"{order_id}:retry{attempt}"
 
 
 @dataclass
@@ -132,8 +123,6 @@ class PlacementUseCases:
                     await order_margin.owe_sync(conn, user_id, request.symbol,
                                                 f"{placement.order_id}:retry{placement.attempts}")
                 if original is None:
-                    # Placement, amend and the bucket's SYNC of this (user, symbol) take turns.
-                    await order_margin.hold_bucket(conn, user_id, request.symbol)
                     try:
                         order = await self._reserve(conn, placement, request, instrument)
                     except _REFUSALS as exc:
@@ -145,6 +134,10 @@ class PlacementUseCases:
                             raise Aborted(f"order {order.order_id} was stored concurrently; retry")
                         await publisher.new_order(conn, order)
                         await publisher.order_updated(conn, order)
+                        if order.margin_locked > 0:
+                            # The bucket is set to the requirement with this order after the
+                            # commit (the drainer is woken by it): app/order_margin.py.
+                            await order_margin.owe_sync(conn, user_id, request.symbol, order.order_id)
                         await placement_store.delete(conn, user_id, request.client_order_id)
         except DBAPIError as exc:
             if getattr(exc.orig, "sqlstate", None) == _LOCK_NOT_AVAILABLE:
@@ -160,13 +153,12 @@ class PlacementUseCases:
 
     async def _reserve(self, conn, placement: placement_store.Placement, request: NewOrderRequest,
                        instrument: InstrumentRules) -> Order:
-        """Risk, then the lock; returns the order to store. Runs while the placement and the
-        symbol's order-margin bucket are held. The lock is what the order adds to the bucket
-        (app/order_margin.py): its increment of the symbol's order margin, computed from this
-        schema's open orders and position (Risk approved it on its own view of the same)."""
-        order_id, attempt = placement.order_id, placement.attempts
+        """Risk, then the order to store, with the margin it adds to its symbol's order-margin
+        bucket (app/order_margin.py): its increment of the symbol's order margin, computed from
+        this schema's open orders and position (Risk approved it on its own view of the same).
+        Nothing is locked here: the SYNC queued with the order books it after the commit."""
         approval = await self.risk.pre_trade_check(
-            order_id=order_id, user_id=placement.user_id, symbol=request.symbol,
+            order_id=placement.order_id, user_id=placement.user_id, symbol=request.symbol,
             side=request.side, order_type=request.order_type, price=request.price,
             quantity=request.quantity, leverage=request.leverage, reduce_only=request.reduce_only)
         price = request.price
@@ -177,18 +169,14 @@ class PlacementUseCases:
                 check_min_notional(reference, request.quantity, instrument)
         now = now_ms()
         order = Order(
-            order_id=order_id, client_order_id=request.client_order_id, user_id=placement.user_id,
+            order_id=placement.order_id, client_order_id=request.client_order_id, user_id=placement.user_id,
             symbol=request.symbol, side=request.side, order_type=request.order_type,
             time_in_force=request.time_in_force, price=price, quantity=request.quantity, leverage=approval.leverage,
             reduce_only=request.reduce_only, self_trade_prevention=request.self_trade_prevention,
             margin_asset=instrument.quote_asset, tick_size=instrument.tick_size, lot_size=instrument.lot_size,
             maker_fee_rate=instrument.maker_fee_rate, taker_fee_rate=instrument.taker_fee_rate,
             request_fingerprint=placement.request_fingerprint, created_at_unix_ms=now, updated_at_unix_ms=now)
-        lock = money.ZERO
+        added = money.ZERO
         if order_margin.counts(order):
-            lock = await order_margin.increment(conn, order, price=price, remaining=request.quantity)
-        if lock > 0:
-            await self.wallet.lock_funds(lock_id=_lock_id(order_id, attempt),
-                                         order_id=order_margin_bucket(placement.user_id, request.symbol),
-                                         user_id=placement.user_id, asset=instrument.quote_asset, amount=lock)
-        return replace(order, margin_locked=lock)
+            added = await order_margin.increment(conn, order, price=price, remaining=request.quantity)
+        return replace(order, margin_locked=added)

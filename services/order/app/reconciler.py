@@ -1,7 +1,8 @@
 """The placement reconciler: returns what abandoned placement attempts locked.
 
-An attempt is abandoned when its process died between LockFunds and the commit of the order
-(see app/placement.py): its `placements` row is left, unlocked. Rows nobody holds (SKIP LOCKED:
+An attempt is abandoned when its process died before the commit of the order (see
+app/placement.py): its `placements` row is left, unlocked. Attempts of the code before the
+order margin was booked after the commit may have locked under the order's own id. Rows nobody holds (SKIP LOCKED:
 a live attempt keeps its row locked) and nobody touched for `abandon_after_s` get
 ReleaseFunds(all_remaining) — NOT_FOUND meaning nothing was locked — and are deleted in the
 same transaction that held them, so a concurrent retry waits and then starts afresh under a new

@@ -59,6 +59,8 @@ balances = sa.Table(
     sa.Column("total", _numeric, nullable=False),
     sa.Column("version", sa.BigInteger, nullable=False),
     sa.Column("updated_at_unix_ms", sa.BigInteger, nullable=False),
+    # JSON {symbol: level} (balance_store.py); migration 0007.
+    sa.Column("order_margin", sa.Text, nullable=False, server_default="{}"),
 )
 
 exposures = sa.Table(

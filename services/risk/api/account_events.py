@@ -17,6 +17,7 @@ from tradex.wallet.v1 import events_pb2 as wallet_events
 from tradex.wallet.v1 import wallet_pb2
 
 from services.platform.events import ReceivedEvent
+from services.platform.money import order_margin_bucket
 from services.risk.api.event_parsing import POSITION_SIGNS, EventReader
 from services.risk.app.checkpoint import Changes
 from services.risk.domain.accounts import (
@@ -85,12 +86,11 @@ def exposure_from_event(event: position_events.ExposureUpdated, reader: EventRea
                     as_of_unix_ms=reader.at(event.as_of_unix_ms), positions=tuple(positions))
 
 
-def locked_order_id(reference_id: str, idempotency_key: str) -> str:
-    """The order a FUNDS_LOCKED entry locked for: its reference, or, for an order-margin bucket
-    ("om:<user>:<symbol>"), the order its lock id names (the key is "lock:<lock_id>")."""
-    if reference_id.startswith("om:") and idempotency_key.startswith("lock:"):
-        return idempotency_key.removeprefix("lock:").split(":", 1)[0]
-    return reference_id
+def booked_levels(event: wallet_events.BalanceUpdated, reader: EventReader) -> dict[str, Decimal]:
+    """symbol -> level of the order-margin buckets of the balance's user the entry changed."""
+    prefix = order_margin_bucket(event.balance.user_id, "")
+    return {row.order_id.removeprefix(prefix): reader.decimal("order_funds.locked", row.locked, default=ZERO)
+            for row in event.order_funds if row.order_id.startswith(prefix)}
 
 
 class AccountEvents:
@@ -131,15 +131,8 @@ class AccountEvents:
     def on_balance_updated(self, event: wallet_events.BalanceUpdated, received: ReceivedEvent) -> None:
         reader = EventReader(received)
         balance = balance_from_event(event.balance, reader)
-        self.state.put_balance(balance)
-        self.changes.mark("balance", (balance.user_id, balance.asset), received.event_id)
-        entry = event.journal_entry
-        if entry.kind == wallet_pb2.JOURNAL_ENTRY_KIND_FUNDS_LOCKED and entry.reference_id:
-            # From now on the wallet's available balance shows that approval's lock, so Risk stops
-            # subtracting it itself. LockFunds' entry references the order, or its symbol's
-            # order-margin bucket: then its key "lock:<lock_id>" names the order ("<order_id>",
-            # "<order_id>:retry<n>", "<order_id>:amend:..."; a bucket's re-levelling matches none).
-            self.state.wallet_locked(locked_order_id(entry.reference_id, entry.idempotency_key))
+        if self.state.put_balance(balance, booked_levels(event, reader)):
+            self.changes.mark("balance", (balance.user_id, balance.asset), received.event_id)
 
     def on_exposure_updated(self, event: position_events.ExposureUpdated, received: ReceivedEvent) -> None:
         exposure = exposure_from_event(event, EventReader(received))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 
 from services.platform.ids import now_ms
 from services.risk.app.leverage import LeverageSettings
@@ -15,8 +14,6 @@ from services.risk.domain.orders import OrderIntent, Reservation, WorkingOrder
 from services.risk.domain.pretrade import Decision, evaluate
 from services.risk.domain.state import RiskState
 from services.risk.domain.views import account_assets, account_view, pretrade_view
-
-ZERO = Decimal(0)
 
 
 @dataclass
@@ -37,14 +34,13 @@ class RiskUseCases:
         view = pretrade_view(self.state, intent, now, self.settings.price_max_age_ms)
         decision = evaluate(intent, view, self.settings.policy)
         if decision.approved:
-            # What the wallet must still lock beyond what this order id already holds (an amend
-            # that adds quantity needs only the difference; a retry replaces the old approval).
-            extra = max(decision.lock_amount - view.own_lock, ZERO)
+            # Counted among the working orders (and so in its symbol's order-margin requirement)
+            # until the engine shows it; a retry or an amend replaces the earlier approval.
             self.state.reserve(Reservation(
                 order=WorkingOrder(order_id=intent.order_id, user_id=intent.user_id, symbol=intent.symbol,
                                    side=intent.side, price=decision.price, remaining=intent.quantity,
                                    leverage=intent.leverage, reduce_only=intent.reduce_only),
-                asset=decision.asset, lock_amount=extra, created_at_unix_ms=now, wallet_locked=extra == 0))
+                asset=decision.asset, created_at_unix_ms=now))
         return decision
 
     def account(self, user_id: str, asset: str = "") -> list[AccountFigures]:

@@ -55,8 +55,10 @@ class AccountFigures:
 
 def account_figures(asset: str, balance: Balance | None,
                     positions: tuple[tuple[ValuedPosition, Decimal], ...],
-                    unconfirmed_locks: Decimal = ZERO) -> AccountFigures:
-    """`positions`: (position, its instrument's maintenance_margin_rate) for the asset."""
+                    uncovered_order_margin: Decimal = ZERO) -> AccountFigures:
+    """`positions`: (position, its instrument's maintenance_margin_rate) for the asset;
+    `uncovered_order_margin`: what the working orders require beyond what the Wallet booked
+    (domain/cover.py)."""
     wallet_balance = balance.total if balance else ZERO
     available = balance.available if balance else ZERO
     upnl = sum((p.unrealized_pnl for p, _ in positions), ZERO)
@@ -75,7 +77,7 @@ def account_figures(asset: str, balance: Balance | None,
         order_margin=balance.locked if balance else ZERO,
         position_margin=balance.position_margin if balance else ZERO,
         maintenance_margin=total_mm, margin_ratio=ratio,
-        available_margin=max(available - unconfirmed_locks - max(-upnl, ZERO), ZERO),
+        available_margin=max(available - uncovered_order_margin - max(-upnl, ZERO), ZERO),
         positions=figures)
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import Enum
 
+ZERO = Decimal(0)
+
 
 class AccountStatus(Enum):
     ACTIVE = "ACTIVE"
@@ -82,8 +84,25 @@ class Balance:
     total: Decimal
     version: int
     updated_at_unix_ms: int
+    # What the Wallet's order-margin buckets of this asset hold as of `version`, per symbol
+    # (sorted, no zeros): the order margin booked for the user's open orders of each symbol
+    # (docs/ARCHITECTURE.md, "Order margin"). Part of `locked`.
+    order_margin: tuple[tuple[str, Decimal], ...] = ()
+
+    def booked(self, symbol: str) -> Decimal:
+        return next((level for s, level in self.order_margin if s == symbol), ZERO)
 
 
 def newer_balance(current: Balance | None, candidate: Balance) -> bool:
     # Full state with a version: keep the highest, skip anything older (TOPICS.md).
     return current is None or candidate.version > current.version
+
+
+def with_booked(current: Balance | None, candidate: Balance, changed: dict[str, Decimal]) -> Balance:
+    """`candidate` (a newer balance) with the bucket levels of `current` updated by the ones its
+    entry changed (`changed`: symbol -> level after it). The Wallet names only the rows an entry
+    moved, so the levels are carried from version to version; the feed applies one user's
+    balances in version order (one key, one partition), and older ones are skipped whole."""
+    levels = dict(current.order_margin) if current is not None else {}
+    levels.update(changed)
+    return replace(candidate, order_margin=tuple(sorted((s, v) for s, v in levels.items() if v != 0)))

@@ -7,7 +7,7 @@ order: the worst price it may fill at) with leverage L, in the instrument's quot
     notional        = P * q
     initial_margin  = ceil(notional / L)                 (0 for reduce-only orders)
     fee_reserve     = ceil(notional * taker_fee_rate)    (0 for reduce-only orders)
-    lock_amount     = initial_margin + fee_reserve       -> what the Order service LockFunds
+    lock_amount     = initial_margin + fee_reserve       -> what the order margin holds for it
 
 ceil() rounds UP to MONEY_QUANTUM (1e-8): a lock must never be a hair smaller than the margin
 the Position service later computes for a fill (price * quantity / leverage, unrounded), or

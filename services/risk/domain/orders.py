@@ -60,24 +60,22 @@ class WorkingOrder:
 
 @dataclass
 class Reservation:
-    """An approval's hold on the user's state until the other services' events catch up.
+    """An approval's hold on the user's state until the engine's events catch up.
 
-    Approved at `created_at_unix_ms`, an order is locked by the Wallet and then accepted by the
-    engine, each of which Risk learns a little later through Kafka. Until the wallet's balance
-    shows the lock, Risk subtracts `lock_amount` from the available balance itself; until the
-    engine's OrderAccepted/OrderRejected arrives, it counts the order among the working orders.
-    An order that never gets there (LockFunds refused, the Order service died) is forgotten
-    after the reservation TTL.
+    Approved at `created_at_unix_ms`, an order is committed by the Order service and then
+    accepted by the engine, which Risk learns a little later through Kafka. Until the engine's
+    OrderAccepted/OrderRejected arrives, Risk counts the order among the working orders -- and so
+    in its symbol's order-margin requirement, which the Wallet's bucket covers once the Order
+    service's SYNC booked it (domain/cover.py). An order that never gets there (the Order
+    service refused it or died) is forgotten after the reservation TTL.
     """
 
     order: WorkingOrder
     asset: str
-    lock_amount: Decimal
     created_at_unix_ms: int
-    wallet_locked: bool = False
     engine_seen: bool = False
 
     @property
     def settled(self) -> bool:
-        """Both effects are visible in the state from events: the reservation has no work left."""
-        return self.wallet_locked and self.engine_seen
+        """The order is visible in the state from events: the reservation has no work left."""
+        return self.engine_seen

@@ -30,16 +30,18 @@ or an approval with the amount to lock (formulas in services/risk/domain/margin.
 11. INSUFFICIENT_MARGIN          lock_amount > available margin (lock_amount: what the order adds
                                  to its symbol's order margin, the larger side net of the position:
                                  domain/netting.py), where available margin =
-                                 wallet available - locks approved but not yet visible in the
-                                 wallet - unrealized loss in the asset + what this very order id
-                                 already holds (a retry or an amend replaces its old lock).
+                                 wallet available - order margin the working orders require beyond
+                                 what the Wallet's buckets booked (per symbol: domain/cover.py) -
+                                 unrealized loss in the asset + what the Wallet holds for this very
+                                 order as it is open now (an amend replaces it).
 
 Reduce-only orders skip the rules that protect margin or cap growth (3, 4, 5, 8-11): they can
 only shrink a position, they lock nothing, and refusing them would stop a suspended or
 downgraded user from de-risking. The price rules (6) still apply to them.
 
-This is a fast pre-filter on state built from events, which may lag: the Wallet's LockFunds is
-the final authority on funds (FAILED_PRECONDITION INSUFFICIENT_FUNDS).
+This is the check on funds: the Order service books the order margin into the Wallet after the
+order's commit (a SYNC sets the bucket, never refused), so what Risk approves is what gets
+locked. Its state is built from events and may lag; it errs on the safe side (domain/cover.py).
 """
 from __future__ import annotations
 
@@ -104,10 +106,11 @@ class PreTradeView:
     # A LIMIT order's band centre: reference_price, else the latest mark or index however old
     # (None: no price was ever seen for the symbol).
     band_reference: Decimal | None = None
-    # Locks of other approved orders that the wallet's `available` does not reflect yet.
-    unconfirmed_locks: Decimal = ZERO
-    # What this order id already holds in the wallet (an amend or a retry after LockFunds).
-    own_lock: Decimal = ZERO
+    # The order margin the other working orders require beyond what the Wallet's buckets hold
+    # (domain/cover.py): `available` does not show it yet.
+    uncovered_order_margin: Decimal = ZERO
+    # What the Wallet already holds for this order id as it is open now (an amend).
+    own_booked: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -307,4 +310,4 @@ def available_margin(view: PreTradeView) -> Decimal:
     """What a new order may lock (may be negative: then nothing fits)."""
     available = view.balance.available if view.balance else ZERO
     loss = max(-unrealized_pnl(view.positions), ZERO)
-    return available - view.unconfirmed_locks - loss + view.own_lock
+    return available - view.uncovered_order_margin - loss + view.own_booked

@@ -5,13 +5,15 @@ approvals, which live only here.
 Pure and synchronous: a check reads a consistent state because nothing here awaits, so a
 consumer can never update it half-way through a check on the same event loop.
 
-Reservations are not persisted: they last seconds (see Reservation), and after a restart the
-Wallet's LockFunds still refuses what the balance cannot cover. They are per process, so Risk
-runs as one replica (or with order ids routed to a fixed replica).
+Reservations are not persisted: they last seconds (see Reservation), until the engine's events
+show the order; after a restart an order the engine has not shown yet is not counted, and its
+symbol's order margin is set by the Order service's SYNC as far as the balance goes. They are
+per process, so Risk runs as one replica (or with order ids routed to a fixed replica).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from services.risk.domain.accounts import (
     Account,
@@ -19,6 +21,7 @@ from services.risk.domain.accounts import (
     TierLimits,
     newer_balance,
     newer_tier_limits,
+    with_booked,
 )
 from services.risk.domain.instruments import InstrumentCache
 from services.risk.domain.orders import Reservation, WorkingOrder
@@ -52,17 +55,15 @@ class RiskState:
     def put_account(self, account: Account) -> None:
         self.accounts[account.user_id] = account
 
-    def put_balance(self, balance: Balance) -> None:
+    def put_balance(self, balance: Balance, booked: dict[str, Decimal] | None = None) -> bool:
+        """`booked`: the order-margin levels (symbol -> level) the balance's entry changed; None
+        for a balance that carries all of them (a checkpoint's). False: an older version."""
         key = (balance.user_id, balance.asset)
-        if newer_balance(self.balances.get(key), balance):
-            self.balances[key] = balance
-
-    def wallet_locked(self, order_id: str) -> None:
-        """The wallet's available balance now shows this order's lock (FUNDS_LOCKED)."""
-        reservation = self.reservations.get(order_id)
-        if reservation is not None:
-            reservation.wallet_locked = True
-            self._drop_if_settled(order_id)
+        current = self.balances.get(key)
+        if not newer_balance(current, balance):
+            return False
+        self.balances[key] = with_booked(current, balance, booked) if booked is not None else balance
+        return True
 
     # --- positions and prices --------------------------------------------------------------
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from services.risk.domain import margin
+from services.risk.domain import cover, margin
 from services.risk.domain.account_risk import AccountFigures, account_figures
-from services.risk.domain.netting import increment
 from services.risk.domain.orders import OrderIntent, WorkingOrder
 from services.risk.domain.positions import Position, ValuedPosition
 from services.risk.domain.pretrade import PreTradeView
@@ -70,28 +69,24 @@ def _notional(order: WorkingOrder) -> Decimal:
     return margin.notional(order.price, order.remaining)
 
 
-def unconfirmed_locks(state: RiskState, user_id: str, asset: str, exclude_order_id: str = "") -> Decimal:
-    return sum((r.lock_amount for r in state.user_reservations(user_id)
-                if not r.wallet_locked and r.asset == asset and r.order.order_id != exclude_order_id), ZERO)
+def _taker_fee_rate(state: RiskState, symbol: str) -> Decimal:
+    instrument = state.instruments.get(symbol)
+    return instrument.taker_fee_rate if instrument else ZERO
 
 
-def own_lock(state: RiskState, order_id: str) -> Decimal:
-    """What the wallet already holds for this order id (an amend or a retry re-checks it): an
-    estimate for the open order (what it adds to its symbol's order margin now: domain/netting.py),
-    plus the lock of an earlier approval once the wallet showed it."""
-    held = ZERO
-    reservation = state.reservations.get(order_id)
-    if reservation is not None and reservation.wallet_locked:
-        held += reservation.lock_amount
+def own_booked(state: RiskState, order_id: str) -> Decimal:
+    """What the Wallet already holds for this order id as it is open on the book (an amend
+    re-checks it): domain/cover.py."""
     order = state.open_orders.get(order_id)
-    if order is not None and not order.reduce_only and order.price is not None and order.leverage > 0:
-        instrument = state.instruments.get(order.symbol)
-        if instrument is not None:
-            asset = instrument.quote_asset
-            positions = [valued_position(state, p) for p in user_positions(state, order.user_id, asset)]
-            held += increment(order, positions, working_orders(state, order.user_id, asset, order_id),
-                              instrument.taker_fee_rate).lock
-    return held
+    if order is None or order.reduce_only or order.price is None or order.leverage <= 0:
+        return ZERO
+    instrument = state.instruments.get(order.symbol)
+    if instrument is None:
+        return ZERO
+    asset = instrument.quote_asset
+    positions = [valued_position(state, p) for p in user_positions(state, order.user_id, asset)]
+    return cover.own_booked(state.balances.get((order.user_id, asset)), order, positions,
+                            working_orders(state, order.user_id, asset, order_id), instrument.taker_fee_rate)
 
 
 def pretrade_view(state: RiskState, intent: OrderIntent, now_unix_ms: int, price_max_age_ms: int) -> PreTradeView:
@@ -101,15 +96,16 @@ def pretrade_view(state: RiskState, intent: OrderIntent, now_unix_ms: int, price
     if instrument is None:
         return PreTradeView(instrument=None, account=account, tier=tier, balance=None)
     asset = instrument.quote_asset
+    balance = state.balances.get((intent.user_id, asset))
+    positions = tuple(valued_position(state, p) for p in user_positions(state, intent.user_id, asset))
+    others = tuple(working_orders(state, intent.user_id, asset, intent.order_id))
     return PreTradeView(
-        instrument=instrument, account=account, tier=tier,
-        balance=state.balances.get((intent.user_id, asset)),
-        positions=tuple(valued_position(state, p) for p in user_positions(state, intent.user_id, asset)),
-        working_orders=tuple(working_orders(state, intent.user_id, asset, intent.order_id)),
+        instrument=instrument, account=account, tier=tier, balance=balance, positions=positions,
+        working_orders=others,
         reference_price=reference_price(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
         band_reference=band_reference(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
-        unconfirmed_locks=unconfirmed_locks(state, intent.user_id, asset, intent.order_id),
-        own_lock=own_lock(state, intent.order_id),
+        uncovered_order_margin=cover.uncovered(balance, positions, others, lambda s: _taker_fee_rate(state, s)),
+        own_booked=own_booked(state, intent.order_id),
     )
 
 
@@ -129,5 +125,7 @@ def account_view(state: RiskState, user_id: str, asset: str) -> AccountFigures:
         instrument = state.instruments.get(position.symbol)
         rate = instrument.maintenance_margin_rate if instrument else ZERO
         positions.append((valued_position(state, position), rate))
-    return account_figures(asset, state.balances.get((user_id, asset)), tuple(positions),
-                           unconfirmed_locks(state, user_id, asset))
+    balance = state.balances.get((user_id, asset))
+    uncovered = cover.uncovered(balance, [p for p, _ in positions], working_orders(state, user_id, asset),
+                                lambda s: _taker_fee_rate(state, s))
+    return account_figures(asset, balance, tuple(positions), uncovered)

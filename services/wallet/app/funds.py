@@ -63,11 +63,14 @@ async def require_balance(conn: AsyncConnection, user_id: str, asset: str) -> Ba
 
 
 async def post_entry(conn: AsyncConnection, kind: EntryKind, key: str, reference_id: str,
-                     postings: tuple[Posting, ...], balance: Balance, now: int) -> tuple[JournalEntry, Balance]:
+                     postings: tuple[Posting, ...], balance: Balance, now: int,
+                     funds: OrderFunds | None = None) -> tuple[JournalEntry, Balance]:
+    """`funds`: the funds row the entry changes, as it will be after it (its BalanceUpdated
+    carries it: Risk keeps the order-margin buckets' levels from it)."""
     entry = JournalEntry(journal_entry_id=new_id(), kind=kind, idempotency_key=key, reference_id=reference_id,
                          postings=postings, created_at_unix_ms=now)
     posted = await ledger_store.post(conn, entry, {(balance.user_id, balance.asset): balance}, now)
-    await publisher.balance_updates(conn, posted)
+    await publisher.balance_updates(conn, posted, (funds,) if funds is not None else ())
     return entry, posted.users.get((balance.user_id, balance.asset), balance)
 
 
@@ -113,7 +116,8 @@ class FundsUseCases:
                 return replayed
             now = now_ms()
             postings, updated = funds_domain.lock(balance, funds, amount)
-            entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now)
+            entry, balance = await post_entry(conn, EntryKind.FUNDS_LOCKED, key, order_id, postings, balance, now,
+                                              updated)
             updated = await order_funds_store.save(conn, funds, updated, now)
             await ledger_store.record_operation(conn, key, request, entry.journal_entry_id, amount, now)
             return FundsResult(updated, balance, entry, amount)
@@ -141,7 +145,7 @@ class FundsUseCases:
             entry = None
             if postings:
                 entry, balance = await post_entry(conn, EntryKind.FUNDS_RELEASED, key, order_id, postings,
-                                                  balance, now)
+                                                  balance, now, updated)
                 updated = await order_funds_store.save(conn, funds, updated, now)
             await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
                                                 released, now)
@@ -166,7 +170,7 @@ class FundsUseCases:
             entry = None
             if postings:
                 kind = EntryKind.FUNDS_RELEASED if updated.locked < funds.locked else EntryKind.FUNDS_LOCKED
-                entry, balance = await post_entry(conn, kind, key, order_id, postings, balance, now)
+                entry, balance = await post_entry(conn, kind, key, order_id, postings, balance, now, updated)
                 updated = await order_funds_store.save(conn, funds, updated, now)
             await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
                                                 short, now)
@@ -193,7 +197,7 @@ class FundsUseCases:
             entry = None
             if postings:
                 entry, balance = await post_entry(conn, EntryKind.TRADE_SETTLED, key, fill.trade_id, postings,
-                                                  balance, now)
+                                                  balance, now, updated)
             updated = await order_funds_store.save(conn, funds, updated, now)
             await ledger_store.record_operation(conn, key, request, entry.journal_entry_id if entry else None,
                                                 fill.margin, now)

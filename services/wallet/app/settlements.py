@@ -110,8 +110,9 @@ async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, re
     applied = domain.settle_trade_instruction(balance, funds, s.trade)
     entry = None
     if applied.postings:
+        moved = applied.funds if applied.funds != funds and not funds.order_id.endswith(":foreign") else None
         entry, _ = await post_entry(conn, EntryKind.TRADE_SETTLED, key, s.reference_id or s.settlement_id,
-                                    applied.postings, balance, now)
+                                    applied.postings, balance, now, moved)
     if applied.funds != funds and not funds.order_id.endswith(":foreign"):
         await order_funds_store.save(conn, funds, applied.funds, now)
     if applied.margin_short or applied.pnl_short or applied.fee_short:

@@ -13,7 +13,7 @@ def test_figures_for_a_cross_margined_account():
     long_btc = position("0.3", entry="50000", mark="49000")   # upnl -300, notional 14700
     short_eth = position("-5", symbol=ETH, entry="3000", mark="2900")  # upnl +500, notional 14500
     figures = account_figures("USDT", balance, ((long_btc, D("0.005")), (short_eth, D("0.01"))),
-                              unconfirmed_locks=D("100"))
+                              uncovered_order_margin=D("100"))
     assert figures.wallet_balance == D("10000")
     assert figures.unrealized_pnl == D("200")
     assert figures.equity == D("10200")
@@ -31,7 +31,7 @@ def test_no_position_means_no_margin_ratio():
 
 
 def test_unknown_balance_is_all_zero_and_never_negative():
-    figures = account_figures("INR", None, (), unconfirmed_locks=D("5"))
+    figures = account_figures("INR", None, (), uncovered_order_margin=D("5"))
     assert figures.wallet_balance == 0 and figures.available_margin == 0
 
 

@@ -59,9 +59,14 @@ def test_kyc_event_carries_the_new_tiers_limits():
     assert tier_from_event(user_events.KycTierUpdated(user_id="u-1", to_tier=2), reader(), 1) is None
 
 
-def test_a_bucket_lock_is_matched_to_the_order_its_lock_id_names():
-    from services.risk.api.account_events import locked_order_id
-    assert locked_order_id("01ORDER", "lock:01ORDER") == "01ORDER"  # a lock under the order's own id
-    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER") == "01ORDER"
-    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER:retry2") == "01ORDER"
-    assert locked_order_id("om:u1:BTC-USDT-PERP", "lock:01ORDER:amend:1:100:2") == "01ORDER"
+def test_a_balance_event_names_the_levels_of_its_users_buckets_only():
+    from tradex.wallet.v1 import events_pb2 as wallet_events
+    from tradex.wallet.v1 import wallet_pb2
+
+    from services.risk.api.account_events import booked_levels
+    event = wallet_events.BalanceUpdated(balance=wallet_pb2.Balance(user_id="u1", asset="USDT"), order_funds=[
+        wallet_pb2.OrderFunds(order_id="om:u1:BTC-USDT-PERP", user_id="u1", asset="USDT", locked="502.5"),
+        wallet_pb2.OrderFunds(order_id="om:u1:ETH-USDT-PERP", user_id="u1", asset="USDT", locked="0"),
+        wallet_pb2.OrderFunds(order_id="01ORDER", user_id="u1", asset="USDT", locked="7"),  # an order's own lock
+        wallet_pb2.OrderFunds(order_id="om:u12:BTC-USDT-PERP", user_id="u12", asset="USDT", locked="9")])
+    assert booked_levels(event, reader()) == {"BTC-USDT-PERP": D("502.5"), "ETH-USDT-PERP": D("0")}

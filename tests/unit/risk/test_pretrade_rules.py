@@ -277,10 +277,10 @@ def test_no_known_balance_is_insufficient_margin():
     assert rejected(evaluate(intent(), view(balance=None)), RejectReason.INSUFFICIENT_MARGIN)
 
 
-@pytest.mark.parametrize("unconfirmed,ok", [("497.5", True), ("497.50000001", False)])
-def test_locks_not_yet_visible_in_the_wallet_are_subtracted(unconfirmed, ok):
+@pytest.mark.parametrize("uncovered,ok", [("497.5", True), ("497.50000001", False)])
+def test_order_margin_the_wallet_has_not_booked_yet_is_subtracted(uncovered, ok):
     decision = evaluate(intent(), view(balance=replace(BALANCE, available=D("1000")),
-                                       unconfirmed_locks=D(unconfirmed)))
+                                       uncovered_order_margin=D(uncovered)))
     assert approved(decision) if ok else rejected(decision, RejectReason.INSUFFICIENT_MARGIN)
 
 
@@ -298,10 +298,10 @@ def test_unrealized_loss_is_subtracted_and_profit_is_not_added(mark, ok):
 
 def test_an_amend_only_needs_what_the_order_does_not_already_hold():
     decision = evaluate(intent(quantity=D("0.2")), view(balance=replace(BALANCE, available=D("502.5")),
-                                                        own_lock=D("502.5")))
+                                                        own_booked=D("502.5")))
     assert approved(decision) and decision.lock_amount == D("1005")
     assert rejected(evaluate(intent(quantity=D("0.2")), view(balance=replace(BALANCE, available=D("502.5")),
-                                                             own_lock=D("502.49"))),
+                                                             own_booked=D("502.49"))),
                     RejectReason.INSUFFICIENT_MARGIN)
 
 

@@ -40,43 +40,45 @@ def make(available="1000") -> tuple[RiskUseCases, RiskState, Clock]:
     return RiskUseCases(state, settings, clock), state, clock
 
 
-def test_an_approval_holds_its_lock_until_the_wallet_shows_it():
+def test_an_approval_counts_against_available_until_the_wallet_books_its_bucket():
     checks, state, _ = make(available="1000")
-    assert checks.check(intent(order_id="a")).approved           # locks 502.5
+    assert checks.check(intent(order_id="a")).approved           # needs 502.5
     second = checks.check(intent(order_id="b"))                   # 497.5 left: not enough
     assert second.reason is RejectReason.INSUFFICIENT_MARGIN
-    # The wallet locked "a": its balance event shows the lower available, and Risk stops
-    # subtracting the reservation itself (no double count).
-    state.put_balance(replace(BALANCE, available=D("497.5"), locked=D("502.5"), version=2))
-    state.wallet_locked("a")
+    # The Order service's SYNC booked the bucket: the balance shows the lower available and
+    # the bucket's level, and Risk stops counting "a" as uncovered (no double count).
+    state.put_balance(replace(BALANCE, available=D("497.5"), locked=D("502.5"), version=2), {BTC: D("502.5")})
+    assert account_view(state, USER, "USDT").available_margin == D("497.5")
     assert checks.check(intent(order_id="b")).reason is RejectReason.INSUFFICIENT_MARGIN
-    state.put_balance(replace(BALANCE, available=D("1002.5"), version=3))  # a deposit
+    # A deposit's entry names no bucket: the level booked before is carried.
+    state.put_balance(replace(BALANCE, available=D("1002.5"), locked=D("502.5"), version=3), {})
+    assert state.balances[(USER, "USDT")].booked(BTC) == D("502.5")
     assert checks.check(intent(order_id="b")).approved
 
 
-def test_a_retry_of_the_same_order_replaces_its_reservation():
-    checks, state, _ = make(available="1000")
-    assert checks.check(intent(order_id="a")).approved
-    assert checks.check(intent(order_id="a")).approved  # not counted against itself
-    assert len(state.reservations) == 1
-
-
-def test_reservations_expire_after_the_ttl():
-    checks, state, clock = make(available="1000")
-    assert checks.check(intent(order_id="a")).approved
-    clock.now += 10_000
+def test_a_buckets_excess_counts_for_nothing():
+    # A fill took "a" off the book; its settlement has not moved the bucket's 502.5 into position
+    # margin yet. That excess must not pay for a new order, on this symbol or another.
+    checks, state, _ = make(available="0")
+    state.put_balance(replace(BALANCE, available=D("0"), locked=D("502.5"), version=2), {BTC: D("502.5")})
     assert checks.check(intent(order_id="b")).reason is RejectReason.INSUFFICIENT_MARGIN
-    clock.now += 1
+    # ...nor hide another symbol's shortfall: ETH's open order needs 100.1 + its fee reserve and
+    # its bucket holds 0.1 of it. Counted in total, BTC's excess would cover that and approve "b".
+    state.put_balance(replace(BALANCE, available=D("600"), locked=D("502.6"), version=3),
+                      {"ETH-USDT-PERP": D("0.1")})
+    state.put_open_order(working(Side.BUY, "1", "1001", symbol="ETH-USDT-PERP", order_id="e"))
+    eth_fee_reserve = D("1001") * ETH_INSTRUMENT.taker_fee_rate
+    assert account_view(state, USER, "USDT").available_margin == D("500") - eth_fee_reserve
+    assert checks.check(intent(order_id="b")).reason is RejectReason.INSUFFICIENT_MARGIN
+    state.put_balance(replace(BALANCE, available=D("700"), locked=D("502.6"), version=4), {})  # a deposit
     assert checks.check(intent(order_id="b")).approved
-    assert set(state.reservations) == {"b"}
 
 
-def test_a_reservation_ends_once_both_wallet_and_engine_took_over():
+def test_a_reservation_ends_once_the_engine_took_over():
     checks, state, _ = make(available="100000")
     assert checks.check(intent(order_id="a")).approved
+    assert "a" in state.reservations
     state.engine_saw("a")
-    assert "a" in state.reservations  # the wallet's lock is not visible yet
-    state.wallet_locked("a")
     assert "a" not in state.reservations
 
 
@@ -91,14 +93,18 @@ def test_working_orders_are_open_orders_plus_approvals_the_engine_has_not_seen()
     assert working_orders(state, USER, "INR") == []
 
 
-def test_an_amend_in_flight_counts_the_larger_version_and_needs_only_the_extra_lock():
+def test_an_amend_in_flight_counts_the_larger_version_and_needs_only_what_the_bucket_does_not_hold():
     checks, state, _ = make(available="600")
-    state.put_open_order(working(Side.BUY, "0.1", order_id="o-1"))  # holds ~502.5 in the wallet
+    state.put_open_order(working(Side.BUY, "0.1", order_id="o-1"))
+    # Not booked yet: the amend needs its whole 1005.
+    assert checks.check(intent(order_id="o-1", quantity=D("0.2"))).reason is RejectReason.INSUFFICIENT_MARGIN
+    state.put_balance(replace(BALANCE, available=D("600"), locked=D("502.5"), version=2), {BTC: D("502.5")})
     decision = checks.check(intent(order_id="o-1", quantity=D("0.2")))  # needs 1005, holds 502.5
     assert decision.approved and decision.lock_amount == D("1005")
-    assert state.reservations["o-1"].lock_amount == D("502.5")  # only the extra is pending
     counted = working_orders(state, USER, "USDT")
     assert [(o.order_id, o.remaining) for o in counted] == [("o-1", D("0.2"))]
+    # 502.5 of the amended 1005 is not booked: 97.5 is left.
+    assert account_view(state, USER, "USDT").available_margin == D("97.5")
     assert checks.check(intent(order_id="o-2", quantity=D("0.1"))).reason is RejectReason.INSUFFICIENT_MARGIN
 
 
@@ -180,7 +186,6 @@ def test_reservation_index_stays_consistent_through_replace_settle_and_expiry():
     clock.now += 1
     assert checks.check(intent(order_id="r0", quantity=D("0.02"))).approved  # replaced: now the newest
     assert list(state.reservations) == ["r1", "r2", "r3", "r4", "r0"]
-    state.wallet_locked("r2")
     state.engine_saw("r2")
     assert state.reservations_by_user[USER] == {"r0", "r1", "r3", "r4"}
     clock.now = NOW + 10_000 + 5  # r1 (t+2) and r3 (t+4) are past the TTL, r4 (t+5) is exactly at it

@@ -93,7 +93,13 @@ type BalanceUpdated struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	Balance *Balance               `protobuf:"bytes,1,opt,name=balance,proto3" json:"balance,omitempty"`
 	// The entry that changed it.
-	JournalEntry  *JournalEntry `protobuf:"bytes,2,opt,name=journal_entry,json=journalEntry,proto3" json:"journal_entry,omitempty"`
+	JournalEntry *JournalEntry `protobuf:"bytes,2,opt,name=journal_entry,json=journalEntry,proto3" json:"journal_entry,omitempty"`
+	// The funds rows of this user and asset the entry changed, as they are after it: an order's
+	// own lock, or a symbol's order-margin bucket ("om:<user_id>:<symbol>"). Empty when the entry
+	// moved no lock (a deposit). Risk keeps each bucket's level from these: it compares them with
+	// the order margin its own view of the user's orders requires (docs/ARCHITECTURE.md, "Order
+	// margin").
+	OrderFunds    []*OrderFunds `protobuf:"bytes,3,rep,name=order_funds,json=orderFunds,proto3" json:"order_funds,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -142,6 +148,13 @@ func (x *BalanceUpdated) GetJournalEntry() *JournalEntry {
 	return nil
 }
 
+func (x *BalanceUpdated) GetOrderFunds() []*OrderFunds {
+	if x != nil {
+		return x.OrderFunds
+	}
+	return nil
+}
+
 var File_tradex_wallet_v1_events_proto protoreflect.FileDescriptor
 
 const file_tradex_wallet_v1_events_proto_rawDesc = "" +
@@ -150,10 +163,12 @@ const file_tradex_wallet_v1_events_proto_rawDesc = "" +
 	"\x10DepositConfirmed\x123\n" +
 	"\adeposit\x18\x01 \x01(\v2\x19.tradex.wallet.v1.DepositR\adeposit\x12C\n" +
 	"\rjournal_entry\x18\x02 \x01(\v2\x1e.tradex.wallet.v1.JournalEntryR\fjournalEntry\x123\n" +
-	"\abalance\x18\x03 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\"\x8a\x01\n" +
+	"\abalance\x18\x03 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\"\xc9\x01\n" +
 	"\x0eBalanceUpdated\x123\n" +
 	"\abalance\x18\x01 \x01(\v2\x19.tradex.wallet.v1.BalanceR\abalance\x12C\n" +
-	"\rjournal_entry\x18\x02 \x01(\v2\x1e.tradex.wallet.v1.JournalEntryR\fjournalEntryB\xc9\x01\n" +
+	"\rjournal_entry\x18\x02 \x01(\v2\x1e.tradex.wallet.v1.JournalEntryR\fjournalEntry\x12=\n" +
+	"\vorder_funds\x18\x03 \x03(\v2\x1c.tradex.wallet.v1.OrderFundsR\n" +
+	"orderFundsB\xc9\x01\n" +
 	"\x14com.tradex.wallet.v1B\vEventsProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3"
 
 var (
@@ -175,6 +190,7 @@ var file_tradex_wallet_v1_events_proto_goTypes = []any{
 	(*Deposit)(nil),          // 2: tradex.wallet.v1.Deposit
 	(*JournalEntry)(nil),     // 3: tradex.wallet.v1.JournalEntry
 	(*Balance)(nil),          // 4: tradex.wallet.v1.Balance
+	(*OrderFunds)(nil),       // 5: tradex.wallet.v1.OrderFunds
 }
 var file_tradex_wallet_v1_events_proto_depIdxs = []int32{
 	2, // 0: tradex.wallet.v1.DepositConfirmed.deposit:type_name -> tradex.wallet.v1.Deposit
@@ -182,11 +198,12 @@ var file_tradex_wallet_v1_events_proto_depIdxs = []int32{
 	4, // 2: tradex.wallet.v1.DepositConfirmed.balance:type_name -> tradex.wallet.v1.Balance
 	4, // 3: tradex.wallet.v1.BalanceUpdated.balance:type_name -> tradex.wallet.v1.Balance
 	3, // 4: tradex.wallet.v1.BalanceUpdated.journal_entry:type_name -> tradex.wallet.v1.JournalEntry
-	5, // [5:5] is the sub-list for method output_type
-	5, // [5:5] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	5, // 5: tradex.wallet.v1.BalanceUpdated.order_funds:type_name -> tradex.wallet.v1.OrderFunds
+	6, // [6:6] is the sub-list for method output_type
+	6, // [6:6] is the sub-list for method input_type
+	6, // [6:6] is the sub-list for extension type_name
+	6, // [6:6] is the sub-list for extension extendee
+	0, // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_tradex_wallet_v1_events_proto_init() }

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from tradex.wallet.v1 import wallet_pb2 as tradex_dot_wallet_dot_v1_dot_wallet__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/wallet/v1/events.proto\x12\x10tradex.wallet.v1\x1a\x1dtradex/wallet/v1/wallet.proto\"\xc1\x01\n\x10\x44\x65positConfirmed\x12\x33\n\x07\x64\x65posit\x18\x01 \x01(\x0b\x32\x19.tradex.wallet.v1.DepositR\x07\x64\x65posit\x12\x43\n\rjournal_entry\x18\x02 \x01(\x0b\x32\x1e.tradex.wallet.v1.JournalEntryR\x0cjournalEntry\x12\x33\n\x07\x62\x61lance\x18\x03 \x01(\x0b\x32\x19.tradex.wallet.v1.BalanceR\x07\x62\x61lance\"\x8a\x01\n\x0e\x42\x61lanceUpdated\x12\x33\n\x07\x62\x61lance\x18\x01 \x01(\x0b\x32\x19.tradex.wallet.v1.BalanceR\x07\x62\x61lance\x12\x43\n\rjournal_entry\x18\x02 \x01(\x0b\x32\x1e.tradex.wallet.v1.JournalEntryR\x0cjournalEntryB\xc9\x01\n\x14\x63om.tradex.wallet.v1B\x0b\x45ventsProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dtradex/wallet/v1/events.proto\x12\x10tradex.wallet.v1\x1a\x1dtradex/wallet/v1/wallet.proto\"\xc1\x01\n\x10\x44\x65positConfirmed\x12\x33\n\x07\x64\x65posit\x18\x01 \x01(\x0b\x32\x19.tradex.wallet.v1.DepositR\x07\x64\x65posit\x12\x43\n\rjournal_entry\x18\x02 \x01(\x0b\x32\x1e.tradex.wallet.v1.JournalEntryR\x0cjournalEntry\x12\x33\n\x07\x62\x61lance\x18\x03 \x01(\x0b\x32\x19.tradex.wallet.v1.BalanceR\x07\x62\x61lance\"\xc9\x01\n\x0e\x42\x61lanceUpdated\x12\x33\n\x07\x62\x61lance\x18\x01 \x01(\x0b\x32\x19.tradex.wallet.v1.BalanceR\x07\x62\x61lance\x12\x43\n\rjournal_entry\x18\x02 \x01(\x0b\x32\x1e.tradex.wallet.v1.JournalEntryR\x0cjournalEntry\x12=\n\x0border_funds\x18\x03 \x03(\x0b\x32\x1c.tradex.wallet.v1.OrderFundsR\norderFundsB\xc9\x01\n\x14\x63om.tradex.wallet.v1B\x0b\x45ventsProtoP\x01ZBgithub.com/tradex-exchange/tradex/gen/go/tradex/wallet/v1;walletv1\xa2\x02\x03TWX\xaa\x02\x10Tradex.Wallet.V1\xca\x02\x10Tradex\\Wallet\\V1\xe2\x02\x1cTradex\\Wallet\\V1\\GPBMetadata\xea\x02\x12Tradex::Wallet::V1b\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -36,5 +36,5 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DEPOSITCONFIRMED']._serialized_start=83
   _globals['_DEPOSITCONFIRMED']._serialized_end=276
   _globals['_BALANCEUPDATED']._serialized_start=279
-  _globals['_BALANCEUPDATED']._serialized_end=417
+  _globals['_BALANCEUPDATED']._serialized_end=480
 # @@protoc_insertion_point(module_scope)

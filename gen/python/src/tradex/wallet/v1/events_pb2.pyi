@@ -1,7 +1,8 @@
 from tradex.wallet.v1 import wallet_pb2 as _wallet_pb2
+from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
 from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -17,9 +18,11 @@ class DepositConfirmed(_message.Message):
     def __init__(self, deposit: _Optional[_Union[_wallet_pb2.Deposit, _Mapping]] = ..., journal_entry: _Optional[_Union[_wallet_pb2.JournalEntry, _Mapping]] = ..., balance: _Optional[_Union[_wallet_pb2.Balance, _Mapping]] = ...) -> None: ...
 
 class BalanceUpdated(_message.Message):
-    __slots__ = ("balance", "journal_entry")
+    __slots__ = ("balance", "journal_entry", "order_funds")
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     JOURNAL_ENTRY_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FUNDS_FIELD_NUMBER: _ClassVar[int]
     balance: _wallet_pb2.Balance
     journal_entry: _wallet_pb2.JournalEntry
-    def __init__(self, balance: _Optional[_Union[_wallet_pb2.Balance, _Mapping]] = ..., journal_entry: _Optional[_Union[_wallet_pb2.JournalEntry, _Mapping]] = ...) -> None: ...
+    order_funds: _containers.RepeatedCompositeFieldContainer[_wallet_pb2.OrderFunds]
+    def __init__(self, balance: _Optional[_Union[_wallet_pb2.Balance, _Mapping]] = ..., journal_entry: _Optional[_Union[_wallet_pb2.JournalEntry, _Mapping]] = ..., order_funds: _Optional[_Iterable[_Union[_wallet_pb2.OrderFunds, _Mapping]]] = ...) -> None: ...

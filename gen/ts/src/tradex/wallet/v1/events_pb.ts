@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Balance, Deposit, JournalEntry } from "./wallet_pb.js";
+import type { Balance, Deposit, JournalEntry, OrderFunds } from "./wallet_pb.js";
 import { file_tradex_wallet_v1_wallet } from "./wallet_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file tradex/wallet/v1/events.proto.
  */
 export const file_tradex_wallet_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("Ch10cmFkZXgvd2FsbGV0L3YxL2V2ZW50cy5wcm90bxIQdHJhZGV4LndhbGxldC52MSKhAQoQRGVwb3NpdENvbmZpcm1lZBIqCgdkZXBvc2l0GAEgASgLMhkudHJhZGV4LndhbGxldC52MS5EZXBvc2l0EjUKDWpvdXJuYWxfZW50cnkYAiABKAsyHi50cmFkZXgud2FsbGV0LnYxLkpvdXJuYWxFbnRyeRIqCgdiYWxhbmNlGAMgASgLMhkudHJhZGV4LndhbGxldC52MS5CYWxhbmNlInMKDkJhbGFuY2VVcGRhdGVkEioKB2JhbGFuY2UYASABKAsyGS50cmFkZXgud2FsbGV0LnYxLkJhbGFuY2USNQoNam91cm5hbF9lbnRyeRgCIAEoCzIeLnRyYWRleC53YWxsZXQudjEuSm91cm5hbEVudHJ5QskBChRjb20udHJhZGV4LndhbGxldC52MUILRXZlbnRzUHJvdG9QAVpCZ2l0aHViLmNvbS90cmFkZXgtZXhjaGFuZ2UvdHJhZGV4L2dlbi9nby90cmFkZXgvd2FsbGV0L3YxO3dhbGxldHYxogIDVFdYqgIQVHJhZGV4LldhbGxldC5WMcoCEFRyYWRleFxXYWxsZXRcVjHiAhxUcmFkZXhcV2FsbGV0XFYxXEdQQk1ldGFkYXRh6gISVHJhZGV4OjpXYWxsZXQ6OlYxYgZwcm90bzM", [file_tradex_wallet_v1_wallet]);
+  fileDesc("Ch10cmFkZXgvd2FsbGV0L3YxL2V2ZW50cy5wcm90bxIQdHJhZGV4LndhbGxldC52MSKhAQoQRGVwb3NpdENvbmZpcm1lZBIqCgdkZXBvc2l0GAEgASgLMhkudHJhZGV4LndhbGxldC52MS5EZXBvc2l0EjUKDWpvdXJuYWxfZW50cnkYAiABKAsyHi50cmFkZXgud2FsbGV0LnYxLkpvdXJuYWxFbnRyeRIqCgdiYWxhbmNlGAMgASgLMhkudHJhZGV4LndhbGxldC52MS5CYWxhbmNlIqYBCg5CYWxhbmNlVXBkYXRlZBIqCgdiYWxhbmNlGAEgASgLMhkudHJhZGV4LndhbGxldC52MS5CYWxhbmNlEjUKDWpvdXJuYWxfZW50cnkYAiABKAsyHi50cmFkZXgud2FsbGV0LnYxLkpvdXJuYWxFbnRyeRIxCgtvcmRlcl9mdW5kcxgDIAMoCzIcLnRyYWRleC53YWxsZXQudjEuT3JkZXJGdW5kc0LJAQoUY29tLnRyYWRleC53YWxsZXQudjFCC0V2ZW50c1Byb3RvUAFaQmdpdGh1Yi5jb20vdHJhZGV4LWV4Y2hhbmdlL3RyYWRleC9nZW4vZ28vdHJhZGV4L3dhbGxldC92MTt3YWxsZXR2MaICA1RXWKoCEFRyYWRleC5XYWxsZXQuVjHKAhBUcmFkZXhcV2FsbGV0XFYx4gIcVHJhZGV4XFdhbGxldFxWMVxHUEJNZXRhZGF0YeoCElRyYWRleDo6V2FsbGV0OjpWMWIGcHJvdG8z", [file_tradex_wallet_v1_wallet]);
 
 /**
  * Topic wallet.deposit_confirmed.v1, key = user id: a deposit was confirmed by the rail and
@@ -68,6 +68,17 @@ export type BalanceUpdated = Message<"tradex.wallet.v1.BalanceUpdated"> & {
    * @generated from field: tradex.wallet.v1.JournalEntry journal_entry = 2;
    */
   journalEntry?: JournalEntry | undefined;
+
+  /**
+   * The funds rows of this user and asset the entry changed, as they are after it: an order's
+   * own lock, or a symbol's order-margin bucket ("om:<user_id>:<symbol>"). Empty when the entry
+   * moved no lock (a deposit). Risk keeps each bucket's level from these: it compares them with
+   * the order margin its own view of the user's orders requires (docs/ARCHITECTURE.md, "Order
+   * margin").
+   *
+   * @generated from field: repeated tradex.wallet.v1.OrderFunds order_funds = 3;
+   */
+  orderFunds: OrderFunds[];
 };
 
 /**
