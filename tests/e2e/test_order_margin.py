@@ -153,7 +153,7 @@ def test_a_settlement_that_comes_after_its_fills_sync_is_followed_by_another_syn
     seller_id, seller_token = funded_user(exchange, "1000")
     _, buyer_token = funded_user(exchange, "1000")
     resting(exchange, seller_token, limit_order(symbol, "SELL", "100.00", "2", leverage="10"))
-    assert bucket(exchange, seller_id, symbol) == need("100", "2")
+    wait_for(lambda: bucket(exchange, seller_id, symbol) == need("100", "2"))
 
     def cross_while_position_is_down() -> None:
         taker = placed(exchange, buyer_token, limit_order(symbol, "BUY", "100.00", "0.5", leverage="10"))

@@ -177,7 +177,7 @@ def test_a_liquidation_order_takes_resting_liquidity_without_a_lock(exchange, in
                f"cmd:{order.order_id}:new") == [(1,)]
 
 
-def test_amends_lock_more_first_and_release_what_the_engine_freed(exchange, instrument):
+def test_amends_are_booked_in_the_bucket_once_the_engine_confirmed_them(exchange, instrument):
     symbol = instrument["symbol"]
     user_id, token = funded_user(exchange, "1000")
     _, other_token = funded_user(exchange, "1000")
@@ -185,7 +185,7 @@ def test_amends_lock_more_first_and_release_what_the_engine_freed(exchange, inst
     order = resting(exchange, token, limit_order(symbol, "BUY", "99.00", "2", leverage="10",
                                                 time_in_force="TIME_IN_FORCE_POST_ONLY"))
     order_id = order["order_id"]
-    assert wallet_balance(exchange, user_id)[1] == D("19.8792")  # 19.8 margin + 0.0792 fee reserve
+    wait_for(lambda: wallet_balance(exchange, user_id)[1] == D("19.8792"))  # 19.8 margin + 0.0792 fee reserve
 
     # Less quantity at the same price: a command now, the margin back once the engine confirms.
     smaller = call(exchange.http_url, "PATCH", f"/v1/orders/{order_id}", {"quantity": "1"}, token)
@@ -199,18 +199,23 @@ def test_amends_lock_more_first_and_release_what_the_engine_freed(exchange, inst
     assert sql(exchange, "select count(*) from orders.outbox where event_id like %s",
                f"cmd:{order_id}:amend:%") == [(1,)]
 
-    # A higher price and more quantity need more margin: Risk approves and the difference is
-    # locked before the command goes out. The engine refuses it (a post-only order may not
-    # take the 101 ask), so the top-up goes back and the order stays as it was.
+    # A higher price and more quantity need more margin: Risk approves it (the order's own
+    # booked margin counts towards it) and the command goes out; nothing is locked before the
+    # engine answers. The engine refuses it (a post-only order may not take the 101 ask), so the
+    # bucket stays where it was and so does the order.
     bigger = call(exchange.http_url, "PATCH", f"/v1/orders/{order_id}", {"price": "101.00", "quantity": "2"}, token)
     assert bigger.status == 200, bigger.body
     assert D(bigger.body["order"]["margin_locked"]) == D("20.2808")  # 20.2 + 0.0808
-    assert wallet_balance(exchange, user_id)[1] == D("20.2808")
     wait_for(lambda: get_order(exchange, token, order_id).body["order"]["amend_requested_at_unix_ms"] == "0")
-    wait_for(lambda: wallet_balance(exchange, user_id)[1] == D("9.9396"))
     still = get_order(exchange, token, order_id).body["order"]
     assert (still["price"], still["quantity"], still["margin_locked"], still["status"]) == (
         "99", "1", "9.9396", "ORDER_STATUS_NEW")
+    wait_for(lambda: wallet_balance(exchange, user_id)[1] == D("9.9396"))
+    # The same growth without crossing: confirmed by the engine, then booked by the SYNC.
+    grown = call(exchange.http_url, "PATCH", f"/v1/orders/{order_id}", {"quantity": "2"}, token)
+    assert grown.status == 200, grown.body
+    wait_for(lambda: get_order(exchange, token, order_id).body["order"]["quantity"] == "2")
+    wait_for(lambda: wallet_balance(exchange, user_id)[1] == D("19.8792"))
 
 
 def test_orders_and_fills_page_newest_first(exchange, admins):
