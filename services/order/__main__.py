@@ -47,7 +47,8 @@ async def build():
                                       timeout_s=order.rpc_timeout_s)
     risk = RiskClient(order.risk_addr, timeout_s=order.rpc_timeout_s)
     wallet = WalletClient(order.wallet_addr, timeout_s=order.rpc_timeout_s)
-    drainer = WalletCallDrainer(engine, wallet.send, sync=OrderMarginSync(engine, wallet))
+    drainer = WalletCallDrainer(engine, wallet.send, sync=OrderMarginSync(engine, wallet),
+                                settle_s=order.wallet_call_settle_s)
 
     def wake_drainer_if_owed() -> None:
         if wallet_call_store.take_queued():

@@ -16,6 +16,7 @@ class OrderSettings:
     rpc_timeout_s: float
     placement_abandon_after_s: float
     reconcile_interval_s: float
+    wallet_call_settle_s: float
 
     @classmethod
     def from_env(cls) -> OrderSettings:
@@ -28,4 +29,8 @@ class OrderSettings:
             # Far above one attempt's worst case (two RPC timeouts plus the commit).
             placement_abandon_after_s=env_float_seconds("ORDER_PLACEMENT_ABANDON_AFTER_S", 30.0),
             reconcile_interval_s=env_float_seconds("ORDER_RECONCILE_INTERVAL_S", 5.0),
+            # How long the wallet-call drainer lets calls gather after a wake-up (app/wallet_calls.py):
+            # longer than an order's usual trip to the engine and back, so a taker that fills at
+            # once owes one SYNC, not two.
+            wallet_call_settle_s=env_float_seconds("ORDER_WALLET_CALL_SETTLE_S", 0.1),
         )

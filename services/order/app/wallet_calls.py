@@ -67,12 +67,13 @@ IDLE_SAFETY_S = 30.0
 
 class WalletCallDrainer:
     def __init__(self, engine: AsyncEngine, send: Send, *, batch_size: int = 200,
-                 safety_interval_s: float = 2.0, sync: Sync | None = None) -> None:
+                 safety_interval_s: float = 2.0, sync: Sync | None = None, settle_s: float = 0.0) -> None:
         self._engine = engine
         self._send = send
         self._sync = sync
         self._batch_size = batch_size
         self._safety_interval_s = safety_interval_s
+        self._settle_s = settle_s
         self._wake = Wakeup()
         self._left = True  # calls still owed after the last pass (retries, another replica's turn)
         self._full = False  # the last pass took a whole batch
@@ -90,7 +91,12 @@ class WalletCallDrainer:
             # A call queued while this pass ran woke us again already (run_passes clears first).
             return self._safety_interval_s if self._left else IDLE_SAFETY_S
 
-        await run_passes("wallet-call drain", one_pass, self._wake, log)
+        # Nothing here is on an order's visible path (a fill's money moves with settlement.v1), so
+        # a wake-up waits `settle_s` for the calls that follow it: the SYNC of an order that is
+        # filled or cancelled within that window is superseded by the next one of its bucket
+        # (drain_once), and an order gone before then is never booked at all -- Risk counted it
+        # while it was open (docs/ARCHITECTURE.md, "Order margin booked after the commit").
+        await run_passes("wallet-call drain", one_pass, self._wake, log, settle_s=self._settle_s)
 
     async def drain_once(self) -> int:
         """Sends one batch; returns how many calls completed."""
