@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.platform.db import reading
 from services.platform.errors import FailedPrecondition, NotFound
 from services.platform.ids import new_id, now_ms
 from services.wallet.adapters import ledger_store, order_funds_store, publisher
@@ -131,13 +132,18 @@ class FundsUseCases:
         request = fingerprint(order_id=order_id, user_id=user_id,
                               amount=amount if amount is not None else "all_remaining")
 
+        # Which asset, and whether the wallet holds anything for the order at all: one read in
+        # autocommit. The Order service's SYNC of a bucket whose orders all went before it was
+        # booked (a taker filled at once) ends here, without a transaction.
+        async with reading(self.engine) as conn:
+            found = await order_funds_store.get(conn, order_id)
+        if found is None:
+            raise NotFound(f"order {order_id} has no funds locked in the wallet")
+        funds_domain.check_owner(found, user_id, found.asset)
+
         async def work(conn: AsyncConnection) -> FundsResult:
-            funds = await order_funds_store.get(conn, order_id)
-            if funds is None:
-                raise NotFound(f"order {order_id} has no funds locked in the wallet")
-            funds_domain.check_owner(funds, user_id, funds.asset)
             # Read again under the balance lock: the row read above may predate a fill that took from it.
-            replayed, balance, funds = await self._start(conn, key, request, order_id, user_id, funds.asset)
+            replayed, balance, funds = await self._start(conn, key, request, order_id, user_id, found.asset)
             if replayed is not None:
                 return replayed
             now = now_ms()
