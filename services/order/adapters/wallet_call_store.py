@@ -33,6 +33,8 @@ _PENDING = (f"SELECT {', '.join(f.name for f in fields(WalletCall))} FROM {_TABL
             "WHERE done_at_unix_ms IS NULL ORDER BY id LIMIT %s")
 _ANY_PENDING = f"SELECT EXISTS (SELECT 1 FROM {_TABLE} WHERE done_at_unix_ms IS NULL)"
 _MARK_DONE = f"UPDATE {_TABLE} SET done_at_unix_ms = %s, attempts = attempts + 1, last_error = %s WHERE id = %s"
+# Calls a later one made pointless (a bucket's earlier SYNCs): done without being sent, one statement.
+_MARK_SUPERSEDED = f"UPDATE {_TABLE} SET done_at_unix_ms = %s, last_error = %s WHERE id = ANY(%s)"
 _MARK_FAILED = (f"UPDATE {_TABLE} SET attempts = attempts + 1, next_attempt_at_unix_ms = %s, last_error = %s "
                 "WHERE id = %s")
 
@@ -75,6 +77,11 @@ async def any_pending(conn: AsyncConnection) -> bool:
 
 async def mark_done(conn: AsyncConnection, call_id: int, now_ms: int, note: str = "") -> None:
     await sql_run(conn, _MARK_DONE, (now_ms, note, call_id))
+
+
+async def mark_superseded(conn: AsyncConnection, call_ids: list[int], now_ms: int, note: str) -> None:
+    if call_ids:
+        await sql_run(conn, _MARK_SUPERSEDED, (now_ms, note, call_ids))
 
 
 async def mark_failed(conn: AsyncConnection, call_id: int, *, next_attempt_at_unix_ms: int, error: str) -> None:

@@ -121,12 +121,11 @@ class WalletCallDrainer:
             now = now_ms()
             # A SYNC recomputes its bucket from the current state: only a bucket's last one matters.
             last_sync = {c.order_id: c.id for c in calls if c.kind == ORDER_MARGIN_SYNC}
+            superseded = {c.id for c in calls if c.kind == ORDER_MARGIN_SYNC and last_sync[c.order_id] != c.id}
+            await wallet_call_store.mark_superseded(conn, sorted(superseded), now, note="superseded by a later sync")
+            done += len(superseded)
             for call in calls:
-                if call.order_id in blocked:
-                    continue
-                if call.kind == ORDER_MARGIN_SYNC and last_sync[call.order_id] != call.id:
-                    await wallet_call_store.mark_done(conn, call.id, now, note="superseded by a later sync")
-                    done += 1
+                if call.order_id in blocked or call.id in superseded:
                     continue
                 if call.next_attempt_at_unix_ms > now:
                     blocked.add(call.order_id)

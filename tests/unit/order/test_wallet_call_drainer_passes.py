@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from services.order.adapters import wallet_call_store
-from services.order.adapters.wallet_client import RELEASE_FUNDS
+from services.order.adapters.wallet_client import ORDER_MARGIN_SYNC, RELEASE_FUNDS
 from services.order.app import wallet_calls
 from services.order.app.wallet_calls import WalletCallDrainer
 
@@ -56,18 +56,83 @@ class _Queue:
     async def pending(self, conn, limit: int) -> list[wallet_call_store.WalletCall]:
         return self.owed[:limit]
 
+    def add_sync(self, bucket: str) -> None:
+        n = len(self.owed) + len(self.done)
+        self.owed.append(wallet_call_store.WalletCall(n, f"sync:{bucket}:{n}", bucket, ORDER_MARGIN_SYNC, b"", 0, 0))
+
     async def mark_done(self, conn, call_id: int, now_ms: int, note: str = "") -> None:
         call = next(c for c in self.owed if c.id == call_id)
         self.owed.remove(call)
         self.done.append(call.call_key)
 
+    superseded_statements: list[list[int]] = field(default_factory=list)
+
+    async def mark_superseded(self, conn, call_ids: list[int], now_ms: int, note: str) -> None:
+        if call_ids:
+            self.superseded_statements.append(call_ids)
+        for call_id in call_ids:
+            await self.mark_done(conn, call_id, now_ms, note)
+
 
 @pytest.fixture
 def queue(monkeypatch) -> _Queue:
     q = _Queue()
-    for name in ("any_pending", "pending", "mark_done"):
+    for name in ("any_pending", "pending", "mark_done", "mark_superseded"):
         monkeypatch.setattr(wallet_call_store, name, getattr(q, name))
     return q
+
+
+class _Syncs:
+    """The SYNC handler: records which calls were sent to the Wallet."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def __call__(self, call_key: str, attempt: int, payload: bytes) -> str:
+        self.sent.append(call_key)
+        return "requirement 0"
+
+
+def test_only_a_buckets_last_sync_is_sent_and_the_earlier_ones_are_done_in_one_statement(queue):
+    syncs = _Syncs()
+    drainer = WalletCallDrainer(_Engine(), _sent, sync=syncs)
+    for bucket in ("om:u1:A", "om:u1:B", "om:u1:A", "om:u1:A"):
+        queue.add_sync(bucket)
+    queue.add(1)  # a release of an order: never superseded
+    assert asyncio.run(drainer.drain_once()) == 5
+    assert syncs.sent == ["sync:om:u1:B:1", "sync:om:u1:A:3"]
+    assert queue.superseded_statements == [[0, 2]]
+    assert queue.owed == [] and "release:r4" in queue.done
+
+
+def test_calls_queued_within_the_settle_window_go_in_one_pass(queue, monkeypatch):
+    """A taker filled within the window: its placement's SYNC is superseded by its fill's, so the
+    bucket is set once (here: never booked, then released) instead of twice."""
+    monkeypatch.setattr(wallet_calls, "IDLE_SAFETY_S", 3600.0)
+    engine, syncs = _Engine(), _Syncs()
+    drainer = WalletCallDrainer(engine, _sent, sync=syncs, safety_interval_s=3600.0, settle_s=0.3)
+
+    async def scenario() -> None:
+        running = asyncio.create_task(drainer.run())
+        try:
+            await asyncio.sleep(0.05)  # the first pass at start: nothing owed, no transaction
+            queue.add_sync("om:u1:A")  # the placement's commit
+            drainer.wake()
+            await asyncio.sleep(0.05)
+            queue.add_sync("om:u1:A")  # the fill's commit, within the window
+            drainer.wake()
+            async with asyncio.timeout(5):
+                while queue.owed:
+                    await asyncio.sleep(0.01)
+            await asyncio.sleep(0.1)
+        finally:
+            running.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await running
+
+    asyncio.run(scenario())
+    assert syncs.sent == ["sync:om:u1:A:1"]
+    assert engine.transactions == 1
 
 
 async def _sent(kind: str, payload: bytes) -> None:
