@@ -30,8 +30,8 @@ class OrderSettings:
             placement_abandon_after_s=env_float_seconds("ORDER_PLACEMENT_ABANDON_AFTER_S", 30.0),
             reconcile_interval_s=env_float_seconds("ORDER_RECONCILE_INTERVAL_S", 5.0),
             # How long the wallet-call drainer lets calls gather after a wake-up (app/wallet_calls.py):
-            # well beyond an order's trip to the engine and back under load, so a taker that fills
-            # at once owes one SYNC, not two (at 100 ms, half the SYNCs of a slower run still
-            # missed it: `bench.order_path`, 1.5 Wallet operations per order instead of 1.0).
-            wallet_call_settle_s=env_float_seconds("ORDER_WALLET_CALL_SETTLE_S", 0.25),
+            # longer than an order's usual trip to the engine and back, so a taker that fills at
+            # once owes one SYNC, not two. 250 ms measured no better (mesh_bench at 30/s, two runs
+            # each: CPU per order 56.4 / 56.1 ms against 52.0 / 56.4, p99 276 / 387 against 125 / 201).
+            wallet_call_settle_s=env_float_seconds("ORDER_WALLET_CALL_SETTLE_S", 0.1),
         )
