@@ -58,6 +58,8 @@ def test_concurrent_identical_placements_answer_the_one_order_and_lock_once(exch
     with ThreadPoolExecutor(max_workers=21) as pool:
         watcher = pool.submit(watch)
         answers = list(pool.map(lambda _: place(exchange, token, body), range(20)))
+        # The margin is booked by the SYNC just after the commit: watched until it is.
+        wait_for(lambda: wallet_balance(exchange, user_id)[:2] == (Decimal(1000) - expected_lock, expected_lock))
         done = True
         watcher.result()
 
@@ -68,8 +70,6 @@ def test_concurrent_identical_placements_answer_the_one_order_and_lock_once(exch
     assert sql(exchange, "select count(*) from orders.placements where user_id = %s", user_id) == [(0,)]
     # Locked once, at every moment the watcher looked and at the end, wallet and order alike.
     assert locked_seen and max(locked_seen) <= expected_lock, max(locked_seen)
-    available, locked, _ = wallet_balance(exchange, user_id)
-    assert (available, locked) == (Decimal(1000) - expected_lock, expected_lock)
     assert Decimal(answers[0].body["order"]["margin_locked"]) == expected_lock
     # The Wallet never saw more locked than once, in the one order-margin bucket of the symbol.
     assert sql(exchange, "select order_id, total_locked from wallet.order_funds where user_id = %s",
@@ -81,7 +81,7 @@ def test_concurrent_amends_leave_exactly_the_lock_the_final_quantity_needs(excha
     order = resting(exchange, token, limit_order(instrument["symbol"], "BUY", "99.00", "1", leverage="10",
                                                  time_in_force="TIME_IN_FORCE_POST_ONLY"))
     order_id = order["order_id"]
-    assert wallet_balance(exchange, user_id)[1] == PER_LOT
+    wait_for(lambda: wallet_balance(exchange, user_id)[1] == PER_LOT)
 
     quantities = [str(q) for q in range(2, 12)]
     with ThreadPoolExecutor(max_workers=10) as pool:
