@@ -147,3 +147,10 @@ def order_margin_bucket(user_id: str, symbol: str) -> str:
     a user's open orders on one symbol: the Order service keeps it at `order_margin`, a fill's
     settlement.v1 takes its margin from it (docs/ARCHITECTURE.md, "Order margin")."""
     return f"om:{user_id}:{symbol}"
+
+
+def order_margin_bucket_symbol(user_id: str, funds_id: str) -> str | None:
+    """The symbol of `user_id`'s order-margin bucket named `funds_id`; None for any other funds
+    row (an order's own lock, another user's bucket)."""
+    prefix = order_margin_bucket(user_id, "")
+    return funds_id.removeprefix(prefix) if funds_id.startswith(prefix) else None

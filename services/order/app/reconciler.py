@@ -1,9 +1,10 @@
 """The placement reconciler: returns what abandoned placement attempts locked.
 
 An attempt is abandoned when its process died before the commit of the order (see
-app/placement.py): its `placements` row is left, unlocked. Attempts of the code before the
-order margin was booked after the commit may have locked under the order's own id. Rows nobody holds (SKIP LOCKED:
-a live attempt keeps its row locked) and nobody touched for `abandon_after_s` get
+app/placement.py): its `placements` row is left, unlocked (attempts of the code before the
+order margin was booked after the commit may have locked under the order's own id). Rows
+nobody holds (SKIP LOCKED: a live attempt keeps its row locked) and nobody touched for
+`abandon_after_s` get
 ReleaseFunds(all_remaining) — NOT_FOUND meaning nothing was locked — and are deleted in the
 same transaction that held them, so a concurrent retry waits and then starts afresh under a new
 order_id. A crash mid-way rolls the deletions back and the releases, idempotent by release_id,

@@ -17,7 +17,7 @@ from tradex.wallet.v1 import events_pb2 as wallet_events
 from tradex.wallet.v1 import wallet_pb2
 
 from services.platform.events import ReceivedEvent
-from services.platform.money import order_margin_bucket
+from services.platform.money import order_margin_bucket_symbol
 from services.risk.api.event_parsing import POSITION_SIGNS, EventReader
 from services.risk.app.checkpoint import Changes
 from services.risk.domain.accounts import (
@@ -88,9 +88,9 @@ def exposure_from_event(event: position_events.ExposureUpdated, reader: EventRea
 
 def booked_levels(event: wallet_events.BalanceUpdated, reader: EventReader) -> dict[str, Decimal]:
     """symbol -> level of the order-margin buckets of the balance's user the entry changed."""
-    prefix = order_margin_bucket(event.balance.user_id, "")
-    return {row.order_id.removeprefix(prefix): reader.decimal("order_funds.locked", row.locked, default=ZERO)
-            for row in event.order_funds if row.order_id.startswith(prefix)}
+    symbols = ((order_margin_bucket_symbol(event.balance.user_id, row.order_id), row) for row in event.order_funds)
+    return {symbol: reader.decimal("order_funds.locked", row.locked, default=ZERO)
+            for symbol, row in symbols if symbol is not None}
 
 
 class AccountEvents:

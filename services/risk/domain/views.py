@@ -74,21 +74,6 @@ def _taker_fee_rate(state: RiskState, symbol: str) -> Decimal:
     return instrument.taker_fee_rate if instrument else ZERO
 
 
-def own_booked(state: RiskState, order_id: str) -> Decimal:
-    """What the Wallet already holds for this order id as it is open on the book (an amend
-    re-checks it): domain/cover.py."""
-    order = state.open_orders.get(order_id)
-    if order is None or order.reduce_only or order.price is None or order.leverage <= 0:
-        return ZERO
-    instrument = state.instruments.get(order.symbol)
-    if instrument is None:
-        return ZERO
-    asset = instrument.quote_asset
-    positions = [valued_position(state, p) for p in user_positions(state, order.user_id, asset)]
-    return cover.own_booked(state.balances.get((order.user_id, asset)), order, positions,
-                            working_orders(state, order.user_id, asset, order_id), instrument.taker_fee_rate)
-
-
 def pretrade_view(state: RiskState, intent: OrderIntent, now_unix_ms: int, price_max_age_ms: int) -> PreTradeView:
     instrument = state.instruments.get(intent.symbol)
     account = state.accounts.get(intent.user_id)
@@ -105,8 +90,17 @@ def pretrade_view(state: RiskState, intent: OrderIntent, now_unix_ms: int, price
         reference_price=reference_price(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
         band_reference=band_reference(state.prices.get(intent.symbol), now_unix_ms, price_max_age_ms),
         uncovered_order_margin=cover.uncovered(balance, positions, others, lambda s: _taker_fee_rate(state, s)),
-        own_booked=own_booked(state, intent.order_id),
+        own_booked=_own_booked(state, intent, balance, positions, others),
     )
+
+
+def _own_booked(state: RiskState, intent: OrderIntent, balance, positions, others) -> Decimal:
+    """What the Wallet already holds for the order being checked as it is open on the book (an
+    amend re-checks it), from the same view as the check: domain/cover.py."""
+    order = state.open_orders.get(intent.order_id)
+    if order is None or order.symbol != intent.symbol or order.leverage <= 0:
+        return ZERO
+    return cover.own_booked(balance, order, positions, others, _taker_fee_rate(state, order.symbol))
 
 
 def account_assets(state: RiskState, user_id: str) -> list[str]:

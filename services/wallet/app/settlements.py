@@ -108,12 +108,13 @@ async def _apply_trade(conn: AsyncConnection, s: SettlementPosting, key: str, re
                   extra={"settlement_id": s.settlement_id, "order_id": s.order_id})
         funds = OrderFunds(s.order_id + ":foreign", s.user_id, s.asset)
     applied = domain.settle_trade_instruction(balance, funds, s.trade)
+    # The funds row as the fill leaves it, when it changed (never a foreign order's lock).
+    moved = applied.funds if applied.funds != funds and not funds.order_id.endswith(":foreign") else None
     entry = None
     if applied.postings:
-        moved = applied.funds if applied.funds != funds and not funds.order_id.endswith(":foreign") else None
         entry, _ = await post_entry(conn, EntryKind.TRADE_SETTLED, key, s.reference_id or s.settlement_id,
                                     applied.postings, balance, now, moved)
-    if applied.funds != funds and not funds.order_id.endswith(":foreign"):
+    if moved is not None:
         await order_funds_store.save(conn, funds, applied.funds, now)
     if applied.margin_short or applied.pnl_short or applied.fee_short:
         await _cover_shortfall(conn, s, applied.pnl_short, applied.fee_short, applied.margin_short, now)
